@@ -1,0 +1,43 @@
+package io.tokenservice.client;
+
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** How a client authenticates at the token endpoint (RFC 7591 §2 {@code token_endpoint_auth_method}). */
+public enum ClientAuthMethod {
+    /** HTTP Basic with client_id and client_secret, RFC 6749 §2.3.1. */
+    CLIENT_SECRET_BASIC("client_secret_basic"),
+    /** client_id and client_secret in the form body, RFC 6749 §2.3.1; NOT RECOMMENDED, opt-in per client. */
+    CLIENT_SECRET_POST("client_secret_post");
+
+    private final String value;
+
+    ClientAuthMethod(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public static Optional<ClientAuthMethod> fromValue(String value) {
+        return Arrays.stream(values()).filter(method -> method.value.equals(value)).findFirst();
+    }
+
+    /** Stores the RFC 7591 name, so the table reads the way the API does. */
+    @Converter(autoApply = true)
+    public static final class DatabaseColumn implements AttributeConverter<ClientAuthMethod, String> {
+        @Override
+        public String convertToDatabaseColumn(ClientAuthMethod method) {
+            return method == null ? null : method.value;
+        }
+
+        @Override
+        public ClientAuthMethod convertToEntityAttribute(String value) {
+            return value == null ? null : fromValue(value)
+                    .orElseThrow(() -> new IllegalStateException("unknown token_endpoint_auth_method in database"));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.tokenservice.client;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A machine client registered with the service: its id, the slow hash of its secret (never the secret), and
+ * what it may ask for. The Panache static finders are the storage seam; the schema belongs to Flyway.
+ */
+@Entity
+@Table(name = "client", schema = "token_service")
+public class RegisteredClient extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "client_id")
+    public String clientId;
+
+    /** A PHC string (Argon2id, PBKDF2-SHA256) or a bcrypt hash. */
+    @Column(name = "secret_hash", nullable = false)
+    public String secretHash;
+
+    /** The scopes this client may be granted, RFC 6749 §3.3. */
+    @Column(name = "scopes", nullable = false)
+    public String[] scopes = new String[0];
+
+    /** The {@code aud} of its tokens; empty means the service default. */
+    @Column(name = "audience", nullable = false)
+    public String[] audience = new String[0];
+
+    /** Seconds its access tokens live; null means {@code token-service.token.ttl}. */
+    @Column(name = "access_token_ttl")
+    public Integer accessTokenTtl;
+
+    @Column(name = "token_endpoint_auth_method", nullable = false)
+    public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+
+    @Column(name = "enabled", nullable = false)
+    public boolean enabled = true;
+
+    @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false, insertable = false)
+    public OffsetDateTime updatedAt;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    public long version;
+
+    public static Uni<List<RegisteredClient>> findByIds(Collection<String> clientIds) {
+        return list("clientId in ?1", clientIds);
+    }
+
+    public List<String> scopeList() {
+        return List.of(scopes);
+    }
+
+    public List<String> audienceList() {
+        return List.of(audience);
+    }
+}

@@ -1,0 +1,142 @@
+package io.tokenservice.client.secret;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.OAuthException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Creates and verifies salted slow hashes of client secrets. New hashes are Argon2id with the configured cost;
+ * verification also reads PBKDF2-SHA256 and bcrypt, so clients imported from Ory Hydra or Spring Authorization
+ * Server keep their secrets. All hashing runs on a bounded pool of its own, never on the event loop, and the
+ * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, the returned
+ * {@link Uni} fails at once with a 503 {@link OAuthException}.
+ */
+@ApplicationScoped
+public class SecretHasher {
+
+    /** One secret to check against one stored hash; a null hash means "no such client". */
+    public record Check(String secret, String storedHash) {
+    }
+
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    private final Argon2idFormat argon2id;
+    private final List<SecretHashFormat> formats;
+    private final String dummyHash;
+    private final ThreadPoolExecutor pool;
+
+    SecretHasher(TokenServiceConfig config) {
+        TokenServiceConfig.Hashing hashing = config.hashing();
+        this.argon2id = new Argon2idFormat(hashing.argon2MemoryKib(), hashing.argon2Iterations(),
+                hashing.argon2Parallelism());
+        this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
+        // What an unknown client is checked against, so that it costs what a wrong secret costs.
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.dummyHash = argon2id.hash(random);
+        int workers = hashing.workers().orElse(Runtime.getRuntime().availableProcessors());
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(hashing.queueSize()), task -> {
+                    Thread thread = new Thread(task, "secret-hasher-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** A new Argon2id PHC string for {@code secret}. */
+    public Uni<String> hash(String secret) {
+        return offload(() -> argon2id.hash(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Checks each pair in order and stops at the first that verifies.
+     *
+     * @return the index of the matching check, or -1; every check is computed when none matches
+     */
+    public Uni<Integer> firstMatch(List<Check> checks) {
+        return offload(() -> {
+            for (int i = 0; i < checks.size(); i++) {
+                Check check = checks.get(i);
+                boolean known = check.storedHash() != null;
+                boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash);
+                if (matches && known) {
+                    return i;
+                }
+            }
+            return -1;
+        });
+    }
+
+    /** True when {@code hash} is a well-formed hash this service can verify (a PHC string, or bcrypt). */
+    public boolean isSupported(String hash) {
+        String normalized = normalize(hash);
+        return formats.stream().anyMatch(format -> format.recognizes(normalized) && format.isWellFormed(normalized));
+    }
+
+    /** Runs synchronously on the calling thread: for pool workers and tests only. */
+    boolean verifyNow(String secret, String storedHash) {
+        String hash = normalize(storedHash);
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        for (SecretHashFormat format : formats) {
+            if (format.recognizes(hash)) {
+                return format.verify(bytes, hash);
+            }
+        }
+        return false;
+    }
+
+    /** Spring Security's DelegatingPasswordEncoder prefixes the id of its encoder: {bcrypt}, {argon2}. */
+    private static String normalize(String hash) {
+        if (hash.startsWith("{bcrypt}") || hash.startsWith("{argon2}")) {
+            return hash.substring(hash.indexOf('}') + 1);
+        }
+        return hash;
+    }
+
+    private <T> Uni<T> offload(Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context caller = Vertx.currentContext();
+            try {
+                pool.execute(() -> {
+                    T result;
+                    try {
+                        result = work.get();
+                    } catch (RuntimeException e) {
+                        resume(caller, () -> emitter.fail(e));
+                        return;
+                    }
+                    resume(caller, () -> emitter.complete(result));
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.fail(OAuthException.unavailable("The server is busy; retry shortly", RETRY_AFTER_SECONDS));
+            }
+        });
+    }
+
+    private static void resume(Context caller, Runnable continuation) {
+        if (caller == null) {
+            continuation.run();
+        } else {
+            caller.runOnContext(ignored -> continuation.run());
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,109 @@
+package io.tokenservice.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import io.tokenservice.key.SigningAlgorithm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every knob of the service, under the {@code token-service} prefix (environment: {@code TOKEN_SERVICE_*}).
+ * Defaults are documented in {@code application.properties} and in the README's configuration table.
+ */
+@ConfigMapping(prefix = "token-service")
+public interface TokenServiceConfig {
+
+    /** The {@code iss} claim of every access token, an https URL in production. */
+    @WithDefault("http://localhost:8080")
+    String issuer();
+
+    Token token();
+
+    Keys keys();
+
+    Errors errors();
+
+    Hashing hashing();
+
+    Database database();
+
+    Bootstrap bootstrap();
+
+    interface Token {
+        /** Access-token lifetime for clients without one of their own; the seed's default is 24 h. */
+        @WithDefault("86400S")
+        Duration ttl();
+
+        /** The {@code aud} claim for clients without a registered audience; the issuer when unset. */
+        Optional<List<String>> audience();
+
+        /** Largest accepted request body of the token endpoint, in bytes. */
+        @WithDefault("8192")
+        int maxRequestBytes();
+    }
+
+    interface Keys {
+        /** The JWS algorithm of access tokens (RFC 7518 §3.1). */
+        @WithDefault("RS256")
+        SigningAlgorithm algorithm();
+
+        /** PKCS#8 PEM private key ({@code BEGIN PRIVATE KEY}); a key pair is generated when unset. */
+        Optional<Path> privateKeyFile();
+
+        /** X.509 SubjectPublicKeyInfo PEM public key ({@code BEGIN PUBLIC KEY}) matching the private key. */
+        Optional<Path> publicKeyFile();
+    }
+
+    interface Errors {
+        /**
+         * The seed answers every invalid token request with 403. When true, errors use the statuses of
+         * RFC 6749 §5.2 instead: 400, and 401 with {@code WWW-Authenticate: Basic} for invalid_client.
+         */
+        @WithName("rfc6749-status")
+        @WithDefault("false")
+        boolean rfc6749Status();
+    }
+
+    interface Hashing {
+        /** Threads that verify and create secret hashes; defaults to the number of CPU cores. */
+        OptionalInt workers();
+
+        /** Verifications that may wait for a worker; beyond it a request gets a fast 503. */
+        @WithDefault("256")
+        int queueSize();
+
+        /** Argon2id memory cost in KiB for new hashes (OWASP minimum 19456). */
+        @WithDefault("19456")
+        int argon2MemoryKib();
+
+        /** Argon2id iterations for new hashes (OWASP minimum 2). */
+        @WithDefault("2")
+        int argon2Iterations();
+
+        /** Argon2id parallelism for new hashes. */
+        @WithDefault("1")
+        int argon2Parallelism();
+    }
+
+    interface Database {
+        /** Longest wait for the database within a request before answering 503. */
+        @WithDefault("3S")
+        Duration timeout();
+
+        /** The {@code Retry-After} seconds sent with a 503 while the database is unreachable. */
+        @WithDefault("5")
+        int retryAfterSeconds();
+    }
+
+    interface Bootstrap {
+        /** Client id of an admin client that must exist after startup, with scope {@code admin}. */
+        Optional<String> adminClientId();
+
+        /** Its secret; created, or updated when the stored hash no longer matches. */
+        Optional<String> adminClientSecret();
+    }
+}

@@ -1,0 +1,30 @@
+package io.tokenservice.health;
+
+import io.tokenservice.key.SigningKey;
+import io.tokenservice.key.SigningKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only with a signing key loaded; the database half of readiness is the reactive client's own check. */
+@Readiness
+@ApplicationScoped
+public class SigningKeyReadiness implements HealthCheck {
+
+    private final SigningKeys keys;
+
+    SigningKeyReadiness(SigningKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        SigningKey key = keys.active();
+        return HealthCheckResponse.named("signing-key")
+                .status(key != null)
+                .withData("kid", key == null ? "none" : key.kid())
+                .withData("alg", key == null ? "none" : key.algorithm().name())
+                .build();
+    }
+}

@@ -1,0 +1,14 @@
+package io.tokenservice.token;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a client is granted by one token request: the claims an access token will carry.
+ *
+ * @param scopes the granted scopes, possibly none
+ * @param audience the {@code aud} of the token, never empty (RFC 9068 §2.2)
+ * @param lifetime how long the token is valid; {@code expires_in} and {@code exp - iat}
+ */
+public record AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
+}

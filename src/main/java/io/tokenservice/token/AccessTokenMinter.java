@@ -1,0 +1,65 @@
+package io.tokenservice.token;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.key.SigningKey;
+import io.tokenservice.key.SigningKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.UUID;
+
+/**
+ * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt}, {@code kid}
+ * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} and {@code client_id} (the client),
+ * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, and {@code scope} when any was granted.
+ */
+@ApplicationScoped
+public class AccessTokenMinter {
+
+    // RFC 9068 §2.1: the typ header of a JWT access token.
+    private static final String AT_JWT = "at+jwt";
+
+    private final String issuer;
+    private final SigningKeys keys;
+    private final Clock clock;
+
+    @Inject
+    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys) {
+        this(config.issuer(), keys, Clock.systemUTC());
+    }
+
+    AccessTokenMinter(String issuer, SigningKeys keys, Clock clock) {
+        this.issuer = issuer;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    public AccessToken mint(AccessGrant grant) {
+        SigningKey key = keys.active();
+        // JWT NumericDate is whole seconds (RFC 7519 §2), so exp - iat is exactly expires_in.
+        Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        long lifetime = grant.lifetime().toSeconds();
+        JwtClaimsBuilder claims = Jwt.claims()
+                .issuer(issuer)
+                .subject(grant.clientId())
+                .claim("client_id", grant.clientId())
+                .audience(new LinkedHashSet<>(grant.audience()))
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt.plusSeconds(lifetime))
+                .claim("jti", UUID.randomUUID().toString());
+        if (!grant.scopes().isEmpty()) {
+            // scope, RFC 9068 §2.2.3: space-delimited as in RFC 6749 §3.3.
+            claims.claim("scope", String.join(" ", grant.scopes()));
+        }
+        String jwt = claims.jws()
+                .algorithm(key.algorithm().jws())
+                .keyId(key.kid())
+                .type(AT_JWT)
+                .sign(key.privateKey());
+        return new AccessToken(jwt, lifetime, grant.scopes());
+    }
+}

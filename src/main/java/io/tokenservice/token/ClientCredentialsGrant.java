@@ -1,0 +1,38 @@
+package io.tokenservice.token;
+
+import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Decides what an authenticated client gets from a client_credentials request (RFC 6749 §4.4): the requested
+ * scopes when all are registered for it, else invalid_scope; all its registered scopes when none are requested;
+ * its registered audience or the service default; its own token lifetime or the service default.
+ */
+@ApplicationScoped
+public class ClientCredentialsGrant {
+
+    private final List<String> defaultAudience;
+    private final Duration defaultLifetime;
+
+    ClientCredentialsGrant(TokenServiceConfig config) {
+        this.defaultAudience = config.token().audience().orElse(List.of(config.issuer()));
+        this.defaultLifetime = config.token().ttl();
+    }
+
+    public AccessGrant authorize(RegisteredClient client, TokenRequest request) {
+        List<String> registered = client.scopeList();
+        List<String> scopes = request.scopes().orElse(registered);
+        if (!registered.containsAll(scopes)) {
+            // RFC 6749 §5.2 invalid_scope; which scope was refused is no business of a stranger's.
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
+        }
+        List<String> audience = client.audience.length > 0 ? client.audienceList() : defaultAudience;
+        Duration lifetime = client.accessTokenTtl != null ? Duration.ofSeconds(client.accessTokenTtl) : defaultLifetime;
+        return new AccessGrant(client.clientId, scopes, audience, lifetime);
+    }
+}

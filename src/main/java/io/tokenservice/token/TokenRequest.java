@@ -1,0 +1,14 @@
+package io.tokenservice.token;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A parsed client_credentials token request, RFC 6749 §4.4.2.
+ *
+ * @param scopes the requested scopes (OPTIONAL, RFC 6749 §4.4.2); empty means the client's registered scopes
+ * @param clientId client_id from the body (client_secret_post, RFC 6749 §2.3.1)
+ * @param clientSecret client_secret from the body (client_secret_post, RFC 6749 §2.3.1)
+ */
+public record TokenRequest(Optional<List<String>> scopes, Optional<String> clientId, Optional<String> clientSecret) {
+}

@@ -1,0 +1,56 @@
+package io.tokenservice.token;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientAuthenticator;
+import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.error.NoStore;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code POST /oauth2/token}: the client_credentials grant of RFC 6749 §4.4. A thin adapter: it hands the raw
+ * form and Authorization header to the stages of the request path and writes their result. Non-blocking end to
+ * end; secret hashing happens on the hashing pool.
+ */
+@Path("/oauth2/token")
+public class TokenResource {
+
+    private static final Logger LOG = Logger.getLogger(TokenResource.class);
+
+    private final TokenRequestParser parser;
+    private final ClientAuthenticator authenticator;
+    private final ClientCredentialsGrant grant;
+    private final AccessTokenMinter minter;
+
+    TokenResource(TokenRequestParser parser, ClientAuthenticator authenticator, ClientCredentialsGrant grant,
+            AccessTokenMinter minter) {
+        this.parser = parser;
+        this.authenticator = authenticator;
+        this.grant = grant;
+        this.minter = minter;
+    }
+
+    // No @Consumes: a request of any other content type gets the OAuth error, not a bare 415.
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<TokenResponse>> token(HttpHeaders headers, String body) {
+        TokenRequest request = parser.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body);
+        ClientCredentials credentials = ClientCredentials.from(
+                headers.getRequestHeader(HttpHeaders.AUTHORIZATION), request.clientId(), request.clientSecret());
+        return authenticator.authenticate(credentials)
+                .map(client -> grant.authorize(client, request))
+                .map(minter::mint)
+                .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build())
+                .onFailure(failure -> !(failure instanceof OAuthException)).transform(failure -> {
+                    LOG.error("Token request failed", failure);
+                    return new OAuthException(OAuthError.SERVER_ERROR, "Internal server error");
+                });
+    }
+}
