@@ -1,0 +1,105 @@
+package io.tokenservice.token;
+
+import static io.restassured.RestAssured.given;
+import static io.tokenservice.testing.TokenRequests.clientCredentials;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.TcpProxy;
+import io.tokenservice.testing.TestClients;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database goes away behind a proxy: token requests get 503 with Retry-After within the configured bound,
+ * never hang, and succeed again by themselves once the database is back.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+@TestProfile(DatabaseOutageTest.BehindProxy.class)
+class DatabaseOutageTest {
+
+    static TcpProxy proxy;
+
+    public static class BehindProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String host = System.getenv().getOrDefault("DB_HOST", "localhost");
+            int port = System.getenv("DB_HOST") != null
+                    ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
+                    : EmbeddedPostgresResource.port();
+            if (!host.equals("localhost") && !host.equals("127.0.0.1")) {
+                throw new IllegalStateException("the outage test proxies a database on loopback only");
+            }
+            try {
+                proxy = new TcpProxy(port);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(proxy.port()),
+                    "token-service.database.timeout", "1s",
+                    // the fixtures' JDBC connections go through the proxy too: drop the ones an outage broke
+                    "quarkus.datasource.jdbc.validate-on-borrow", "true");
+        }
+    }
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    SecretHasher hasher;
+
+    @AfterEach
+    void databaseBack() {
+        proxy.mode(TcpProxy.Mode.FORWARD);
+    }
+
+    @Test
+    void unansweringDatabaseIs503WithRetryAfterWithinTheBoundAndRecovers() throws Exception {
+        outageIsBoundedAndRecovers(TcpProxy.Mode.HANG);
+    }
+
+    @Test
+    void refusingDatabaseIs503WithRetryAfterAndRecovers() throws Exception {
+        outageIsBoundedAndRecovers(TcpProxy.Mode.REFUSE);
+    }
+
+    private void outageIsBoundedAndRecovers(TcpProxy.Mode outage) throws Exception {
+        var client = new TestClients(dataSource, hasher).client().register();
+        clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then().statusCode(200);
+
+        proxy.mode(outage);
+        long start = System.nanoTime();
+        clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then()
+                .statusCode(503)
+                .header("Retry-After", "5")
+                .header("Cache-Control", "no-store")
+                .body("error", equalTo("temporarily_unavailable"));
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
+        given().get("/q/health/ready").then().statusCode(503);
+
+        proxy.mode(TcpProxy.Mode.FORWARD);
+        long deadline = System.currentTimeMillis() + 15_000;
+        int status;
+        do {
+            status = clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").statusCode();
+            if (status != 200) {
+                Thread.sleep(200);
+            }
+        } while (status != 200 && System.currentTimeMillis() < deadline);
+        assertTrue(status == 200, "still " + status + " 15 s after the database came back");
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
