@@ -4,6 +4,7 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,8 +32,13 @@ public class TokenRequestParser {
 
     private final int maxBodyBytes;
 
+    @Inject
     TokenRequestParser(TokenServiceConfig config) {
-        this.maxBodyBytes = config.token().maxRequestBytes();
+        this(config.token().maxRequestBytes());
+    }
+
+    TokenRequestParser(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     public TokenRequest parse(String contentType, String body) {
