@@ -20,26 +20,26 @@ import java.util.List;
 public class RegisteredClient extends PanacheEntityBase {
 
     @Id
-    @Column(name = "client_id")
+    @Column(name = "client_id", columnDefinition = "text")
     public String clientId;
 
     /** A PHC string (Argon2id, PBKDF2-SHA256) or a bcrypt hash. */
-    @Column(name = "secret_hash", nullable = false)
+    @Column(name = "secret_hash", nullable = false, columnDefinition = "text")
     public String secretHash;
 
     /** The scopes this client may be granted, RFC 6749 §3.3. */
-    @Column(name = "scopes", nullable = false)
+    @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];
 
     /** The {@code aud} of its tokens; empty means the service default. */
-    @Column(name = "audience", nullable = false)
+    @Column(name = "audience", nullable = false, columnDefinition = "text[]")
     public String[] audience = new String[0];
 
     /** Seconds its access tokens live; null means {@code token-service.token.ttl}. */
     @Column(name = "access_token_ttl")
     public Integer accessTokenTtl;
 
-    @Column(name = "token_endpoint_auth_method", nullable = false)
+    @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
 
     @Column(name = "enabled", nullable = false)
