@@ -62,7 +62,7 @@ public class TokenRequestParser {
                 Optional.ofNullable(parameters.get("client_secret")));
     }
 
-    private static void requireForm(String contentType) {
+    static void requireForm(String contentType) {
         // A charset parameter is ignored: the form is percent-encoded ASCII of UTF-8 (RFC 6749 Appendix B),
         // and common clients declare ISO-8859-1 for it.
         if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase(FORM)) {

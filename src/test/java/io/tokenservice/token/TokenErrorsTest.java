@@ -108,6 +108,17 @@ class TokenErrorsTest {
     }
 
     @Test
+    void unparseableContentTypeIsInvalidRequest() {
+        rejected(given().header("Content-Type", ";;;").body("grant_type=client_credentials".getBytes())
+                .header("Authorization", basicRaw(client.clientId(), client.secret())), "invalid_request");
+    }
+
+    @Test
+    void otherMethodsAreNotAllowed() {
+        given().header("Content-Length", "0").get("/oauth2/token").then().statusCode(405);
+    }
+
+    @Test
     void malformedPercentEncodingIsInvalidRequest() {
         rejected(authenticated("grant_type=client_credentials&scope=%zz"), "invalid_request");
     }

@@ -2,28 +2,31 @@ package io.tokenservice.token;
 
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses an oversized token request from its {@code Content-Length}, before the body is read, with the
- * endpoint's own invalid_request rather than the HTTP layer's bare 413. Bodies without a length are bounded
- * by {@link TokenRequestParser} once read.
+ * Refuses a token request from its headers alone, before the body is read or the framework parses the
+ * content type: an oversized {@code Content-Length} or a content type other than the form get the endpoint's
+ * own invalid_request instead of the HTTP layer's bare 413 or 400. Bodies without a length are bounded by
+ * {@link TokenRequestParser} once read.
  */
-public class TokenRequestSizeLimit {
+public class TokenRequestPrecheck {
 
     private final long maxBodyBytes;
 
-    TokenRequestSizeLimit(TokenServiceConfig config) {
+    TokenRequestPrecheck(TokenServiceConfig config) {
         this.maxBodyBytes = config.token().maxRequestBytes();
     }
 
     @ServerRequestFilter(preMatching = true)
-    public void limit(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().equals("/oauth2/token")) {
+    public void precheck(ContainerRequestContext request) {
+        if (!request.getMethod().equals(HttpMethod.POST) || !request.getUriInfo().getPath().equals("/oauth2/token")) {
             return;
         }
+        TokenRequestParser.requireForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE));
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null && !withinLimit(length)) {
             throw OAuthException.invalidRequest("Request body too large");
