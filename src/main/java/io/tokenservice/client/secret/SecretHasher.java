@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
@@ -38,19 +39,24 @@ public class SecretHasher {
     private final String dummyHash;
     private final ThreadPoolExecutor pool;
 
+    @Inject
     SecretHasher(TokenServiceConfig config) {
-        TokenServiceConfig.Hashing hashing = config.hashing();
-        this.argon2id = new Argon2idFormat(hashing.argon2MemoryKib(), hashing.argon2Iterations(),
-                hashing.argon2Parallelism());
+        this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
+                config.hashing().argon2Parallelism(),
+                config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
+                config.hashing().queueSize());
+    }
+
+    SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
+        this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
         // What an unknown client is checked against, so that it costs what a wrong secret costs.
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.dummyHash = argon2id.hash(random);
-        int workers = hashing.workers().orElse(Runtime.getRuntime().availableProcessors());
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(hashing.queueSize()), task -> {
+                new ArrayBlockingQueue<>(queueSize), task -> {
                     Thread thread = new Thread(task, "secret-hasher-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;

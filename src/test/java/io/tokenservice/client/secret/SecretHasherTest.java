@@ -1,0 +1,83 @@
+package io.tokenservice.client.secret;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Hashing runs on its own bounded pool and hands the result back on the caller's Vert.x context. */
+class SecretHasherTest {
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void hashingRunsOffTheEventLoopAndResumesOnTheCallersContext() throws Exception {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 2, 16);
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<List<Object>> observed = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            Thread eventLoop = Thread.currentThread();
+            hasher.hash("a-secret-of-forty-characters-0123456789").subscribe().with(
+                    hash -> observed.complete(List.of(eventLoop, Thread.currentThread(), Vertx.currentContext(), hash)),
+                    observed::completeExceptionally);
+        });
+        List<Object> result = observed.get(10, TimeUnit.SECONDS);
+        assertSame(result.get(0), result.get(1), "the result came back on another thread");
+        assertSame(context, result.get(2));
+        assertTrue(hasher.verifyNow("a-secret-of-forty-characters-0123456789", (String) result.get(3)));
+    }
+
+    @Test
+    void verificationRunsOnTheHashingPool() throws Exception {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16);
+        CompletableFuture<Thread> worker = new CompletableFuture<>();
+        hasher.firstMatch(List.of(new SecretHasher.Check("secret", null)))
+                .subscribe().with(match -> worker.complete(Thread.currentThread()), worker::completeExceptionally);
+        Thread thread = worker.get(10, TimeUnit.SECONDS);
+        assertTrue(thread.getName().startsWith("secret-hasher-"), thread.getName());
+        assertNotSame(Thread.currentThread(), thread);
+    }
+
+    @Test
+    void unknownClientNeverMatchesEvenWithTheDummysSecret() {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16);
+        assertEquals(-1, hasher.firstMatch(List.of(new SecretHasher.Check("anything", null))).await().indefinitely());
+    }
+
+    @Test
+    void fullPoolAndQueueFailFastWithTemporarilyUnavailable() throws Exception {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 1);
+        List<CompletableFuture<Object>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CompletableFuture<Object> outcome = new CompletableFuture<>();
+            hasher.hash("secret-" + i).subscribe().with(outcome::complete, outcome::complete);
+            outcomes.add(outcome);
+        }
+        long rejected = 0;
+        for (CompletableFuture<Object> outcome : outcomes) {
+            Object result = outcome.get(30, TimeUnit.SECONDS);
+            if (result instanceof OAuthException e) {
+                assertEquals(OAuthError.TEMPORARILY_UNAVAILABLE, e.error());
+                assertTrue(e.retryAfterSeconds().isPresent());
+                rejected++;
+            }
+        }
+        assertTrue(rejected >= 5, "only " + rejected + " of 8 were refused by a pool of 1 with a queue of 1");
+    }
+}
