@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 public class BootstrapAdminClient {
 
     private static final Logger LOG = Logger.getLogger(BootstrapAdminClient.class);
-    static final String ADMIN_SCOPE = "admin";
+    public static final String ADMIN_SCOPE = "admin";
 
     private final SecretHasher hasher;
     private final TokenServiceConfig.Bootstrap bootstrap;

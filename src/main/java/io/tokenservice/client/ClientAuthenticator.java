@@ -6,7 +6,10 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Authenticates a client from the credentials of a token request: loads it through reactive Panache, verifies
  * the secret on the hashing pool, and checks that it is enabled and uses its registered method. Every failure
- * is the same invalid_client, and an unknown client is checked against a dummy hash so that it takes as long
- * as a wrong secret. A database that fails or does not answer within {@code token-service.database.timeout}
+ * is the same invalid_client, and an unknown client is checked against dummy hashes so that it takes as long
+ * as a wrong secret. During a rotation's grace window the previous secret is accepted too. A database that fails or does not answer within {@code token-service.database.timeout}
  * is a 503 with {@code Retry-After}.
  */
 @ApplicationScoped
@@ -28,11 +31,13 @@ public class ClientAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(ClientAuthenticator.class);
 
+    private final Clock clock;
     private final SecretHasher hasher;
     private final Duration databaseTimeout;
     private final int retryAfterSeconds;
 
     ClientAuthenticator(SecretHasher hasher, TokenServiceConfig config) {
+        this.clock = Clock.systemUTC();
         this.hasher = hasher;
         this.databaseTimeout = config.database().timeout();
         this.retryAfterSeconds = config.database().retryAfterSeconds();
@@ -44,11 +49,21 @@ public class ClientAuthenticator {
                 .map(ClientCredentials.Candidate::clientId)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return load(clientIds).flatMap(clients -> {
-            List<SecretHasher.Check> checks = candidates.stream()
-                    .map(c -> new SecretHasher.Check(c.secret(), hashOf(clients.get(c.clientId()))))
-                    .toList();
-            return hasher.firstMatch(checks)
-                    .map(match -> accept(credentials, match < 0 ? null : clients.get(candidates.get(match).clientId())));
+            // Each candidate against the current secret, then against the previous one during a rotation's grace
+            // window, or a dummy: every failure costs the same two verifications per candidate.
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            List<SecretHasher.Check> checks = new ArrayList<>();
+            for (ClientCredentials.Candidate candidate : candidates) {
+                RegisteredClient client = clients.get(candidate.clientId());
+                checks.add(new SecretHasher.Check(candidate.secret(), client == null ? null : client.secretHash));
+            }
+            for (ClientCredentials.Candidate candidate : candidates) {
+                RegisteredClient client = clients.get(candidate.clientId());
+                checks.add(new SecretHasher.Check(candidate.secret(),
+                        client == null ? null : client.previousSecretHashValidAt(now)));
+            }
+            return hasher.firstMatch(checks).map(match -> accept(credentials,
+                    match < 0 ? null : clients.get(candidates.get(match % candidates.size()).clientId())));
         });
     }
 
@@ -61,10 +76,6 @@ public class ClientAuthenticator {
                     return OAuthException.unavailable("The service is temporarily unavailable", retryAfterSeconds);
                 })
                 .map(clients -> clients.stream().collect(Collectors.toMap(c -> c.clientId, Function.identity())));
-    }
-
-    private static String hashOf(RegisteredClient client) {
-        return client == null ? null : client.secretHash;
     }
 
     private static RegisteredClient accept(ClientCredentials credentials, RegisteredClient client) {

@@ -27,6 +27,17 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "secret_hash", nullable = false, columnDefinition = "text")
     public String secretHash;
 
+    /** A human-readable name (RFC 7591 §2 client_name); optional. */
+    @Column(name = "client_name", columnDefinition = "text")
+    public String clientName;
+
+    /** The secret replaced by the last rotation, valid until {@link #previousSecretExpiresAt}. */
+    @Column(name = "previous_secret_hash", columnDefinition = "text")
+    public String previousSecretHash;
+
+    @Column(name = "previous_secret_expires_at")
+    public OffsetDateTime previousSecretExpiresAt;
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];
@@ -45,10 +56,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "enabled", nullable = false)
     public boolean enabled = true;
 
-    @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
+    @Column(name = "created_at", nullable = false, updatable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "updated_at", nullable = false, insertable = false)
+    @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
     @Version
@@ -57,6 +68,13 @@ public class RegisteredClient extends PanacheEntityBase {
 
     public static Uni<List<RegisteredClient>> findByIds(Collection<String> clientIds) {
         return list("clientId in ?1", clientIds);
+    }
+
+    /** The previous secret's hash while its grace window lasts, else null. */
+    public String previousSecretHashValidAt(OffsetDateTime now) {
+        return previousSecretHash != null && previousSecretExpiresAt != null && previousSecretExpiresAt.isAfter(now)
+                ? previousSecretHash
+                : null;
     }
 
     public List<String> scopeList() {

@@ -41,6 +41,10 @@ public interface TokenServiceConfig {
         /** The {@code aud} claim for clients without a registered audience; the issuer when unset. */
         Optional<List<String>> audience();
 
+        /** Largest access-token lifetime an administrator may give a client. */
+        @WithDefault("604800S")
+        Duration maxTtl();
+
         /** Largest accepted request body of the token endpoint, in bytes. */
         @WithDefault("8192")
         int maxRequestBytes();

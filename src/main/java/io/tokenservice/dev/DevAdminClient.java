@@ -4,13 +4,12 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.tokenservice.admin.GeneratedSecret;
 import io.tokenservice.client.BootstrapAdminClient;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * Dev mode without a configured bootstrap admin: creates the admin client {@code dev-admin} once and prints its
@@ -42,9 +41,7 @@ public class DevAdminClient {
                     + "(delete .devdb/ to start over).%n%n", CLIENT_ID);
             return;
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String secret = GeneratedSecret.next();
         VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(CLIENT_ID, secret));
         System.out.printf("%n=== Dev mode: created admin client (shown once) ===%n"
                 + "  client_id:     %s%n  client_secret: %s%n"

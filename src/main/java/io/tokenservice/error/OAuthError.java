@@ -1,37 +1,61 @@
 package io.tokenservice.error;
 
 /**
- * The closed set of token-endpoint errors, each with its RFC 6749 §5.2 code and the status the RFC gives it.
- * The seed's deployments answer every 4xx here with 403 instead (see {@link OAuthExceptionMapper}).
+ * The closed set of errors the service answers with, each with its code and HTTP status: the token endpoint's
+ * of RFC 6749 §5.2, the bearer-token errors of RFC 6750 §3.1 and the client-metadata errors of RFC 7591 §3.2.2
+ * for the admin API. Token-endpoint client errors become 403 in the seed's mode (see {@link OAuthExceptionMapper}).
  */
 public enum OAuthError {
-    INVALID_REQUEST("invalid_request", 400),
-    INVALID_CLIENT("invalid_client", 401),
-    INVALID_GRANT("invalid_grant", 400),
-    UNAUTHORIZED_CLIENT("unauthorized_client", 400),
-    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
-    INVALID_SCOPE("invalid_scope", 400),
+    INVALID_REQUEST("invalid_request", 400, Kind.TOKEN_ENDPOINT),
+    INVALID_CLIENT("invalid_client", 401, Kind.TOKEN_ENDPOINT),
+    INVALID_GRANT("invalid_grant", 400, Kind.TOKEN_ENDPOINT),
+    UNAUTHORIZED_CLIENT("unauthorized_client", 400, Kind.TOKEN_ENDPOINT),
+    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400, Kind.TOKEN_ENDPOINT),
+    INVALID_SCOPE("invalid_scope", 400, Kind.TOKEN_ENDPOINT),
     // RFC 6749 §4.1.2.1 defines these two for the authorization endpoint; token servers use them alike.
-    SERVER_ERROR("server_error", 500),
-    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503);
+    SERVER_ERROR("server_error", 500, Kind.ANY),
+    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503, Kind.ANY),
+    /** RFC 6750 §3.1: no bearer token, or not one that can be read; the challenge carries no error code. */
+    MISSING_TOKEN("unauthorized", 401, Kind.BEARER),
+    /** RFC 6750 §3.1: expired, revoked, malformed or not ours. */
+    INVALID_TOKEN("invalid_token", 401, Kind.BEARER),
+    /** RFC 6750 §3.1: a valid token without the scope the resource needs. */
+    INSUFFICIENT_SCOPE("insufficient_scope", 403, Kind.BEARER),
+    /** RFC 7591 §3.2.2: a metadata field is invalid; the response names it. */
+    INVALID_CLIENT_METADATA("invalid_client_metadata", 400, Kind.ANY),
+    NOT_FOUND("not_found", 404, Kind.ANY),
+    CONFLICT("conflict", 409, Kind.ANY);
+
+    /** Where an error arises, which decides its status and challenge. */
+    public enum Kind {
+        /** Token-endpoint client errors: 403 in the seed's mode, the RFC 6749 status otherwise. */
+        TOKEN_ENDPOINT,
+        /** Errors of a bearer-protected resource, with a {@code WWW-Authenticate: Bearer} challenge. */
+        BEARER,
+        /** Everything else: always its own status. */
+        ANY
+    }
 
     private final String code;
-    private final int rfcStatus;
+    private final int status;
+    private final Kind kind;
 
-    OAuthError(String code, int rfcStatus) {
+    OAuthError(String code, int status, Kind kind) {
         this.code = code;
-        this.rfcStatus = rfcStatus;
+        this.status = status;
+        this.kind = kind;
     }
 
     public String code() {
         return code;
     }
 
-    public int rfcStatus() {
-        return rfcStatus;
+    /** The status of the RFC that defines the error. */
+    public int status() {
+        return status;
     }
 
-    public boolean isServerFault() {
-        return rfcStatus >= 500;
+    public Kind kind() {
+        return kind;
     }
 }

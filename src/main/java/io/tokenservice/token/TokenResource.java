@@ -4,14 +4,12 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientCredentials;
 import io.tokenservice.error.NoStore;
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
+import io.tokenservice.error.Failures;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -21,8 +19,6 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/oauth2/token")
 public class TokenResource {
-
-    private static final Logger LOG = Logger.getLogger(TokenResource.class);
 
     private final TokenRequestParser parser;
     private final ClientAuthenticator authenticator;
@@ -48,9 +44,6 @@ public class TokenResource {
                 .map(client -> grant.authorize(client, request))
                 .map(minter::mint)
                 .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build())
-                .onFailure(failure -> !(failure instanceof OAuthException)).transform(failure -> {
-                    LOG.error("Token request failed", failure);
-                    return new OAuthException(OAuthError.SERVER_ERROR, "Internal server error");
-                });
+                .onFailure().transform(Failures::translate);
     }
 }

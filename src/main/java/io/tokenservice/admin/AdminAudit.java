@@ -1,0 +1,33 @@
+package io.tokenservice.admin;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import org.jboss.logging.Logger;
+
+/**
+ * Records admin changes in the {@code admin_audit} table, inside the caller's transaction, and in the log
+ * category {@code token-service.audit}. Callers pass metadata names and numbers, never a secret or a hash.
+ */
+@ApplicationScoped
+public class AdminAudit {
+
+    private static final Logger LOG = Logger.getLogger("token-service.audit");
+
+    private final AdminCaller caller;
+
+    AdminAudit(AdminCaller caller) {
+        this.caller = caller;
+    }
+
+    public Uni<Void> record(String action, String clientId, String details) {
+        AdminAuditEvent event = new AdminAuditEvent();
+        event.occurredAt = OffsetDateTime.now();
+        event.actor = caller.subject();
+        event.action = action;
+        event.clientId = clientId;
+        event.details = details;
+        return event.persist().invoke(() -> LOG.infof("actor=%s action=%s client_id=%s %s",
+                event.actor, action, clientId, details)).replaceWithVoid();
+    }
+}

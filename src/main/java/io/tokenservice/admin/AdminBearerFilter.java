@@ -1,0 +1,49 @@
+package io.tokenservice.admin;
+
+import io.tokenservice.client.BootstrapAdminClient;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.AccessTokenVerifier;
+import io.tokenservice.token.VerifiedToken;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Guards {@link AdminOnly} resources with this service's own access tokens (RFC 6750 §2.1): no or malformed
+ * token is 401 with a bare Bearer challenge; an invalid or expired one is 401 invalid_token; a valid token
+ * without scope {@code admin} is 403 insufficient_scope.
+ */
+public class AdminBearerFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final AccessTokenVerifier verifier;
+    private final AdminCaller caller;
+
+    AdminBearerFilter(AccessTokenVerifier verifier, AdminCaller caller) {
+        this.verifier = verifier;
+        this.caller = caller;
+    }
+
+    @AdminOnly
+    @ServerRequestFilter
+    public void authenticate(ContainerRequestContext request) {
+        List<String> headers = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (headers == null || headers.size() != 1) {
+            throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
+        }
+        String header = headers.get(0);
+        // RFC 6750 §2.1: b64token, one header, scheme case-insensitive (RFC 7235 §2.1).
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || !header.substring(BEARER.length()).trim().matches("[A-Za-z0-9\\-._~+/]+=*")) {
+            throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
+        }
+        VerifiedToken token = verifier.verify(header.substring(BEARER.length()).trim());
+        if (!token.hasScope(BootstrapAdminClient.ADMIN_SCOPE)) {
+            throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
+        }
+        caller.authenticated(token.subject());
+    }
+}

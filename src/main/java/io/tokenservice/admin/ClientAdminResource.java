@@ -1,0 +1,215 @@
+package io.tokenservice.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.error.Failures;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriBuilder;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code /admin/clients}: register, inspect, change, rotate and remove clients, with bearer tokens of this service
+ * that carry scope {@code admin}. Bodies are JSON in RFC 7591 metadata names; every change is audited; a
+ * concurrent change is a 409, never a lost update.
+ */
+@Path("/admin/clients")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Client administration")
+@SecurityScheme(securitySchemeName = "admin-bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        bearerFormat = "JWT", description = "An access token of this service with scope admin")
+@SecurityRequirement(name = "admin-bearer")
+public class ClientAdminResource {
+
+    static final long MAX_GRACE_SECONDS = 30L * 24 * 3600;
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 200;
+
+    private final ClientMetadataParser parser;
+    private final SecretHasher hasher;
+    private final AdminAudit audit;
+    private final ObjectMapper json;
+
+    ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json) {
+        this.parser = parser;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @POST
+    @Operation(summary = "Register a client; the response shows a generated client_secret once")
+    public Uni<RestResponse<ClientView>> register(String body) {
+        ClientMetadataParser.Registration registration = parser.registration(parse(body));
+        RegisteredClient client = registration.client();
+        boolean imported = registration.importedSecret().isPresent() || registration.importedHash().isPresent();
+        String generated = imported ? null : GeneratedSecret.next();
+        Uni<String> hash = registration.importedHash().map(h -> Uni.createFrom().item(h))
+                .orElseGet(() -> hasher.hash(registration.importedSecret().orElse(generated)));
+        if (client.clientId == null) {
+            client.clientId = UUID.randomUUID().toString();
+        }
+        return hash.flatMap(secretHash -> Panache.withTransaction(() -> RegisteredClient.<RegisteredClient>findById(client.clientId)
+                .flatMap(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().failure(
+                                new OAuthException(OAuthError.CONFLICT, "A client with this client_id exists"));
+                    }
+                    client.secretHash = secretHash;
+                    client.createdAt = client.updatedAt = OffsetDateTime.now();
+                    return client.persistAndFlush();
+                })
+                .call(() -> audit.record("client.registered", client.clientId,
+                        imported ? "secret=imported" : "secret=generated"))))
+                .map(ignored -> RestResponse.ResponseBuilder
+                        .<ClientView>created(UriBuilder.fromPath("/admin/clients/{id}").build(client.clientId))
+                        .entity(ClientView.of(client, generated))
+                        .build())
+                .onFailure().transform(Failures::translate);
+    }
+
+    @GET
+    @Operation(summary = "A page of clients ordered by client_id, with the total count")
+    public Uni<ClientPage> list(@RestQuery String offset, @RestQuery String limit) {
+        int first = queryInt("offset", offset, 0, 0, Integer.MAX_VALUE);
+        int size = queryInt("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        return Panache.withSession(() -> RegisteredClient.<RegisteredClient>find("order by clientId")
+                        .range(first, first + size - 1).list()
+                        .flatMap(page -> RegisteredClient.count().map(total ->
+                                new ClientPage(page.stream().map(ClientView::of).toList(), first, size, total))))
+                .onFailure().transform(Failures::translate);
+    }
+
+    @GET
+    @Path("{clientId}")
+    @Operation(summary = "One client's metadata (never its secret)")
+    public Uni<ClientView> get(@RestPath String clientId) {
+        return Panache.withSession(() -> existing(clientId)).map(ClientView::of)
+                .onFailure().transform(Failures::translate);
+    }
+
+    @PATCH
+    @Path("{clientId}")
+    @Operation(summary = "Change metadata with a JSON merge patch (RFC 7396); secrets are rotated separately")
+    public Uni<ClientView> patch(@RestPath String clientId, String body) {
+        ClientMetadataParser.Patch patch = parser.patch(parse(body));
+        return Panache.withTransaction(() -> existing(clientId).call(client -> {
+                    if (patch.fields().isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    patch.applyTo(client);
+                    client.updatedAt = OffsetDateTime.now();
+                    return client.persistAndFlush()
+                            .call(() -> audit.record("client.updated", clientId, "fields=" + String.join(",", patch.fields())));
+                }))
+                .map(ClientView::of)
+                .onFailure().transform(Failures::translate);
+    }
+
+    @POST
+    @Path("{clientId}/secret")
+    @Operation(summary = "Rotate the secret; the response shows the new one once. "
+            + "Body {\"previous_secret_valid_for\": seconds} keeps the old secret valid that long (default 0)")
+    public Uni<ClientView> rotateSecret(@RestPath String clientId, String body) {
+        long graceSeconds = graceSeconds(body);
+        String secret = GeneratedSecret.next();
+        return hasher.hash(secret)
+                .flatMap(hash -> Panache.withTransaction(() -> existing(clientId).call(client -> {
+                    OffsetDateTime now = OffsetDateTime.now();
+                    // At most two secrets: the new one, and the one it replaces while the grace window lasts.
+                    client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
+                    client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
+                    client.secretHash = hash;
+                    client.updatedAt = now;
+                    return client.persistAndFlush()
+                            .call(() -> audit.record("client.secret_rotated", clientId, "previous_secret_valid_for=" + graceSeconds));
+                })))
+                .map(client -> ClientView.of(client, secret))
+                .onFailure().transform(Failures::translate);
+    }
+
+    @DELETE
+    @Path("{clientId}")
+    @Operation(summary = "Remove a client; it can no longer get tokens")
+    public Uni<RestResponse<Void>> delete(@RestPath String clientId) {
+        return Panache.withTransaction(() -> existing(clientId)
+                        .call(client -> client.delete())
+                        .call(() -> audit.record("client.deleted", clientId, "")))
+                .map(ignored -> RestResponse.<Void>noContent())
+                .onFailure().transform(Failures::translate);
+    }
+
+    private static Uni<RegisteredClient> existing(String clientId) {
+        return RegisteredClient.<RegisteredClient>findById(clientId).onItem().ifNull()
+                .failWith(() -> new OAuthException(OAuthError.NOT_FOUND, "No such client"));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw OAuthException.invalidField("body", "The request body is not valid JSON");
+        }
+    }
+
+    private long graceSeconds(String body) {
+        JsonNode document = parse(body);
+        if (document == null) {
+            return 0;
+        }
+        if (!document.isObject()) {
+            throw OAuthException.invalidField("body", "The request body must be a JSON object");
+        }
+        document.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("previous_secret_valid_for")) {
+                throw OAuthException.invalidField(field, "Unknown field " + field);
+            }
+        });
+        JsonNode grace = document.get("previous_secret_valid_for");
+        if (grace == null || grace.isNull()) {
+            return 0;
+        }
+        if (!grace.isIntegralNumber() || grace.longValue() < 0 || grace.longValue() > MAX_GRACE_SECONDS) {
+            throw OAuthException.invalidField("previous_secret_valid_for",
+                    "previous_secret_valid_for must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
+        }
+        return grace.longValue();
+    }
+
+    private static int queryInt(String name, String value, int defaultValue, int min, int max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw OAuthException.invalidField(name, name + " must be a whole number from " + min + " to " + max);
+    }
+}

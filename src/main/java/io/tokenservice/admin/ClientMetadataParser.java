@@ -1,0 +1,227 @@
+package io.tokenservice.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.OAuthException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates client metadata in RFC 7591 §2 names, for registration (POST) and for JSON merge
+ * patches (RFC 7396). Every problem is a 400 {@link OAuthException} naming the field; nothing is applied to a
+ * client unless the whole document is valid.
+ */
+@ApplicationScoped
+public class ClientMetadataParser {
+
+    /** A valid registration: the client to create, and the secret or hash it was imported with, if any. */
+    public record Registration(RegisteredClient client, Optional<String> importedSecret, Optional<String> importedHash) {
+    }
+
+    /** A valid merge patch: the fields it changes and how. */
+    public record Patch(Set<String> fields, List<Consumer<RegisteredClient>> changes) {
+        public void applyTo(RegisteredClient client) {
+            changes.forEach(change -> change.accept(client));
+        }
+    }
+
+    static final int MIN_IMPORTED_SECRET_LENGTH = 32;
+    // RFC 6749 Appendix A.1: client-id = *VSCHAR; a space would not survive Basic's reading here.
+    private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,200}");
+    private static final int MAX_AUDIENCES = 20;
+    private static final int MAX_AUDIENCE_LENGTH = 2000;
+    private static final int MAX_NAME_LENGTH = 200;
+    private static final int MAX_SECRET_LENGTH = 512;
+    private static final Set<String> READ_ONLY = Set.of("created_at", "updated_at");
+
+    private final long maxTtlSeconds;
+    private final SecretHasher hasher;
+
+    ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher) {
+        this.maxTtlSeconds = config.token().maxTtl().toSeconds();
+        this.hasher = hasher;
+    }
+
+    public Registration registration(JsonNode body) {
+        JsonNode document = object(body);
+        RegisteredClient client = new RegisteredClient();
+        Optional<String> clientId = Optional.empty();
+        Optional<String> secret = Optional.empty();
+        Optional<String> hash = Optional.empty();
+        List<Consumer<RegisteredClient>> changes = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = document.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "client_id" -> clientId = Optional.ofNullable(value.isNull() ? null : clientId(value));
+                case "client_secret" -> secret = Optional.ofNullable(value.isNull() ? null : importedSecret(value));
+                case "client_secret_hash" -> hash = Optional.ofNullable(value.isNull() ? null : importedHash(value));
+                default -> {
+                    if (!value.isNull()) {
+                        changes.add(change(field.getKey(), value));
+                    }
+                }
+            }
+        }
+        if (secret.isPresent() && hash.isPresent()) {
+            throw OAuthException.invalidField("client_secret_hash", "Give client_secret or client_secret_hash, not both");
+        }
+        clientId.ifPresent(id -> client.clientId = id);
+        changes.forEach(change -> change.accept(client));
+        return new Registration(client, secret, hash);
+    }
+
+    public Patch patch(JsonNode body) {
+        JsonNode document = object(body);
+        Set<String> names = new LinkedHashSet<>();
+        List<Consumer<RegisteredClient>> changes = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = document.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (name.equals("client_id") || READ_ONLY.contains(name)) {
+                throw OAuthException.invalidField(name, name + " cannot be changed");
+            }
+            if (name.equals("client_secret") || name.equals("client_secret_hash")) {
+                throw OAuthException.invalidField(name, "Rotate secrets with POST /admin/clients/{client_id}/secret");
+            }
+            changes.add(change(name, field.getValue()));
+            names.add(name);
+        }
+        return new Patch(names, changes);
+    }
+
+    /** Validates one metadata field now; the returned change applies it later. JSON null resets (RFC 7396). */
+    private Consumer<RegisteredClient> change(String name, JsonNode value) {
+        boolean reset = value.isNull();
+        return switch (name) {
+            case "client_name" -> {
+                String clientName = reset ? null : text(name, value, MAX_NAME_LENGTH);
+                yield client -> client.clientName = clientName;
+            }
+            case "scope" -> {
+                String[] scopes = reset ? new String[0] : scopes(value);
+                yield client -> client.scopes = scopes;
+            }
+            case "audience" -> {
+                String[] audience = reset ? new String[0] : audience(value);
+                yield client -> client.audience = audience;
+            }
+            case "access_token_ttl" -> {
+                Integer ttl = reset ? null : ttl(value);
+                yield client -> client.accessTokenTtl = ttl;
+            }
+            case "token_endpoint_auth_method" -> {
+                ClientAuthMethod method = authMethod(notNull(name, value));
+                yield client -> client.authMethod = method;
+            }
+            case "enabled" -> {
+                JsonNode enabled = notNull(name, value);
+                if (!enabled.isBoolean()) {
+                    throw OAuthException.invalidField(name, "enabled must be true or false");
+                }
+                yield client -> client.enabled = enabled.booleanValue();
+            }
+            default -> throw OAuthException.invalidField(name, "Unknown client metadata field " + name);
+        };
+    }
+
+    private static JsonNode object(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw OAuthException.invalidField("body", "The request body must be a JSON object");
+        }
+        return body;
+    }
+
+    private static JsonNode notNull(String name, JsonNode value) {
+        if (value.isNull()) {
+            throw OAuthException.invalidField(name, name + " cannot be null");
+        }
+        return value;
+    }
+
+    private static String text(String name, JsonNode value, int maxLength) {
+        if (!value.isTextual() || value.textValue().isEmpty() || value.textValue().length() > maxLength) {
+            throw OAuthException.invalidField(name, name + " must be a string of 1 to " + maxLength + " characters");
+        }
+        return value.textValue();
+    }
+
+    private static String clientId(JsonNode value) {
+        String clientId = text("client_id", value, 255);
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw OAuthException.invalidField("client_id", "client_id must be visible ASCII characters without spaces");
+        }
+        return clientId;
+    }
+
+    private static String importedSecret(JsonNode value) {
+        String secret = text("client_secret", value, MAX_SECRET_LENGTH);
+        if (secret.length() < MIN_IMPORTED_SECRET_LENGTH) {
+            throw OAuthException.invalidField("client_secret",
+                    "An imported client_secret needs at least " + MIN_IMPORTED_SECRET_LENGTH + " characters");
+        }
+        return secret;
+    }
+
+    private String importedHash(JsonNode value) {
+        String hash = text("client_secret_hash", value, 1024);
+        if (!hasher.isSupported(hash)) {
+            throw OAuthException.invalidField("client_secret_hash",
+                    "client_secret_hash must be an Argon2id or PBKDF2-SHA256 PHC string or a bcrypt hash");
+        }
+        return hash;
+    }
+
+    private static String[] scopes(JsonNode value) {
+        if (!value.isTextual()) {
+            throw OAuthException.invalidField("scope", "scope must be a space-delimited string");
+        }
+        String[] scopes = value.textValue().trim().isEmpty() ? new String[0]
+                : value.textValue().trim().split(" +");
+        for (String scope : scopes) {
+            if (!SCOPE_TOKEN.matcher(scope).matches()) {
+                throw OAuthException.invalidField("scope", "scope tokens must be RFC 6749 section 3.3 characters");
+            }
+        }
+        return new LinkedHashSet<>(List.of(scopes)).toArray(String[]::new);
+    }
+
+    private static String[] audience(JsonNode value) {
+        if (!value.isArray() || value.size() > MAX_AUDIENCES) {
+            throw OAuthException.invalidField("audience", "audience must be an array of at most " + MAX_AUDIENCES + " strings");
+        }
+        Set<String> audience = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            audience.add(text("audience", entry, MAX_AUDIENCE_LENGTH));
+        }
+        return audience.toArray(String[]::new);
+    }
+
+    private Integer ttl(JsonNode value) {
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > maxTtlSeconds) {
+            throw OAuthException.invalidField("access_token_ttl",
+                    "access_token_ttl must be whole seconds from 1 to " + maxTtlSeconds);
+        }
+        return (int) value.longValue();
+    }
+
+    private static ClientAuthMethod authMethod(JsonNode value) {
+        return Optional.ofNullable(value.isTextual() ? value.textValue() : null)
+                .flatMap(ClientAuthMethod::fromValue)
+                .orElseThrow(() -> OAuthException.invalidField("token_endpoint_auth_method",
+                        "token_endpoint_auth_method must be client_secret_basic or client_secret_post"));
+    }
+}

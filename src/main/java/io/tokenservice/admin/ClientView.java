@@ -1,0 +1,42 @@
+package io.tokenservice.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tokenservice.client.RegisteredClient;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * A client as the admin API shows it, in RFC 7591 §2 metadata names. Never a secret hash; the secret itself
+ * only in the one response that creates it ({@code client_secret}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClientView(
+        @JsonProperty("client_id") String clientId,
+        @JsonProperty("client_secret") String clientSecret,
+        @JsonProperty("client_name") String clientName,
+        @JsonProperty("scope") String scope,
+        @JsonProperty("audience") List<String> audience,
+        @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+        @JsonProperty("access_token_ttl") Integer accessTokenTtl,
+        @JsonProperty("enabled") boolean enabled,
+        @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
+        @JsonProperty("created_at") String createdAt,
+        @JsonProperty("updated_at") String updatedAt) {
+
+    static ClientView of(RegisteredClient client) {
+        return of(client, null);
+    }
+
+    static ClientView of(RegisteredClient client, String newSecret) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
+                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.enabled,
+                client.previousSecretHashValidAt(now) == null ? null : instant(client.previousSecretExpiresAt),
+                instant(client.createdAt), instant(client.updatedAt));
+    }
+
+    private static String instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+}
