@@ -6,14 +6,16 @@ import io.tokenservice.error.OAuthException;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Guards {@link AdminOnly} resources with this service's own access tokens (RFC 6750 §2.1): no or malformed
  * token is 401 with a bare Bearer challenge; an invalid or expired one is 401 invalid_token; a valid token
- * without scope {@code admin} is 403 insufficient_scope.
+ * without scope {@code admin} is 403 insufficient_scope. Responses are marked no-store.
  */
 public class AdminBearerFilter {
 
@@ -45,5 +47,13 @@ public class AdminBearerFilter {
             throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
         }
         caller.authenticated(token.subject());
+    }
+
+    /** Admin responses may carry a new secret, and always carry client data: no cache may keep them. */
+    @AdminOnly
+    @ServerResponseFilter
+    public void noStore(ContainerResponseContext response) {
+        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.getHeaders().putSingle("Pragma", "no-cache");
     }
 }

@@ -19,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -78,7 +79,7 @@ public class ClientAdminResource {
                                 new OAuthException(OAuthError.CONFLICT, "A client with this client_id exists"));
                     }
                     client.secretHash = secretHash;
-                    client.createdAt = client.updatedAt = OffsetDateTime.now();
+                    client.createdAt = client.updatedAt = now();
                     return client.persistAndFlush();
                 })
                 .call(() -> audit.record("client.registered", client.clientId,
@@ -120,7 +121,7 @@ public class ClientAdminResource {
                         return Uni.createFrom().voidItem();
                     }
                     patch.applyTo(client);
-                    client.updatedAt = OffsetDateTime.now();
+                    client.updatedAt = now();
                     return client.persistAndFlush()
                             .call(() -> audit.record("client.updated", clientId, "fields=" + String.join(",", patch.fields())));
                 }))
@@ -137,7 +138,7 @@ public class ClientAdminResource {
         String secret = GeneratedSecret.next();
         return hasher.hash(secret)
                 .flatMap(hash -> Panache.withTransaction(() -> existing(clientId).call(client -> {
-                    OffsetDateTime now = OffsetDateTime.now();
+                    OffsetDateTime now = now();
                     // At most two secrets: the new one, and the one it replaces while the grace window lasts.
                     client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
                     client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
@@ -159,6 +160,11 @@ public class ClientAdminResource {
                         .call(() -> audit.record("client.deleted", clientId, "")))
                 .map(ignored -> RestResponse.<Void>noContent())
                 .onFailure().transform(Failures::translate);
+    }
+
+    /** Now, at the database's precision, so a response shows what a later read returns. */
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static Uni<RegisteredClient> existing(String clientId) {

@@ -91,6 +91,7 @@ class ClientAdminApiTest {
     void registrationGeneratesIdAndAUrlSafeSecretShownOnce() {
         Response created = register("{}");
         created.then().statusCode(201)
+                .header("Cache-Control", "no-store")
                 .header("Location", matchesPattern(".*/admin/clients/[0-9a-f-]{36}"))
                 .body("client_secret", matchesPattern("[A-Za-z0-9_-]{43}"))
                 .body("token_endpoint_auth_method", equalTo("client_secret_basic"))
@@ -100,6 +101,7 @@ class ClientAdminApiTest {
         String secret = created.path("client_secret");
         clientCredentials(clientId, secret).post("/oauth2/token").then().statusCode(200);
         api().get("/admin/clients/" + clientId).then().statusCode(200)
+                .body("created_at", equalTo(created.path("created_at")))
                 .body("$", not(hasKey("client_secret")))
                 .body("$", not(hasKey("client_secret_hash")))
                 .body("client_id", equalTo(clientId))
