@@ -32,7 +32,8 @@ public record ClientView(
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
                 client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.enabled,
-                client.previousSecretHashValidAt(now) == null ? null : instant(client.previousSecretExpiresAt),
+                client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
+                        ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));
     }
 

@@ -3,94 +3,129 @@ package io.tokenservice.client;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Authenticates a client from the credentials of a token request: loads it through reactive Panache, verifies
- * the secret on the hashing pool, and checks that it is enabled and uses its registered method. Every failure
- * is the same invalid_client, and an unknown client is checked against dummy hashes so that it takes as long
- * as a wrong secret. During a rotation's grace window the previous secret is accepted too. A database that fails or does not answer within {@code token-service.database.timeout}
- * is a 503 with {@code Retry-After}.
+ * Authenticates a client from the credentials of a token request: finds it in {@link ClientCache} or loads it
+ * through reactive Panache, accepts a secret {@link VerifiedSecrets} has seen pass before, else verifies it on
+ * the hashing pool, and checks that the client is enabled and uses its registered method. Every failure is the
+ * same invalid_client, and an unknown client is checked against dummy hashes so that it takes as long as a
+ * wrong secret. During a rotation's grace window the previous secret is accepted too. A database that fails or
+ * does not answer within {@code token-service.database.timeout} is a 503 with {@code Retry-After}.
  */
 @ApplicationScoped
 public class ClientAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(ClientAuthenticator.class);
 
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private final SecretHasher hasher;
+    private final VerifiedSecrets verifiedSecrets;
+    private final ClientCache cache;
     private final Duration databaseTimeout;
     private final int retryAfterSeconds;
 
-    ClientAuthenticator(SecretHasher hasher, TokenServiceConfig config) {
-        this.clock = Clock.systemUTC();
+    ClientAuthenticator(SecretHasher hasher, VerifiedSecrets verifiedSecrets, ClientCache cache,
+            TokenServiceConfig config) {
         this.hasher = hasher;
+        this.verifiedSecrets = verifiedSecrets;
+        this.cache = cache;
         this.databaseTimeout = config.database().timeout();
         this.retryAfterSeconds = config.database().retryAfterSeconds();
     }
 
-    public Uni<RegisteredClient> authenticate(ClientCredentials credentials) {
+    public Uni<ClientSnapshot> authenticate(ClientCredentials credentials) {
         List<ClientCredentials.Candidate> candidates = credentials.candidates();
-        Set<String> clientIds = candidates.stream()
-                .map(ClientCredentials.Candidate::clientId)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
-        return load(clientIds).flatMap(clients -> {
+        return load(candidates).flatMap(clients -> {
+            Instant now = clock.instant();
             // Each candidate against the current secret, then against the previous one during a rotation's grace
             // window, or a dummy: every failure costs the same two verifications per candidate.
-            OffsetDateTime now = OffsetDateTime.now(clock);
+            List<ClientCredentials.Candidate> checked = new ArrayList<>();
             List<SecretHasher.Check> checks = new ArrayList<>();
-            for (ClientCredentials.Candidate candidate : candidates) {
-                RegisteredClient client = clients.get(candidate.clientId());
-                checks.add(new SecretHasher.Check(candidate.secret(), client == null ? null : client.secretHash));
+            for (boolean previous : new boolean[] {false, true}) {
+                for (ClientCredentials.Candidate candidate : candidates) {
+                    ClientSnapshot client = clients.get(candidate.clientId());
+                    String hash = client == null ? null
+                            : previous ? client.previousSecretHashValidAt(now) : client.secretHash();
+                    if (hash != null && verifiedSecrets.contains(client.clientId(), candidate.secret(), hash)) {
+                        return Uni.createFrom().item(accept(credentials, client));
+                    }
+                    checked.add(candidate);
+                    checks.add(new SecretHasher.Check(candidate.secret(), hash));
+                }
             }
-            for (ClientCredentials.Candidate candidate : candidates) {
-                RegisteredClient client = clients.get(candidate.clientId());
-                checks.add(new SecretHasher.Check(candidate.secret(),
-                        client == null ? null : client.previousSecretHashValidAt(now)));
-            }
-            return hasher.firstMatch(checks).map(match -> accept(credentials,
-                    match < 0 ? null : clients.get(candidates.get(match % candidates.size()).clientId())));
+            return hasher.firstMatch(checks).map(match -> {
+                if (match < 0) {
+                    return accept(credentials, null);
+                }
+                ClientSnapshot client = clients.get(checked.get(match).clientId());
+                verifiedSecrets.remember(client.clientId(), checked.get(match).secret(), checks.get(match).storedHash());
+                return accept(credentials, client);
+            });
         });
     }
 
-    private Uni<Map<String, RegisteredClient>> load(Set<String> clientIds) {
+    /** The candidates' clients, from the cache where it has them; unknown ids are simply absent. */
+    private Uni<Map<String, ClientSnapshot>> load(List<ClientCredentials.Candidate> candidates) {
+        Map<String, ClientSnapshot> found = new HashMap<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (ClientCredentials.Candidate candidate : candidates) {
+            ClientSnapshot cached = cache.get(candidate.clientId());
+            if (cached != null) {
+                found.put(cached.clientId(), cached);
+            } else {
+                missing.add(candidate.clientId());
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(found);
+        }
+        long generation = cache.generation();
         // The session spans the query only: no connection is held while the secret is hashed.
-        return Panache.withSession(() -> RegisteredClient.findByIds(clientIds))
+        return Panache.withSession(() -> RegisteredClient.findByIds(missing))
                 .ifNoItem().after(databaseTimeout).failWith(TimeoutException::new)
                 .onFailure().transform(failure -> {
                     LOG.warnf("Client store unavailable: %s", failure.toString());
                     return OAuthException.unavailable("The service is temporarily unavailable", retryAfterSeconds);
                 })
-                .map(clients -> clients.stream().collect(Collectors.toMap(c -> c.clientId, Function.identity())));
+                .map(loaded -> {
+                    for (RegisteredClient client : loaded) {
+                        ClientSnapshot snapshot = ClientSnapshot.of(client);
+                        cache.putIfUnchanged(generation, snapshot);
+                        found.put(snapshot.clientId(), snapshot);
+                    }
+                    return found;
+                });
     }
 
-    private static RegisteredClient accept(ClientCredentials credentials, RegisteredClient client) {
+    private static ClientSnapshot accept(ClientCredentials credentials, ClientSnapshot client) {
         String presentedId = credentials.candidates().get(0).clientId();
         if (client == null) {
             LOG.debugf("invalid_client: unknown client or wrong secret for client_id '%s'", loggable(presentedId));
             throw OAuthException.invalidClient();
         }
-        if (!client.enabled) {
-            LOG.infof("invalid_client: client '%s' is disabled", client.clientId);
+        if (!client.enabled()) {
+            LOG.infof("invalid_client: client '%s' is disabled", client.clientId());
             throw OAuthException.invalidClient();
         }
-        if (client.authMethod != credentials.method()) {
-            LOG.infof("invalid_client: client '%s' is registered for %s, used %s", client.clientId,
-                    client.authMethod.value(), credentials.method().value());
+        if (client.authMethod() != credentials.method()) {
+            LOG.infof("invalid_client: client '%s' is registered for %s, used %s", client.clientId(),
+                    client.authMethod().value(), credentials.method().value());
             throw OAuthException.invalidClient();
         }
         return client;

@@ -70,17 +70,6 @@ public class RegisteredClient extends PanacheEntityBase {
         return list("clientId in ?1", clientIds);
     }
 
-    /** The previous secret's hash while its grace window lasts, else null. */
-    public String previousSecretHashValidAt(OffsetDateTime now) {
-        return previousSecretHash != null && previousSecretExpiresAt != null && previousSecretExpiresAt.isAfter(now)
-                ? previousSecretHash
-                : null;
-    }
-
-    public List<String> scopeList() {
-        return List.of(scopes);
-    }
-
     public List<String> audienceList() {
         return List.of(audience);
     }

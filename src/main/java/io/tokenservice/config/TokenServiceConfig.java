@@ -33,6 +33,8 @@ public interface TokenServiceConfig {
 
     Bootstrap bootstrap();
 
+    Cache cache();
+
     interface Token {
         /** Access-token lifetime for clients without one of their own; the seed's default is 24 h. */
         @WithDefault("86400S")
@@ -101,6 +103,36 @@ public interface TokenServiceConfig {
         /** The {@code Retry-After} seconds sent with a 503 while the database is unreachable. */
         @WithDefault("5")
         int retryAfterSeconds();
+    }
+
+    interface Cache {
+        ClientCacheConfig clients();
+
+        SecretCacheConfig secrets();
+    }
+
+    interface ClientCacheConfig {
+        /** Clients kept in memory per replica. */
+        @WithDefault("10000")
+        long maxSize();
+
+        /** Longest a cached client is used without re-reading it, the bound when a change notification is lost. */
+        @WithDefault("30S")
+        Duration maxStaleness();
+
+        /** Listen for PostgreSQL change notifications (off behind poolers that cannot LISTEN). */
+        @WithDefault("true")
+        boolean listen();
+    }
+
+    interface SecretCacheConfig {
+        /** Clients whose verified secrets are remembered per replica. */
+        @WithDefault("10000")
+        long maxSize();
+
+        /** Longest a verified secret is remembered before the slow hash is run again. */
+        @WithDefault("1H")
+        Duration maxAge();
     }
 
     interface Bootstrap {

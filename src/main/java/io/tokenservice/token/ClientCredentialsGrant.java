@@ -1,6 +1,6 @@
 package io.tokenservice.token;
 
-import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
@@ -24,15 +24,15 @@ public class ClientCredentialsGrant {
         this.defaultLifetime = config.token().ttl();
     }
 
-    public AccessGrant authorize(RegisteredClient client, TokenRequest request) {
-        List<String> registered = client.scopeList();
+    public AccessGrant authorize(ClientSnapshot client, TokenRequest request) {
+        List<String> registered = client.scopes();
         List<String> scopes = request.scopes().orElse(registered);
         if (!registered.containsAll(scopes)) {
             // RFC 6749 §5.2 invalid_scope; which scope was refused is no business of a stranger's.
             throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
         }
-        List<String> audience = client.audience.length > 0 ? client.audienceList() : defaultAudience;
-        Duration lifetime = client.accessTokenTtl != null ? Duration.ofSeconds(client.accessTokenTtl) : defaultLifetime;
-        return new AccessGrant(client.clientId, scopes, audience, lifetime);
+        List<String> audience = client.audience().isEmpty() ? defaultAudience : client.audience();
+        Duration lifetime = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
+        return new AccessGrant(client.clientId(), scopes, audience, lifetime);
     }
 }
