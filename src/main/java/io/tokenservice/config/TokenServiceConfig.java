@@ -82,6 +82,13 @@ public interface TokenServiceConfig {
         @WithDefault("256")
         int queueSize();
 
+        /**
+         * Slow verifications allowed per second on this replica, 0 for no limit; beyond it a request that needs
+         * one gets a fast 503. Bounds the CPU a flood of wrong secrets can take from cached clients.
+         */
+        @WithDefault("0")
+        int maxVerificationsPerSecond();
+
         /** Argon2id memory cost in KiB for new hashes (OWASP minimum 19456). */
         @WithDefault("19456")
         int argon2MemoryKib();

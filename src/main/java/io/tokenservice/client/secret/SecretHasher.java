@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,8 @@ import java.util.function.Supplier;
  * Creates and verifies salted slow hashes of client secrets. New hashes are Argon2id with the configured cost;
  * verification also reads PBKDF2-SHA256 and bcrypt, so clients imported from Ory Hydra or Spring Authorization
  * Server keep their secrets. All hashing runs on a bounded pool of its own, never on the event loop, and the
- * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, the returned
- * {@link Uni} fails at once with a 503 {@link OAuthException}.
+ * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, or the
+ * verifications-per-second budget is spent, the returned {@link Uni} fails at once with a 503 {@link OAuthException}.
  */
 @ApplicationScoped
 public class SecretHasher {
@@ -36,24 +37,27 @@ public class SecretHasher {
 
     private final Argon2idFormat argon2id;
     private final List<SecretHashFormat> formats;
-    private final String dummyHash;
+    private final CompletableFuture<String> dummyHash;
     private final ThreadPoolExecutor pool;
+    private final VerificationBudget budget;
 
     @Inject
     SecretHasher(TokenServiceConfig config) {
         this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
-                config.hashing().queueSize());
+                config.hashing().queueSize(), config.hashing().maxVerificationsPerSecond());
     }
 
     SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
+        this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0);
+    }
+
+    SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize,
+            int maxVerificationsPerSecond) {
         this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
-        // What an unknown client is checked against, so that it costs what a wrong secret costs.
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        this.dummyHash = argon2id.hash(random);
+        this.budget = new VerificationBudget(maxVerificationsPerSecond);
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueSize), task -> {
@@ -61,6 +65,11 @@ public class SecretHasher {
                     thread.setDaemon(true);
                     return thread;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        // What an unknown client is checked against, so that it costs what a wrong secret costs. Made on the
+        // pool, off the startup path: a cold JVM takes a second or more for its first Argon2id.
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.dummyHash = CompletableFuture.supplyAsync(() -> argon2id.hash(random), pool);
     }
 
     /** A new Argon2id PHC string for {@code secret}. */
@@ -74,11 +83,15 @@ public class SecretHasher {
      * @return the index of the matching check, or -1; every check is computed when none matches
      */
     public Uni<Integer> firstMatch(List<Check> checks) {
+        if (!budget.tryAcquire(checks.size())) {
+            return Uni.createFrom().failure(
+                    OAuthException.unavailable("The server is busy; retry shortly", RETRY_AFTER_SECONDS));
+        }
         return offload(() -> {
             for (int i = 0; i < checks.size(); i++) {
                 Check check = checks.get(i);
                 boolean known = check.storedHash() != null;
-                boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash);
+                boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash.join());
                 if (matches && known) {
                     return i;
                 }

@@ -80,4 +80,14 @@ class SecretHasherTest {
         }
         assertTrue(rejected >= 5, "only " + rejected + " of 8 were refused by a pool of 1 with a queue of 1");
     }
+
+    @Test
+    void verificationsBeyondThePerSecondBudgetFailFast() {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 2);
+        List<SecretHasher.Check> twoChecks = List.of(new SecretHasher.Check("a", null), new SecretHasher.Check("b", null));
+        assertEquals(-1, hasher.firstMatch(twoChecks).await().indefinitely());
+        OAuthException refused = org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+                () -> hasher.firstMatch(twoChecks).await().indefinitely());
+        assertEquals(OAuthError.TEMPORARILY_UNAVAILABLE, refused.error());
+    }
 }
