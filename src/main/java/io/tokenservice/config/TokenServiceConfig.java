@@ -83,11 +83,11 @@ public interface TokenServiceConfig {
         int queueSize();
 
         /**
-         * Slow verifications allowed per second on this replica, 0 for no limit; beyond it a request that needs
-         * one gets a fast 503. Bounds the CPU a flood of wrong secrets can take from cached clients.
+         * CPU, in cores, that slow verifications may use on this replica on average, 0 for no limit; beyond it a
+         * request that needs one gets a fast 503. Bounds what a flood of wrong secrets takes from cached clients.
          */
         @WithDefault("0")
-        int maxVerificationsPerSecond();
+        double maxCpuCores();
 
         /** Argon2id memory cost in KiB for new hashes (OWASP minimum 19456). */
         @WithDefault("19456")

@@ -71,7 +71,8 @@ class TwoReplicasIT {
     private static int status(IntSupplier request) {
         try {
             return request.getAsInt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // not listening yet (RestAssured rethrows the ConnectException unchecked)
             return -1;
         }
     }

@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * verification also reads PBKDF2-SHA256 and bcrypt, so clients imported from Ory Hydra or Spring Authorization
  * Server keep their secrets. All hashing runs on a bounded pool of its own, never on the event loop, and the
  * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, or the
- * verifications-per-second budget is spent, the returned {@link Uni} fails at once with a 503 {@link OAuthException}.
+ * CPU budget of {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with a 503 {@link OAuthException}.
  */
 @ApplicationScoped
 public class SecretHasher {
@@ -34,6 +36,7 @@ public class SecretHasher {
     }
 
     private static final int RETRY_AFTER_SECONDS = 1;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final Argon2idFormat argon2id;
     private final List<SecretHashFormat> formats;
@@ -46,7 +49,7 @@ public class SecretHasher {
         this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
-                config.hashing().queueSize(), config.hashing().maxVerificationsPerSecond());
+                config.hashing().queueSize(), config.hashing().maxCpuCores());
     }
 
     SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
@@ -54,10 +57,10 @@ public class SecretHasher {
     }
 
     SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize,
-            int maxVerificationsPerSecond) {
+            double maxCpuCores) {
         this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
-        this.budget = new VerificationBudget(maxVerificationsPerSecond);
+        this.budget = new VerificationBudget(maxCpuCores);
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueSize), task -> {
@@ -83,20 +86,25 @@ public class SecretHasher {
      * @return the index of the matching check, or -1; every check is computed when none matches
      */
     public Uni<Integer> firstMatch(List<Check> checks) {
-        if (!budget.tryAcquire(checks.size())) {
+        if (!budget.tryAcquire()) {
             return Uni.createFrom().failure(
                     OAuthException.unavailable("The server is busy; retry shortly", RETRY_AFTER_SECONDS));
         }
         return offload(() -> {
-            for (int i = 0; i < checks.size(); i++) {
-                Check check = checks.get(i);
-                boolean known = check.storedHash() != null;
-                boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash.join());
-                if (matches && known) {
-                    return i;
+            long started = CPU.getCurrentThreadCpuTime();
+            try {
+                for (int i = 0; i < checks.size(); i++) {
+                    Check check = checks.get(i);
+                    boolean known = check.storedHash() != null;
+                    boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash.join());
+                    if (matches && known) {
+                        return i;
+                    }
                 }
+                return -1;
+            } finally {
+                budget.charge(CPU.getCurrentThreadCpuTime() - started);
             }
-            return -1;
         });
     }
 

@@ -82,8 +82,9 @@ class SecretHasherTest {
     }
 
     @Test
-    void verificationsBeyondThePerSecondBudgetFailFast() {
-        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 2);
+    void verificationsBeyondTheCpuBudgetFailFast() {
+        // A thousandth of a core: one millisecond of CPU per second; one Argon2id verification spends it all.
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001);
         List<SecretHasher.Check> twoChecks = List.of(new SecretHasher.Check("a", null), new SecretHasher.Check("b", null));
         assertEquals(-1, hasher.firstMatch(twoChecks).await().indefinitely());
         OAuthException refused = org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
