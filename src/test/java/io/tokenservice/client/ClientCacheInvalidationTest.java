@@ -7,11 +7,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Eventually;
 import io.tokenservice.testing.TestClients;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -38,16 +38,6 @@ class ClientCacheInvalidationTest {
         }
     }
 
-    /** Polls until {@code status} answers {@code expected}, for at most 5 s (a notification takes milliseconds). */
-    static void eventually(int expected, IntSupplier status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5_000;
-        int last;
-        while ((last = status.getAsInt()) != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(expected, last);
-    }
-
     private TestClients.Registered warmClient() {
         var client = new TestClients(dataSource, hasher).client().register();
         clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then().statusCode(200);
@@ -62,14 +52,14 @@ class ClientCacheInvalidationTest {
     void disablingElsewhereStopsTokensHere() throws Exception {
         var client = warmClient();
         sql("UPDATE token_service.client SET enabled = false WHERE client_id = ?", client.clientId());
-        eventually(403, () -> tokenStatus(client, client.secret()));
+        Eventually.status(403, () -> tokenStatus(client, client.secret()));
     }
 
     @Test
     void deletingElsewhereStopsTokensHere() throws Exception {
         var client = warmClient();
         sql("DELETE FROM token_service.client WHERE client_id = ?", client.clientId());
-        eventually(403, () -> tokenStatus(client, client.secret()));
+        Eventually.status(403, () -> tokenStatus(client, client.secret()));
     }
 
     @Test
@@ -78,7 +68,7 @@ class ClientCacheInvalidationTest {
         String newSecret = TestClients.randomSecret();
         sql("UPDATE token_service.client SET secret_hash = ? WHERE client_id = ?",
                 hasher.hash(newSecret).await().indefinitely(), client.clientId());
-        eventually(403, () -> tokenStatus(client, client.secret()));
+        Eventually.status(403, () -> tokenStatus(client, client.secret()));
         assertEquals(200, tokenStatus(client, newSecret));
     }
 
@@ -86,7 +76,7 @@ class ClientCacheInvalidationTest {
     void scopeAndLifetimeChangesElsewhereShowInTheNextToken() throws Exception {
         var client = warmClient();
         sql("UPDATE token_service.client SET scopes = '{read}', access_token_ttl = 60 WHERE client_id = ?", client.clientId());
-        eventually(60, () -> clientCredentials(client.clientId(), client.secret()).post("/oauth2/token")
+        Eventually.status(60, () -> clientCredentials(client.clientId(), client.secret()).post("/oauth2/token")
                 .then().statusCode(200).extract().path("expires_in"));
         clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then()
                 .body("scope", org.hamcrest.Matchers.equalTo("read"));

@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -98,15 +99,6 @@ class TwoReplicasIT {
                 .post("/oauth2/token").statusCode();
     }
 
-    private static void eventually(int expected, IntSupplier status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5_000;
-        int last;
-        while ((last = status.getAsInt()) != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(expected, last);
-    }
-
     @Test
     void changesThroughReplicaBReachReplicaAsCache() throws Exception {
         Response created = onB("POST", "/admin/clients", "{\"scope\":\"read\"}");
@@ -117,17 +109,17 @@ class TwoReplicasIT {
         assertEquals(200, tokenOnA(id, secret));
 
         onB("PATCH", "/admin/clients/" + id, "{\"enabled\":false}").then().statusCode(200);
-        eventually(403, () -> tokenOnA(id, secret));
+        Eventually.status(403, () -> tokenOnA(id, secret));
 
         onB("PATCH", "/admin/clients/" + id, "{\"enabled\":true}").then().statusCode(200);
-        eventually(200, () -> tokenOnA(id, secret));
+        Eventually.status(200, () -> tokenOnA(id, secret));
 
         String rotated = onB("POST", "/admin/clients/" + id + "/secret", null).then().statusCode(200)
                 .extract().path("client_secret");
-        eventually(403, () -> tokenOnA(id, secret));
+        Eventually.status(403, () -> tokenOnA(id, secret));
         assertEquals(200, tokenOnA(id, rotated));
 
         onB("DELETE", "/admin/clients/" + id, null).then().statusCode(204);
-        eventually(403, () -> tokenOnA(id, rotated));
+        Eventually.status(403, () -> tokenOnA(id, rotated));
     }
 }
