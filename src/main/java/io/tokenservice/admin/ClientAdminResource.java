@@ -94,7 +94,7 @@ public class ClientAdminResource {
     @GET
     @Operation(summary = "A page of clients ordered by client_id, with the total count")
     public Uni<ClientPage> list(@RestQuery String offset, @RestQuery String limit) {
-        int first = queryInt("offset", offset, 0, 0, Integer.MAX_VALUE);
+        int first = queryInt("offset", offset, 0, 0, Integer.MAX_VALUE - MAX_LIMIT);
         int size = queryInt("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         return Panache.withSession(() -> RegisteredClient.<RegisteredClient>find("order by clientId")
                         .range(first, first + size - 1).list()

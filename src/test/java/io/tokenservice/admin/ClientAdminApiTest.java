@@ -203,7 +203,8 @@ class ClientAdminApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"limit=0|limit", "limit=201|limit", "limit=x|limit", "offset=-1|offset"})
+    @ValueSource(strings = {"limit=0|limit", "limit=201|limit", "limit=x|limit", "offset=-1|offset",
+        "offset=2147483647|offset"})
     void badPagingParametersAre400(String caseLine) {
         String[] parts = caseLine.split("\\|");
         invalid(api().get("/admin/clients?" + parts[0]), parts[1]);
