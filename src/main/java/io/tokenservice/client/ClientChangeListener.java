@@ -9,12 +9,13 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
- * the client_id of every inserted, updated or deleted row, whichever replica (or operator) made the change, and
+ * the client_id of every updated or deleted row, whichever replica (or operator) made the change, and
  * drops that client from {@link ClientCache}. On every (re)connection the whole cache is dropped, since
  * notifications sent while disconnected are lost. Reconnects every second while the database is away.
  */
@@ -30,6 +31,7 @@ public class ClientChangeListener {
     private final String url;
     private final String user;
     private final String password;
+    private final AtomicInteger subscriptions = new AtomicInteger();
     private PgSubscriber subscriber;
 
     ClientChangeListener(Vertx vertx, ClientCache cache, TokenServiceConfig config,
@@ -54,11 +56,17 @@ public class ClientChangeListener {
         subscriber.channel(CHANNEL)
                 .subscribeHandler(ignored -> {
                     cache.invalidateAll();
+                    subscriptions.incrementAndGet();
                     LOG.debugf("Listening for client changes on %s", CHANNEL);
                 })
                 .handler(cache::invalidate);
         subscriber.connect().onFailure(failure ->
                 LOG.warnf("Cannot listen for client changes yet (%s); retrying", failure.toString()));
+    }
+
+    /** How many times the channel was (re)subscribed: each one dropped the whole cache first. */
+    public int subscriptions() {
+        return subscriptions.get();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.tokenservice.client.ClientChangeListener;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.TcpProxy;
@@ -18,7 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,9 +61,21 @@ class DatabaseOutageTest {
     @Inject
     SecretHasher hasher;
 
-    @AfterEach
-    void databaseBack() {
+    @Inject
+    ClientChangeListener listener;
+
+    /**
+     * Every test starts with the database reachable and the change listener subscribed afresh: restoring the
+     * proxy drops the listener's connection, and its resubscription drops the whole client cache.
+     */
+    @BeforeEach
+    void databaseBack() throws InterruptedException {
+        int before = listener.subscriptions();
         proxy.mode(TcpProxy.Mode.FORWARD);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (listener.subscriptions() == before && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     @Test
