@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -20,6 +21,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class AdminBearerFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final AccessTokenVerifier verifier;
     private final AdminCaller caller;
@@ -38,11 +40,14 @@ public class AdminBearerFilter {
         }
         String header = headers.get(0);
         // RFC 6750 §2.1: b64token, one header, scheme case-insensitive (RFC 7235 §2.1).
-        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || !header.substring(BEARER.length()).trim().matches("[A-Za-z0-9\\-._~+/]+=*")) {
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
         }
-        VerifiedToken token = verifier.verify(header.substring(BEARER.length()).trim());
+        String credentials = header.substring(BEARER.length()).trim();
+        if (!B64TOKEN.matcher(credentials).matches()) {
+            throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
+        }
+        VerifiedToken token = verifier.verify(credentials);
         if (!token.hasScope(BootstrapAdminClient.ADMIN_SCOPE)) {
             throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
         }

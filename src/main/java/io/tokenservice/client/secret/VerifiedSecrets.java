@@ -29,13 +29,23 @@ public class VerifiedSecrets {
 
     private static final int MAX_SECRETS_PER_CLIENT = 2;
 
-    private final SecretKeySpec key;
+    // A keyed Mac per thread (the event loops): JCA lookup and key setup once, not on every warm request.
+    private final ThreadLocal<Mac> hmac;
     private final Cache<String, List<Verified>> verified;
 
     VerifiedSecrets(TokenServiceConfig config) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        this.key = new SecretKeySpec(random, "HmacSHA256");
+        SecretKeySpec key = new SecretKeySpec(random, "HmacSHA256");
+        this.hmac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         this.verified = Caffeine.newBuilder()
                 .maximumSize(config.cache().secrets().maxSize())
                 .expireAfterWrite(config.cache().secrets().maxAge())
@@ -72,12 +82,7 @@ public class VerifiedSecrets {
     }
 
     private byte[] mac(String secret) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(key);
-            return hmac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        // doFinal resets the Mac for its next use on this thread.
+        return hmac.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
     }
 }
