@@ -26,6 +26,7 @@ URL="http://127.0.0.1:$PORT"
 DB=tokenbench
 ADMIN_ID=bench-admin
 ADMIN_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
+KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 export PGHOST=127.0.0.1 PGUSER=postgres
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -45,13 +46,21 @@ JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 SERVER_PID=""
 FIRST_MS=""
 SERVER_ENV=""
+KEYS_ALG=""
 # start_server JDK ALGORITHM [java options...]: launches the jar; FIRST_MS = milliseconds to the first token.
+# A change of algorithm drops the stored signing keys first: the service would otherwise keep signing with the
+# old algorithm's key for publish-ahead (a rotation), and the run would measure the wrong algorithm.
 start_server() {
   local jdk=$1 alg=$2; shift 2
   local start now
+  if [ "$alg" != "$KEYS_ALG" ]; then
+    psql -d "$DB" -qc "DELETE FROM token_service.signing_key" 2>/dev/null || true
+    KEYS_ALG=$alg
+  fi
   start=$(date +%s%N)
   # shellcheck disable=SC2086 # SERVER_ENV is a list of VAR=value words
   env DB_HOST=127.0.0.1 DB_NAME=$DB QUARKUS_HTTP_PORT=$PORT TOKEN_SERVICE_KEYS_ALGORITHM=$alg \
+    TOKEN_SERVICE_KEY_ENCRYPTION_KEY=$KEY_ENCRYPTION_KEY \
     TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID=$ADMIN_ID TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET=$ADMIN_SECRET \
     QUARKUS_LOG_LEVEL=WARN $SERVER_ENV "$jdk/bin/java" "$@" -jar "$JAR" >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!

@@ -21,9 +21,17 @@ public interface TokenServiceConfig {
     @WithDefault("http://localhost:8080")
     String issuer();
 
+    /**
+     * Base64 of the 256-bit AES key that encrypts signing keys stored in the database (env
+     * {@code TOKEN_SERVICE_KEY_ENCRYPTION_KEY}); required in production unless keys come from PEM files.
+     */
+    Optional<String> keyEncryptionKey();
+
     Token token();
 
     Keys keys();
+
+    Discovery discovery();
 
     Errors errors();
 
@@ -47,9 +55,16 @@ public interface TokenServiceConfig {
         @WithDefault("604800S")
         Duration maxTtl();
 
-        /** Largest accepted request body of the token endpoint, in bytes. */
+        /** Largest accepted request body of the token endpoint, introspection and revocation, in bytes. */
         @WithDefault("8192")
         int maxRequestBytes();
+
+        /**
+         * Clock difference tolerated between replicas and verifiers: our own checks accept a token this long
+         * past its {@code exp}, and a retired key stays published this much longer.
+         */
+        @WithDefault("30S")
+        Duration clockSkew();
     }
 
     interface Keys {
@@ -57,11 +72,31 @@ public interface TokenServiceConfig {
         @WithDefault("RS256")
         SigningAlgorithm algorithm();
 
-        /** PKCS#8 PEM private key ({@code BEGIN PRIVATE KEY}); a key pair is generated when unset. */
+        /**
+         * PKCS#8 PEM private key ({@code BEGIN PRIVATE KEY}) of an operator-managed key; when unset, keys are
+         * managed in the database and rotated.
+         */
         Optional<Path> privateKeyFile();
 
         /** X.509 SubjectPublicKeyInfo PEM public key ({@code BEGIN PUBLIC KEY}) matching the private key. */
         Optional<Path> publicKeyFile();
+
+        /** How long a new key is published in the JWKS before it signs anything. */
+        @WithDefault("1H")
+        Duration publishAhead();
+
+        /** How long a key signs before the next one takes over. */
+        @WithDefault("720H")
+        Duration rotationPeriod();
+
+        /** How often every replica re-reads the keys (and revocations); shorter than publish-ahead. */
+        @WithDefault("60S")
+        Duration refreshInterval();
+    }
+
+    interface Discovery {
+        /** The {@code scopes_supported} of the discovery document; omitted when unset. */
+        Optional<List<String>> scopesSupported();
     }
 
     interface Errors {

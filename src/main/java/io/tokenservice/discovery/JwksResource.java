@@ -1,6 +1,6 @@
 package io.tokenservice.discovery;
 
-import io.tokenservice.key.SigningKey;
+import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,22 +11,29 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** {@code GET /.well-known/jwks.json}: the public signing keys as a JWK Set (RFC 7517 §5). */
+/**
+ * {@code GET /.well-known/jwks.json}: the public signing keys as a JWK Set (RFC 7517 §5), including a key that
+ * has yet to sign. Verifiers may cache it for publish-ahead less refresh-interval: a replica publishes a new
+ * key at most refresh-interval after it is stored, so a cached copy is renewed before that key signs.
+ */
 @Path("/.well-known/jwks.json")
 public class JwksResource {
 
     private final SigningKeys keys;
+    private final String cacheControl;
 
-    JwksResource(SigningKeys keys) {
+    JwksResource(SigningKeys keys, TokenServiceConfig config) {
         this.keys = keys;
+        long maxAge = Math.max(0, config.keys().publishAhead().minus(config.keys().refreshInterval()).toSeconds());
+        this.cacheControl = "public, max-age=" + maxAge;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public RestResponse<Map<String, List<Map<String, Object>>>> jwks() {
-        List<Map<String, Object>> published = keys.published().stream().map(SigningKey::publicJwk).toList();
+        List<Map<String, Object>> published = keys.published().stream().map(key -> key.key().publicJwk()).toList();
         return RestResponse.ResponseBuilder.ok(Map.of("keys", published))
-                .header(HttpHeaders.CACHE_CONTROL, "public, max-age=300")
+                .header(HttpHeaders.CACHE_CONTROL, cacheControl)
                 .build();
     }
 }

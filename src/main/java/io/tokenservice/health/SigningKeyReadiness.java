@@ -20,7 +20,7 @@ public class SigningKeyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        SigningKey key = keys.active();
+        SigningKey key = keys.published().isEmpty() ? null : keys.active();
         return HealthCheckResponse.named("signing-key")
                 .status(key != null)
                 .withData("kid", key == null ? "none" : key.kid())

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.Base64;
@@ -13,7 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The required members of a public JWK (RFC 7518 §6.2.1, §6.3.1), in the order RFC 7638 §3.2 hashes them. */
+/** The required members of a public JWK (RFC 7518 §6.2.1, §6.3.1, RFC 8037 §2), in the order RFC 7638 §3.2 hashes them. */
 record Jwk(Map<String, String> required) {
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -30,6 +31,12 @@ record Jwk(Map<String, String> required) {
             members.put("kty", "EC");
             members.put("x", unsigned(ec.getW().getAffineX(), 32));
             members.put("y", unsigned(ec.getW().getAffineY(), 32));
+        } else if (key instanceof EdECPublicKey ed && ed.getParams().getName().equals("Ed25519")) {
+            // RFC 8037 §2: an OKP key; x is the 32-octet public key, the tail of its SubjectPublicKeyInfo.
+            byte[] spki = ed.getEncoded();
+            members.put("crv", "Ed25519");
+            members.put("kty", "OKP");
+            members.put("x", BASE64URL.encodeToString(Arrays.copyOfRange(spki, spki.length - 32, spki.length)));
         } else {
             throw new IllegalArgumentException("unsupported public key: " + key.getAlgorithm());
         }

@@ -3,12 +3,16 @@ package io.tokenservice.token;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.key.ScheduledKey;
 import io.tokenservice.key.SigningKey;
+import io.tokenservice.key.SigningAlgorithm;
 import io.tokenservice.key.SigningKeys;
+import io.tokenservice.revocation.RevokedTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
@@ -19,10 +23,10 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Verifies access tokens this service issued, for resources it protects itself (the admin API): the signature
- * by one of our published keys (found by {@code kid}), {@code typ at+jwt} (RFC 9068 §4), our {@code iss}, and
- * {@code exp} with 30 s of clock skew. Throws a 401 invalid_token {@link OAuthException} otherwise; why goes to
- * the debug log.
+ * Verifies access tokens this service issued, for introspection, revocation and the resources it protects itself
+ * (the admin API): the signature by one of our published keys (found by {@code kid} and {@code alg}),
+ * {@code typ at+jwt} (RFC 9068 §4), our {@code iss}, and {@code exp} within {@code token-service.token.clock-skew};
+ * {@link #verify} also refuses revoked tokens. Why a token failed goes to the debug log only.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
@@ -30,20 +34,24 @@ public class AccessTokenVerifier {
     private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
 
     private final JwtConsumer consumer;
+    private final RevokedTokens revoked;
 
-    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys) {
+    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys, RevokedTokens revoked) {
+        this.revoked = revoked;
         this.consumer = new JwtConsumerBuilder()
                 .setExpectedType(true, "at+jwt")
                 .setExpectedIssuer(config.issuer())
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
                 .setRequireSubject()
-                .setAllowedClockSkewInSeconds(30)
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds((int) config.token().clockSkew().toSeconds())
                 // The audience is the client's business; this service is not in it.
                 .setSkipDefaultAudienceValidation()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        Arrays.stream(io.tokenservice.key.SigningAlgorithm.values()).map(Enum::name).toArray(String[]::new))
+                        Arrays.stream(SigningAlgorithm.values()).map(Enum::name).toArray(String[]::new))
                 .setVerificationKeyResolver((jws, nesting) -> keys.published().stream()
+                        .map(ScheduledKey::key)
                         .filter(key -> key.kid().equals(jws.getKeyIdHeaderValue()))
                         .filter(key -> key.algorithm().name().equals(jws.getAlgorithmHeaderValue()))
                         .map(SigningKey::publicKey)
@@ -52,16 +60,29 @@ public class AccessTokenVerifier {
                 .build();
     }
 
-    public VerifiedToken verify(String token) {
+    /** The token when it is ours and unexpired, revoked or not; empty otherwise. */
+    public Optional<VerifiedToken> read(String token) {
         try {
             JwtClaims claims = consumer.processToClaims(token);
             String scope = claims.getClaimValue("scope") instanceof String value ? value : "";
             List<String> scopes = Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList();
-            return new VerifiedToken(claims.getSubject(), scopes, claims.getJwtId(),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+            String clientId = claims.getClaimValue("client_id") instanceof String value ? value : claims.getSubject();
+            return Optional.of(new VerifiedToken(claims.getSubject(), clientId, scopes, claims.getJwtId(),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()), claims.getClaimsMap()));
         } catch (InvalidJwtException | MalformedClaimException e) {
-            LOG.debugf("invalid_token: %s", e.getMessage());
-            throw new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired");
+            LOG.debugf("not an active token of ours: %s", e.getMessage());
+            return Optional.empty();
         }
+    }
+
+    /** The token when it is ours, unexpired and not revoked; a 401 invalid_token otherwise. */
+    public VerifiedToken verify(String token) {
+        return read(token).filter(this::isActive)
+                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired"));
+    }
+
+    /** Not revoked, as far as this replica knows (revocations elsewhere arrive within the refresh interval). */
+    public boolean isActive(VerifiedToken token) {
+        return !revoked.isRevoked(token.jwtId());
     }
 }

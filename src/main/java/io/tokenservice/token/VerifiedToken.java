@@ -2,14 +2,18 @@ package io.tokenservice.token;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An access token this service issued, after its signature, issuer, type and lifetime checked out.
  *
  * @param subject the {@code sub}: the client the token was issued to
+ * @param clientId the {@code client_id} claim (RFC 9068 §2.2)
  * @param scopes the granted scopes, possibly none
+ * @param claims every claim of the token, as issued
  */
-public record VerifiedToken(String subject, List<String> scopes, String jwtId, Instant expiresAt) {
+public record VerifiedToken(String subject, String clientId, List<String> scopes, String jwtId, Instant expiresAt,
+        Map<String, Object> claims) {
 
     public boolean hasScope(String scope) {
         return scopes.contains(scope);

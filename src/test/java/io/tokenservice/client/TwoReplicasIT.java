@@ -49,6 +49,7 @@ class TwoReplicasIT {
             builder.environment().put("DB_PORT", String.valueOf(EmbeddedPostgresResource.port()));
         }
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_ID);
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         replicaB = builder.start();

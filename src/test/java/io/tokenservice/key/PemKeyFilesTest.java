@@ -87,4 +87,25 @@ class PemKeyFilesTest {
         Map<String, Object> jwk = read(SigningAlgorithm.RS256, pair.getPrivate(), pair.getPublic()).publicJwk();
         assertEquals(java.util.Set.of("kty", "use", "alg", "kid", "n", "e"), jwk.keySet());
     }
+
+    @Test
+    void ed25519KeyPairIsReadAsAnOkpKey() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        SigningKey key = read(SigningAlgorithm.EdDSA, pair.getPrivate(), pair.getPublic());
+        assertEquals(java.util.Set.of("kty", "use", "alg", "kid", "crv", "x"), key.publicJwk().keySet());
+        assertEquals("EdDSA", key.publicJwk().get("alg"));
+        assertEquals("Ed25519", key.publicJwk().get("crv"));
+    }
+
+    @Test
+    void rsaKeyPairServesPs256() throws Exception {
+        KeyPair pair = rsa(2048);
+        assertEquals("PS256", read(SigningAlgorithm.PS256, pair.getPrivate(), pair.getPublic()).publicJwk().get("alg"));
+    }
+
+    @Test
+    void rsaKeyForEdDsaIsRefused() throws Exception {
+        KeyPair pair = rsa(2048);
+        assertThrows(IllegalStateException.class, () -> read(SigningAlgorithm.EdDSA, pair.getPrivate(), pair.getPublic()));
+    }
 }
