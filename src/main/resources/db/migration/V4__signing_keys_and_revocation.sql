@@ -20,3 +20,6 @@ CREATE TABLE token_service.revoked_token (
 );
 CREATE INDEX revoked_token_expires_at ON token_service.revoked_token (expires_at);
 CREATE INDEX revoked_token_revoked_at ON token_service.revoked_token (revoked_at);
+
+-- Key rotations are audited too; they concern no client.
+ALTER TABLE token_service.admin_audit ALTER COLUMN client_id DROP NOT NULL;

@@ -28,7 +28,7 @@ public class AdminAuditEvent extends PanacheEntityBase {
     @Column(name = "action", nullable = false, columnDefinition = "text")
     public String action;
 
-    @Column(name = "client_id", nullable = false, columnDefinition = "text")
+    @Column(name = "client_id", columnDefinition = "text")
     public String clientId;
 
     @Column(name = "details", nullable = false, columnDefinition = "text")

@@ -1,9 +1,9 @@
 package io.tokenservice.key;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -33,6 +33,7 @@ final class ManagedKeys {
     private static final long SCHEDULE_LOCK = 0x74734b6579730000L;
 
     private final Pool pool;
+    private final Vertx vertx;
     private final KeyEncryptionKey kek;
     private final SigningAlgorithm algorithm;
     private final Duration publishAhead;
@@ -44,9 +45,10 @@ final class ManagedKeys {
      * @param retireAfter how long after its successor activates a key may still verify tokens: the longest token
      *     lifetime plus the tolerated clock skew
      */
-    ManagedKeys(Pool pool, KeyEncryptionKey kek, SigningAlgorithm algorithm, Duration publishAhead,
+    ManagedKeys(Pool pool, Vertx vertx, KeyEncryptionKey kek, SigningAlgorithm algorithm, Duration publishAhead,
             Duration rotationPeriod, Duration retireAfter) {
         this.pool = pool;
+        this.vertx = vertx;
         this.kek = kek;
         this.algorithm = algorithm;
         this.publishAhead = publishAhead;
@@ -100,9 +102,10 @@ final class ManagedKeys {
         return rotationDue || algorithmChanged ? Optional.of(schedule.now().plus(publishAhead)) : Optional.empty();
     }
 
+    /** A new key pair, generated on a worker thread (RSA takes a while) and delivered on the caller's context. */
     private Uni<SigningKey> generate() {
-        return Uni.createFrom().item(() -> SigningKey.generate(algorithm))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().completionStage(() -> vertx.executeBlocking(() -> SigningKey.generate(algorithm), false)
+                .toCompletionStage());
     }
 
     private Uni<Schedule> lockAndRead(SqlConnection connection) {

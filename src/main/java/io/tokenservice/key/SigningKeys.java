@@ -77,7 +77,7 @@ public class SigningKeys {
                     + "token-service.keys.publish-ahead, or a replica could sign with a key others do not publish yet");
         }
         Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
-        managed = new ManagedKeys(pool, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
+        managed = new ManagedKeys(pool, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
                 settings.algorithm(), settings.publishAhead(), settings.rotationPeriod(),
                 longestToken.plus(config.token().clockSkew()));
         keys = VertxContextSupport.subscribeAndAwait(() -> managed.refresh(true));
@@ -115,7 +115,10 @@ public class SigningKeys {
             return Uni.createFrom().failure(new OAuthException(OAuthError.CONFLICT,
                     "Signing keys come from PEM files: rotate them by replacing the files"));
         }
-        return managed.rotate().call(this::reload);
+        return managed.rotate()
+                .invoke(key -> LOG.infof("Rotation: stored %s key %s, signing from %s", key.key().algorithm(),
+                        key.key().kid(), key.activatesAt()))
+                .call(this::reload);
     }
 
     /** Whether keys are stored in the database and rotated by the service (not read from PEM files). */

@@ -1,0 +1,61 @@
+package io.tokenservice.admin;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.error.Failures;
+import io.tokenservice.key.SigningKey;
+import io.tokenservice.key.SigningKeys;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code /admin/keys}: the signing keys this replica publishes, and rotation on demand. A rotation stores a new
+ * key that is published at once and signs from publish-ahead on; the previous key stays published until every
+ * token it signed has expired.
+ */
+@Path("/admin/keys")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Signing keys")
+@SecurityRequirement(name = "admin-bearer")
+public class KeyAdminResource {
+
+    private final SigningKeys keys;
+    private final AdminAudit audit;
+
+    KeyAdminResource(SigningKeys keys, AdminAudit audit) {
+        this.keys = keys;
+        this.audit = audit;
+    }
+
+    @GET
+    @Operation(summary = "The published signing keys: pending, active and retiring")
+    public Map<String, Object> list() {
+        SigningKey active = keys.active();
+        List<KeyView> views = keys.published().stream().map(key -> KeyView.of(key,
+                key.key().equals(active) ? "active"
+                        : key.activatesAt().isAfter(Instant.now()) ? "pending" : "retiring")).toList();
+        return Map.of("source", keys.managed() ? "database" : "pem-files", "keys", views);
+    }
+
+    @POST
+    @Path("rotate")
+    @Operation(summary = "Store a new signing key; it signs once publish-ahead has passed (409 while one is pending)")
+    public Uni<RestResponse<KeyView>> rotate() {
+        return keys.rotate()
+                .call(key -> Panache.withTransaction(() -> audit.record("key.rotated", null,
+                        "kid=" + key.key().kid() + " alg=" + key.key().algorithm() + " activates_at=" + key.activatesAt())))
+                .map(key -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, KeyView.of(key, "pending")).build())
+                .onFailure().transform(Failures::translate);
+    }
+}
