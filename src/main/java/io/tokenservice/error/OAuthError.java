@@ -12,6 +12,8 @@ public enum OAuthError {
     UNAUTHORIZED_CLIENT("unauthorized_client", 400, Kind.TOKEN_ENDPOINT),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400, Kind.TOKEN_ENDPOINT),
     INVALID_SCOPE("invalid_scope", 400, Kind.TOKEN_ENDPOINT),
+    /** RFC 8707 §2: a requested resource is invalid or not one this client may get a token for. */
+    INVALID_TARGET("invalid_target", 400, Kind.TOKEN_ENDPOINT),
     // RFC 6749 §4.1.2.1 defines these two for the authorization endpoint; token servers use them alike.
     SERVER_ERROR("server_error", 500, Kind.ANY),
     TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503, Kind.ANY),

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Decides what an authenticated client gets from a client_credentials request (RFC 6749 §4.4): the requested
  * scopes when all are registered for it, else invalid_scope; all its registered scopes when none are requested;
- * its registered audience or the service default; its own token lifetime or the service default.
+ * its registered audience or the service default, narrowed to the requested resources (RFC 8707), which must be
+ * in it, else invalid_target; its own token lifetime or the service default.
  */
 @ApplicationScoped
 public class ClientCredentialsGrant {
@@ -31,7 +32,12 @@ public class ClientCredentialsGrant {
             // RFC 6749 §5.2 invalid_scope; which scope was refused is no business of a stranger's.
             throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
         }
-        List<String> audience = client.audience().isEmpty() ? defaultAudience : client.audience();
+        List<String> allowed = client.audience().isEmpty() ? defaultAudience : client.audience();
+        // RFC 8707 §2: the resources narrow the audience, and must each be one the client may address.
+        if (!allowed.containsAll(request.resources())) {
+            throw new OAuthException(OAuthError.INVALID_TARGET, "The requested resource is not allowed for this client");
+        }
+        List<String> audience = request.resources().isEmpty() ? allowed : request.resources();
         Duration lifetime = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
         return new AccessGrant(client.clientId(), scopes, audience, lifetime);
     }

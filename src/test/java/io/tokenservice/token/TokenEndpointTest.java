@@ -138,6 +138,16 @@ class TokenEndpointTest {
                 SignedJWT.parse(token).getJWTClaimsSet().getAudience());
     }
 
+    @Test
+    void requestedResourcesNarrowTheAudience() throws Exception {
+        var client = clients.client().audience("https://api.example.com", "https://billing.example.com",
+                "https://audit.example.com").register();
+        String token = ok(clientCredentials(client.clientId(), client.secret()).body("grant_type=client_credentials"
+                + "&resource=https%3A%2F%2Fbilling.example.com&resource=https%3A%2F%2Fapi.example.com")).path("access_token");
+        assertEquals(List.of("https://billing.example.com", "https://api.example.com"),
+                SignedJWT.parse(token).getJWTClaimsSet().getAudience());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"se:cr:et", "a+b=c&d", "100%25-%zz", "path/to/secret", "spaced secret ü", "%2B%3A"})
     void secretWithSpecialCharactersWorksSentRaw(String secret) {

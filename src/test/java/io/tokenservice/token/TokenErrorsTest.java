@@ -236,6 +236,21 @@ class TokenErrorsTest {
     }
 
     @Test
+    void resourceOutsideTheClientsAudienceIsInvalidTarget() {
+        rejected(authenticated("grant_type=client_credentials&resource=https%3A%2F%2Felsewhere.example"), "invalid_target");
+    }
+
+    @Test
+    void relativeResourceIsInvalidTarget() {
+        rejected(authenticated("grant_type=client_credentials&resource=%2Fapi"), "invalid_target");
+    }
+
+    @Test
+    void resourceWithAFragmentIsInvalidTarget() {
+        rejected(authenticated("grant_type=client_credentials&resource=http%3A%2F%2Flocalhost%3A8080%23part"), "invalid_target");
+    }
+
+    @Test
     void unknownClientTakesAboutAsLongAsAWrongSecret() {
         // Not a benchmark: an unknown client must pay for a dummy hash. Without it the ratio is ~0.1.
         clientCredentials(client.clientId(), "warm-up").post("/oauth2/token");
