@@ -5,15 +5,19 @@ import io.tokenservice.error.OAuthException;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses a token request from its headers alone, before the body is read or the framework parses the
+ * Refuses a request to the token, introspection or revocation endpoint from its headers alone, before the body is read or the framework parses the
  * content type: an oversized {@code Content-Length} or a content type other than the form get the endpoint's
  * own invalid_request instead of the HTTP layer's bare 413 or 400. Bodies without a length are bounded by
- * {@link TokenRequestParser} once read.
+ * {@link FormBody} once read.
  */
 public class TokenRequestPrecheck {
+
+    // RFC 6749 §4.4.2, RFC 7662 §2.1, RFC 7009 §2.1: the endpoints that take a form.
+    private static final Set<String> FORM_ENDPOINTS = Set.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
 
     private final long maxBodyBytes;
 
@@ -23,10 +27,10 @@ public class TokenRequestPrecheck {
 
     @ServerRequestFilter(preMatching = true)
     public void precheck(ContainerRequestContext request) {
-        if (!request.getMethod().equals(HttpMethod.POST) || !request.getUriInfo().getPath().equals("/oauth2/token")) {
+        if (!request.getMethod().equals(HttpMethod.POST) || !FORM_ENDPOINTS.contains(request.getUriInfo().getPath())) {
             return;
         }
-        TokenRequestParser.requireForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE));
+        FormBody.requireForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE));
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null && !withinLimit(length)) {
             throw OAuthException.invalidRequest("Request body too large");

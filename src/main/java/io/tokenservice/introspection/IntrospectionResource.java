@@ -1,0 +1,70 @@
+package io.tokenservice.introspection;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientAuthenticator;
+import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.Failures;
+import io.tokenservice.error.NoStore;
+import io.tokenservice.token.AccessTokenVerifier;
+import io.tokenservice.token.FormBody;
+import io.tokenservice.token.VerifiedToken;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code POST /oauth2/introspect} (RFC 7662): any registered client, authenticated as at the token endpoint, asks
+ * whether a token is active. Active means ours, unexpired and not revoked: the answer is {@code active: true} with
+ * the token's claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
+ * (§2.2). The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
+ */
+@Path("/oauth2/introspect")
+public class IntrospectionResource {
+
+    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret");
+    private static final Map<String, Object> INACTIVE = Map.of("active", false);
+
+    private final ClientAuthenticator authenticator;
+    private final AccessTokenVerifier verifier;
+    private final int maxBodyBytes;
+
+    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, TokenServiceConfig config) {
+        this.authenticator = authenticator;
+        this.verifier = verifier;
+        this.maxBodyBytes = config.token().maxRequestBytes();
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, String body) {
+        FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
+        // token (REQUIRED), RFC 7662 §2.1
+        String token = form.require("token");
+        ClientCredentials credentials = ClientCredentials.from(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
+                form.get("client_id"), form.get("client_secret"));
+        return authenticator.authenticate(credentials)
+                .map(caller -> describe(verifier.read(token).filter(verifier::isActive)))
+                .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build())
+                .onFailure().transform(Failures::translate);
+    }
+
+    private static Map<String, Object> describe(Optional<VerifiedToken> token) {
+        if (token.isEmpty()) {
+            return INACTIVE;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("active", true);
+        // token_type, RFC 7662 §2.2: as in the token response (RFC 6749 §7.1)
+        answer.put("token_type", "Bearer");
+        answer.putAll(token.get().claims());
+        return answer;
+    }
+}
