@@ -1,0 +1,109 @@
+package io.tokenservice.discovery;
+
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.key.SigningKeys;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * The authorization server metadata of RFC 8414, at {@code /.well-known/oauth-authorization-server} and, for
+ * the many clients and mesh proxies that look there, at {@code /.well-known/openid-configuration} (OpenID Connect
+ * Discovery 1.0 §4). For an issuer with a path, RFC 8414 §3.1 inserts the path after the well-known name and
+ * OpenID Connect appends the well-known name to it; both locations answer, as does the plain one, so the
+ * document is found whether or not a proxy strips the issuer's path. Endpoint URLs are the issuer's.
+ */
+@Path("/")
+public class DiscoveryResource {
+
+    static final String OAUTH = ".well-known/oauth-authorization-server";
+    static final String OPENID = ".well-known/openid-configuration";
+    private static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+
+    private final SigningKeys keys;
+    private final String issuer;
+    private final String issuerPath;
+    private final List<String> scopes;
+    private final String cacheControl;
+
+    DiscoveryResource(SigningKeys keys, TokenServiceConfig config) {
+        this.keys = keys;
+        this.issuer = config.issuer();
+        String path = URI.create(issuer).getPath();
+        this.issuerPath = path == null ? "" : path.replaceAll("/+$", "");
+        this.scopes = config.discovery().scopesSupported().orElse(List.of());
+        long maxAge = Math.max(0, config.keys().publishAhead().minus(config.keys().refreshInterval()).toSeconds());
+        this.cacheControl = "public, max-age=" + maxAge;
+    }
+
+    @GET
+    @Path(OAUTH)
+    @Produces(MediaType.APPLICATION_JSON)
+    public RestResponse<Map<String, Object>> oauthAuthorizationServer() {
+        return document();
+    }
+
+    /** RFC 8414 §3.1: {@code /.well-known/oauth-authorization-server/tenant} for issuer {@code https://host/tenant}. */
+    @GET
+    @Path(OAUTH + "/{issuerPath: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public RestResponse<Map<String, Object>> oauthAuthorizationServerWithPath(@PathParam("issuerPath") String path) {
+        return forIssuerPath(path);
+    }
+
+    @GET
+    @Path(OPENID)
+    @Produces(MediaType.APPLICATION_JSON)
+    public RestResponse<Map<String, Object>> openidConfiguration() {
+        return document();
+    }
+
+    /** OpenID Connect Discovery §4.1: {@code /tenant/.well-known/openid-configuration}. */
+    @GET
+    @Path("{issuerPath: .+}/" + OPENID)
+    @Produces(MediaType.APPLICATION_JSON)
+    public RestResponse<Map<String, Object>> openidConfigurationWithPath(@PathParam("issuerPath") String path) {
+        return forIssuerPath(path);
+    }
+
+    private RestResponse<Map<String, Object>> forIssuerPath(String path) {
+        if (issuerPath.isEmpty() || !("/" + path).replaceAll("/+$", "").equals(issuerPath)) {
+            throw new NotFoundException();
+        }
+        return document();
+    }
+
+    private RestResponse<Map<String, Object>> document() {
+        String base = issuer.replaceAll("/+$", "");
+        List<String> algorithms = keys.published().stream().map(key -> key.key().algorithm().name()).distinct().toList();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("issuer", issuer);
+        metadata.put("token_endpoint", base + "/oauth2/token");
+        metadata.put("jwks_uri", base + "/.well-known/jwks.json");
+        metadata.put("introspection_endpoint", base + "/oauth2/introspect");
+        metadata.put("revocation_endpoint", base + "/oauth2/revoke");
+        if (!scopes.isEmpty()) {
+            metadata.put("scopes_supported", scopes);
+        }
+        // No authorization endpoint, so no response type (RFC 8414 §2 makes the member REQUIRED).
+        metadata.put("response_types_supported", List.of());
+        metadata.put("grant_types_supported", List.of("client_credentials"));
+        metadata.put("token_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
+        metadata.put("introspection_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
+        metadata.put("revocation_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
+        // The algorithms access tokens are signed with. No member of RFC 8414 names them; OpenID Connect
+        // Discovery's is where verifiers reading openid-configuration look, and it requires subject types.
+        metadata.put("id_token_signing_alg_values_supported", algorithms);
+        metadata.put("subject_types_supported", List.of("public"));
+        return RestResponse.ResponseBuilder.ok(metadata).header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
+    }
+}
