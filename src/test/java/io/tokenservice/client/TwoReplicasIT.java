@@ -4,24 +4,31 @@ import static io.restassured.RestAssured.given;
 import static io.tokenservice.testing.TokenRequests.basicRaw;
 import static io.tokenservice.testing.TokenRequests.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.response.Response;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.Eventually;
+import io.tokenservice.testing.IndependentVerifier;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two replicas of the packaged service on one database: replica A (launched by Quarkus) caches a client, an
- * operator changes it through replica B's admin API (launched here), and A honours each change within moments.
+ * Two replicas of the packaged service on one database: replica A (launched by Quarkus) and replica B (launched
+ * here). A caches a client, an operator changes it through B's admin API, and A honours each change within
+ * moments; tokens of either verify with the other's JWKS; a token revoked through A is refused by B.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -50,6 +57,8 @@ class TwoReplicasIT {
         }
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
+        // B re-reads keys and revocations every second, so a revocation through A reaches it within the test's wait.
+        builder.environment().put("TOKEN_SERVICE_KEYS_REFRESH_INTERVAL", "1s");
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_ID);
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         replicaB = builder.start();
@@ -79,6 +88,7 @@ class TwoReplicasIT {
         }
     }
 
+    /** An admin token from replica B. */
     private static String adminToken() {
         return form("grant_type=client_credentials").baseUri(replicaBUrl)
                 .header("Authorization", basicRaw(ADMIN_ID, ADMIN_SECRET))
@@ -98,6 +108,57 @@ class TwoReplicasIT {
     private static int tokenOnA(String clientId, String secret) {
         return form("grant_type=client_credentials").header("Authorization", basicRaw(clientId, secret))
                 .post("/oauth2/token").statusCode();
+    }
+
+    @Test
+    void tokensOfEitherReplicaVerifyWithTheOthersJwks() throws Exception {
+        String jwksOfA = given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        String jwksOfB = given().baseUri(replicaBUrl).get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        String fromA = adminTokenFromA();
+        String fromB = adminToken();
+        IndependentVerifier.verify(fromA, jwksOfB);
+        IndependentVerifier.verify(fromB, jwksOfA);
+        assertEquals(IndependentVerifier.verify(fromA, jwksOfA).getHeader().getKeyID(),
+                IndependentVerifier.verify(fromB, jwksOfB).getHeader().getKeyID());
+    }
+
+    @Test
+    void tokenRevokedThroughAIsInactiveAtBAndRefusedByItsAdminApi() throws Exception {
+        String token = adminTokenFromA();
+        given().baseUri(replicaBUrl).header("Authorization", "Bearer " + token).get("/admin/clients").then().statusCode(200);
+
+        form("token=" + token).header("Authorization", basicRaw(ADMIN_ID, ADMIN_SECRET)).post("/oauth2/revoke")
+                .then().statusCode(200);
+
+        Eventually.status(401, () -> given().baseUri(replicaBUrl).header("Authorization", "Bearer " + token)
+                .get("/admin/clients").statusCode());
+        boolean active = form("token=" + token).baseUri(replicaBUrl).header("Authorization", basicRaw(ADMIN_ID, ADMIN_SECRET))
+                .post("/oauth2/introspect").then().statusCode(200).extract().path("active");
+        assertFalse(active);
+    }
+
+    @Test
+    void productionStartWithoutAKeyEncryptionKeyIsRefused() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/replica-without-kek.log"));
+        if (System.getenv("DB_HOST") == null) {
+            builder.environment().put("DB_HOST", "localhost");
+            builder.environment().put("DB_PORT", String.valueOf(EmbeddedPostgresResource.port()));
+        }
+        builder.environment().remove("TOKEN_SERVICE_KEY_ENCRYPTION_KEY");
+        builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        Process process = builder.start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service started without a key-encryption key");
+        assertNotEquals(0, process.exitValue());
+        assertTrue(Files.readString(Path.of("target/replica-without-kek.log")).contains("TOKEN_SERVICE_KEY_ENCRYPTION_KEY is not set"));
+    }
+
+    /** An admin token from replica A: the bootstrap admin client B created is in the shared database. */
+    private static String adminTokenFromA() {
+        return form("grant_type=client_credentials").header("Authorization", basicRaw(ADMIN_ID, ADMIN_SECRET))
+                .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
     }
 
     @Test
