@@ -76,6 +76,10 @@ public class SigningKeys {
             throw new IllegalStateException("token-service.keys.refresh-interval must be shorter than "
                     + "token-service.keys.publish-ahead, or a replica could sign with a key others do not publish yet");
         }
+        if (settings.rotationPeriod().compareTo(settings.publishAhead()) <= 0) {
+            throw new IllegalStateException("token-service.keys.rotation-period must be longer than "
+                    + "token-service.keys.publish-ahead: each key is published that long before it signs");
+        }
         Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
         managed = new ManagedKeys(pool, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
                 settings.algorithm(), settings.publishAhead(), settings.rotationPeriod(),
