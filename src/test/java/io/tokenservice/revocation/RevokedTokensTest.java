@@ -1,0 +1,62 @@
+package io.tokenservice.revocation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tokenservice.testing.EmbeddedPostgresResource;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Revocations made elsewhere reach this replica on refresh; expired ones are forgotten and purged. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class RevokedTokensTest {
+
+    @Inject
+    RevokedTokens revoked;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void revocationStoredByAnotherReplicaCountsAfterRefresh() throws Exception {
+        String jti = UUID.randomUUID().toString();
+        insert(jti, "now() + interval '1 hour'");
+        assertFalse(revoked.isRevoked(jti));
+        revoked.refresh().await().atMost(Duration.ofSeconds(10));
+        assertTrue(revoked.isRevoked(jti));
+    }
+
+    @Test
+    void revocationOfAnExpiredTokenIsPurged() throws Exception {
+        String jti = UUID.randomUUID().toString();
+        insert(jti, "now() - interval '1 second'");
+        revoked.refresh().await().atMost(Duration.ofSeconds(10));
+        assertFalse(revoked.isRevoked(jti));
+        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
+                "SELECT count(*) FROM token_service.revoked_token WHERE jti = ?")) {
+            query.setString(1, jti);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                assertEquals(0, rows.getInt(1));
+            }
+        }
+    }
+
+    private void insert(String jti, String expiresAt) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO token_service.revoked_token (jti, client_id, expires_at) VALUES (?, 'elsewhere', " + expiresAt + ")")) {
+            insert.setString(1, jti);
+            insert.executeUpdate();
+        }
+    }
+}
