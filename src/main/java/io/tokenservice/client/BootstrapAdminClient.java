@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,10 +26,12 @@ public class BootstrapAdminClient {
     public static final String ADMIN_SCOPE = "admin";
 
     private final SecretHasher hasher;
+    private final VerifiedSecrets verifiedSecrets;
     private final TokenServiceConfig.Bootstrap bootstrap;
 
-    BootstrapAdminClient(SecretHasher hasher, TokenServiceConfig config) {
+    BootstrapAdminClient(SecretHasher hasher, VerifiedSecrets verifiedSecrets, TokenServiceConfig config) {
         this.hasher = hasher;
+        this.verifiedSecrets = verifiedSecrets;
         this.bootstrap = config.bootstrap();
     }
 
@@ -46,14 +49,20 @@ public class BootstrapAdminClient {
         LOG.infof("Bootstrap admin client '%s' %s", clientId.get(), outcome);
     }
 
-    /** Ensures {@code clientId} exists with scope admin and {@code secret}; returns what it did. */
+    /**
+     * Ensures {@code clientId} exists with scope admin and {@code secret}; returns what it did. The secret has
+     * just been checked against (or hashed into) the stored hash, so it is remembered as verified: the admin's
+     * first token request costs no second slow hash.
+     */
     public Uni<String> ensure(String clientId, String secret) {
         return Panache.withSession(() -> RegisteredClient.<RegisteredClient>findById(clientId))
                 .flatMap(existing -> upToDate(existing, secret).flatMap(current -> {
                     if (current) {
+                        verifiedSecrets.remember(clientId, secret, existing.secretHash);
                         return Uni.createFrom().item("is up to date");
                     }
-                    return hasher.hash(secret).flatMap(hash -> upsert(clientId, hash))
+                    return hasher.hash(secret).call(hash -> upsert(clientId, hash))
+                            .invoke(hash -> verifiedSecrets.remember(clientId, secret, hash))
                             .replaceWith(existing == null ? "created" : "updated");
                 }));
     }

@@ -159,7 +159,8 @@ final class ManagedKeys {
         SigningKey open(KeyEncryptionKey kek) {
             SigningKey key;
             try {
-                key = SigningKey.decode(algorithm, kek.open(sealedPrivateKey, kid), publicKey);
+                // Sealed for this kid, the thumbprint of publicKey (checked below): no signature needed to pair them.
+                key = SigningKey.parse(algorithm, kek.open(sealedPrivateKey, kid), publicKey);
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("stored signing key " + kid + " is not a " + algorithm + " key pair", e);
             }

@@ -37,11 +37,20 @@ public record SigningKey(String kid, SigningAlgorithm algorithm, PrivateKey priv
      * when they are too weak or not halves of one pair; messages never hold key material.
      */
     static SigningKey decode(SigningAlgorithm algorithm, byte[] pkcs8, byte[] spki) throws GeneralSecurityException {
+        SigningKey key = parse(algorithm, pkcs8, spki);
+        requirePair(algorithm, key.privateKey(), key.publicKey());
+        return key;
+    }
+
+    /**
+     * The same without proving the pair with a signature, for keys whose pairing is already authenticated
+     * (a private key sealed by AES-GCM for the thumbprint of the public key it is stored with).
+     */
+    static SigningKey parse(SigningAlgorithm algorithm, byte[] pkcs8, byte[] spki) throws GeneralSecurityException {
         KeyFactory factory = KeyFactory.getInstance(algorithm.keyAlgorithm());
         PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(spki));
         requireStrength(algorithm, privateKey);
-        requirePair(algorithm, privateKey, publicKey);
         return of(algorithm, privateKey, publicKey);
     }
 

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
+import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -45,6 +46,9 @@ class BootstrapAdminClientTest {
     @Inject
     BootstrapAdminClient bootstrap;
 
+    @Inject
+    VerifiedSecrets verifiedSecrets;
+
     @Test
     void bootstrapAdminGetsATokenWithScopeAdmin() {
         clientCredentials(ADMIN_ID, ADMIN_SECRET).post("/oauth2/token").then()
@@ -62,6 +66,19 @@ class BootstrapAdminClientTest {
                 assertTrue(row.getString(1).startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), row.getString(1));
                 assertFalse(row.getString(2).contains(ADMIN_SECRET));
                 assertFalse(row.getString(2).contains("bootstrap-admin-secret"));
+            }
+        }
+    }
+
+    @Test
+    void bootstrapSecretIsRememberedAsVerifiedSoTheFirstTokenNeedsNoSlowHash() throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
+                "SELECT secret_hash FROM token_service.client WHERE client_id = ?")) {
+            query.setString(1, ADMIN_ID);
+            try (ResultSet row = query.executeQuery()) {
+                assertTrue(row.next());
+                assertTrue(verifiedSecrets.contains(ADMIN_ID, ADMIN_SECRET, row.getString(1)));
+                assertFalse(verifiedSecrets.contains(ADMIN_ID, ADMIN_SECRET + "x", row.getString(1)));
             }
         }
     }
