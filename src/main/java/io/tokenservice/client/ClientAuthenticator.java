@@ -5,7 +5,11 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.config.TokenServiceConfig;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.tokenservice.error.OAuthException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,6 +92,9 @@ public class ClientAuthenticator {
             ClientSnapshot cached = cache.get(candidate.clientId());
             if (cached != null) {
                 found.put(cached.clientId(), cached);
+                if (cache.claimRefresh(cached.clientId())) {
+                    refreshInBackground(cached.clientId());
+                }
             } else {
                 missing.add(candidate.clientId());
             }
@@ -111,6 +118,36 @@ public class ClientAuthenticator {
                     }
                     return found;
                 });
+    }
+
+    /**
+     * Re-reads a cached client without holding up the request that noticed its age, on a context of its own; a
+     * deleted client leaves the cache, a failed read leaves the entry to expire at max-staleness.
+     */
+    private void refreshInBackground(String clientId) {
+        Runnable refresh = () -> {
+            long generation = cache.generation();
+            Panache.withSession(() -> RegisteredClient.findByIds(Set.of(clientId)))
+                    .ifNoItem().after(databaseTimeout).failWith(TimeoutException::new)
+                    .eventually(() -> cache.refreshDone(clientId))
+                    .subscribe().with(loaded -> {
+                        if (loaded.isEmpty()) {
+                            cache.invalidate(clientId);
+                        } else {
+                            cache.putIfUnchanged(generation, ClientSnapshot.of(loaded.get(0)));
+                        }
+                    }, failure -> LOG.warnf("Background re-read of client '%s' failed: %s", clientId, failure));
+        };
+        Context current = Vertx.currentContext();
+        if (current == null) {
+            // Not on Vert.x: nothing to run the read on; the entry expires at max-staleness as it would anyway.
+            cache.refreshDone(clientId);
+        } else {
+            Context own = VertxContext.createNewDuplicatedContext(current);
+            // Hibernate Reactive Panache runs only on a context flagged as isolated, as a request's is.
+            VertxContextSafetyToggle.setContextSafe(own, true);
+            own.runOnContext(ignored -> refresh.run());
+        }
     }
 
     private static ClientSnapshot accept(ClientCredentials credentials, ClientSnapshot client) {

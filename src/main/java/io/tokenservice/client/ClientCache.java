@@ -4,18 +4,27 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Registered clients in memory, so a warm token request makes no database round trip. Entries are dropped when
  * PostgreSQL announces a change ({@link ClientChangeListener}) and in any case after
  * {@code token-service.cache.clients.max-staleness}, the bound on how long a lost notification can keep a
- * change from this replica. Unknown client ids are never cached.
+ * change from this replica. Past half that age an entry is still served, and one request is told to re-read it
+ * in the background ({@link #claimRefresh}), so that a client in use never waits for the database. Unknown
+ * client ids are never cached.
  */
 @ApplicationScoped
 public class ClientCache {
 
-    private final Cache<String, ClientSnapshot> clients;
+    private record Entry(ClientSnapshot client, long loadedAtNanos) {
+    }
+
+    private final Cache<String, Entry> clients;
+    private final long refreshAfterNanos;
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     // Bumped by every invalidation: a load that began before one must not repopulate the cache with what it read.
     private final AtomicLong invalidations = new AtomicLong();
 
@@ -25,10 +34,25 @@ public class ClientCache {
                 .maximumSize(cache.maxSize())
                 .expireAfterWrite(cache.maxStaleness())
                 .build();
+        this.refreshAfterNanos = cache.maxStaleness().toNanos() / 2;
     }
 
     public ClientSnapshot get(String clientId) {
-        return clients.getIfPresent(clientId);
+        Entry entry = clients.getIfPresent(clientId);
+        return entry == null ? null : entry.client();
+    }
+
+    /**
+     * True, once, when the cached client is past half its max-staleness: the caller re-reads it in the background
+     * and calls {@link #refreshDone} afterwards.
+     */
+    public boolean claimRefresh(String clientId) {
+        Entry entry = clients.getIfPresent(clientId);
+        return entry != null && System.nanoTime() - entry.loadedAtNanos() > refreshAfterNanos && refreshing.add(clientId);
+    }
+
+    public void refreshDone(String clientId) {
+        refreshing.remove(clientId);
     }
 
     /** A token for {@link #putIfUnchanged}: take it before reading from the database. */
@@ -39,7 +63,7 @@ public class ClientCache {
     /** Caches what a read that began at {@code generation} found, unless a change was announced since. */
     public void putIfUnchanged(long generation, ClientSnapshot client) {
         if (invalidations.get() == generation) {
-            clients.put(client.clientId(), client);
+            clients.put(client.clientId(), new Entry(client, System.nanoTime()));
         }
     }
 
