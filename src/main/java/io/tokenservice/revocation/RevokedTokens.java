@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,7 @@ public class RevokedTokens {
     private final Pool pool;
     private final Vertx vertx;
     private final Duration refreshInterval;
+    private final Duration databaseTimeout;
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
@@ -46,6 +48,7 @@ public class RevokedTokens {
         this.pool = pool;
         this.vertx = vertx;
         this.refreshInterval = config.keys().refreshInterval();
+        this.databaseTimeout = config.database().timeout();
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
@@ -69,12 +72,16 @@ public class RevokedTokens {
         return revoked.containsKey(jti);
     }
 
-    /** Records the revocation of a token of {@code clientId} that expires at {@code expiresAt}; idempotent. */
+    /**
+     * Records the revocation of a token of {@code clientId} that expires at {@code expiresAt}; idempotent. Fails
+     * with a {@link TimeoutException} when the database does not answer within {@code token-service.database.timeout}.
+     */
     public Uni<Void> revoke(String jti, String clientId, Instant expiresAt) {
         return pool.preparedQuery("""
                 INSERT INTO token_service.revoked_token (jti, client_id, expires_at) VALUES ($1, $2, $3)
                 ON CONFLICT (jti) DO NOTHING
                 """).execute(Tuple.of(jti, clientId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
+                .ifNoItem().after(databaseTimeout).failWith(TimeoutException::new)
                 .invoke(() -> revoked.put(jti, expiresAt))
                 .replaceWithVoid();
     }

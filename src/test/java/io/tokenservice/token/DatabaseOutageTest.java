@@ -1,7 +1,9 @@
 package io.tokenservice.token;
 
 import static io.restassured.RestAssured.given;
+import static io.tokenservice.testing.TokenRequests.basicRaw;
 import static io.tokenservice.testing.TokenRequests.clientCredentials;
+import static io.tokenservice.testing.TokenRequests.form;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +98,24 @@ class DatabaseOutageTest {
         for (int i = 0; i < 5; i++) {
             clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then().statusCode(200);
         }
+    }
+
+    @Test
+    void revocationWhileTheDatabaseHangsIs503WithinTheBoundAndChangesNothing() {
+        var client = new TestClients(dataSource, hasher).client().register();
+        String token = clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then()
+                .statusCode(200).extract().path("access_token");
+        proxy.mode(TcpProxy.Mode.HANG);
+        long start = System.nanoTime();
+        form("token=" + token).header("Authorization", basicRaw(client.clientId(), client.secret()))
+                .post("/oauth2/revoke").then()
+                .statusCode(503)
+                .header("Retry-After", "5")
+                .body("error", equalTo("temporarily_unavailable"));
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
+        form("token=" + token).header("Authorization", basicRaw(client.clientId(), client.secret()))
+                .post("/oauth2/introspect").then().statusCode(200).body("active", equalTo(true));
     }
 
     private void outageIsBoundedAndRecovers(TcpProxy.Mode outage) throws Exception {
