@@ -20,6 +20,7 @@ public class AdminAudit {
         this.caller = caller;
     }
 
+    /** Records {@code action} on {@code clientId}, or on no client (key rotations) when it is null. */
     public Uni<Void> record(String action, String clientId, String details) {
         AdminAuditEvent event = new AdminAuditEvent();
         event.occurredAt = OffsetDateTime.now();
@@ -27,7 +28,8 @@ public class AdminAudit {
         event.action = action;
         event.clientId = clientId;
         event.details = details;
-        return event.persist().invoke(() -> LOG.infof("actor=%s action=%s client_id=%s %s",
-                event.actor, action, clientId, details)).replaceWithVoid();
+        String subject = clientId == null ? "" : " client_id=" + clientId;
+        return event.persist().invoke(() -> LOG.infof("actor=%s action=%s%s %s", event.actor, action, subject, details))
+                .replaceWithVoid();
     }
 }

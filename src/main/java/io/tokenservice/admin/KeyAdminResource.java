@@ -41,11 +41,16 @@ public class KeyAdminResource {
     @GET
     @Operation(summary = "The published signing keys: pending, active and retiring")
     public Map<String, Object> list() {
+        if (!keys.managed()) {
+            // An operator's PEM key has no schedule: it signs for as long as the files say so.
+            SigningKey key = keys.active();
+            return Map.of("source", "pem-files", "keys", List.of(new KeyView(key.kid(), key.algorithm().name(), null, "active")));
+        }
         SigningKey active = keys.active();
         List<KeyView> views = keys.published().stream().map(key -> KeyView.of(key,
                 key.key().equals(active) ? "active"
                         : key.activatesAt().isAfter(Instant.now()) ? "pending" : "retiring")).toList();
-        return Map.of("source", keys.managed() ? "database" : "pem-files", "keys", views);
+        return Map.of("source", "database", "keys", views);
     }
 
     @POST

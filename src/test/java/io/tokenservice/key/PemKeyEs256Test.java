@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.tokenservice.testing.TokenRequests.clientCredentials;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.IndependentVerifier;
 import io.tokenservice.testing.PemFiles;
@@ -86,6 +88,21 @@ class PemKeyEs256Test {
                 .body("keys[0].crv", equalTo("P-256"))
                 .body("keys[0].alg", equalTo("ES256"))
                 .body("keys[0].use", equalTo("sig"));
+    }
+
+    @Test
+    void adminApiShowsThePemKeyWithoutASchedule() throws Exception {
+        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        String thumbprint = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build().computeThumbprint().toString();
+        given().header("Authorization", "Bearer " + AdminTokens.issued(admin)).get("/admin/keys").then()
+                .statusCode(200)
+                .body("source", equalTo("pem-files"))
+                .body("keys", hasSize(1))
+                .body("keys[0].kid", equalTo(thumbprint))
+                .body("keys[0].status", equalTo("active"))
+                .body("keys[0].activates_at", nullValue());
+        given().header("Authorization", "Bearer " + AdminTokens.issued(admin)).post("/admin/keys/rotate").then()
+                .statusCode(409).body("error", equalTo("conflict"));
     }
 
     @Test
