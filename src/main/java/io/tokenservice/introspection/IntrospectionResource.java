@@ -2,12 +2,11 @@ package io.tokenservice.introspection;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.client.ClientCredentials;
-import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.Failures;
 import io.tokenservice.error.NoStore;
 import io.tokenservice.token.AccessTokenVerifier;
-import io.tokenservice.token.FormBody;
+import io.tokenservice.token.PresentedTokenParser;
+import io.tokenservice.token.PresentedTokenParser.PresentedToken;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -29,29 +27,24 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/oauth2/introspect")
 public class IntrospectionResource {
 
-    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret");
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
 
     private final ClientAuthenticator authenticator;
     private final AccessTokenVerifier verifier;
-    private final int maxBodyBytes;
+    private final PresentedTokenParser parser;
 
-    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, TokenServiceConfig config) {
+    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, PresentedTokenParser parser) {
         this.authenticator = authenticator;
         this.verifier = verifier;
-        this.maxBodyBytes = config.token().maxRequestBytes();
+        this.parser = parser;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, String body) {
-        FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
-        // token (REQUIRED), RFC 7662 §2.1
-        String token = form.require("token");
-        ClientCredentials credentials = ClientCredentials.from(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
-                form.get("client_id"), form.get("client_secret"));
-        return authenticator.authenticate(credentials)
-                .map(caller -> describe(verifier.read(token).filter(verifier::isActive)))
+        PresentedToken presented = parser.parse(headers, body);
+        return authenticator.authenticate(presented.caller())
+                .map(caller -> describe(verifier.read(presented.token()).filter(verifier::isActive)))
                 .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build())
                 .onFailure().transform(Failures::translate);
     }

@@ -2,20 +2,18 @@ package io.tokenservice.revocation;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.client.ClientCredentials;
-import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.Failures;
 import io.tokenservice.error.NoStore;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.token.AccessTokenVerifier;
-import io.tokenservice.token.FormBody;
+import io.tokenservice.token.PresentedTokenParser;
+import io.tokenservice.token.PresentedTokenParser.PresentedToken;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -27,30 +25,24 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/oauth2/revoke")
 public class RevocationResource {
 
-    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret");
-
     private final ClientAuthenticator authenticator;
     private final AccessTokenVerifier verifier;
     private final RevokedTokens revoked;
-    private final int maxBodyBytes;
+    private final PresentedTokenParser parser;
 
     RevocationResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevokedTokens revoked,
-            TokenServiceConfig config) {
+            PresentedTokenParser parser) {
         this.authenticator = authenticator;
         this.verifier = verifier;
         this.revoked = revoked;
-        this.maxBodyBytes = config.token().maxRequestBytes();
+        this.parser = parser;
     }
 
     @POST
     public Uni<RestResponse<Void>> revoke(HttpHeaders headers, String body) {
-        FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
-        // token (REQUIRED), RFC 7009 §2.1
-        String token = form.require("token");
-        ClientCredentials credentials = ClientCredentials.from(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
-                form.get("client_id"), form.get("client_secret"));
-        return authenticator.authenticate(credentials)
-                .flatMap(caller -> revoke(caller.clientId(), verifier.read(token)))
+        PresentedToken presented = parser.parse(headers, body);
+        return authenticator.authenticate(presented.caller())
+                .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())))
                 .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build())
                 .onFailure().transform(Failures::translate);
     }

@@ -1,0 +1,36 @@
+package io.tokenservice.token;
+
+import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.config.TokenServiceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Set;
+
+/**
+ * Reads a request that presents one of our tokens to the introspection (RFC 7662 §2.1) or revocation (RFC 7009
+ * §2.1) endpoint: the form's {@code token} (REQUIRED) and the caller's client credentials, from the Basic header
+ * or the form as at the token endpoint. {@code token_type_hint} is accepted and ignored: there are only access
+ * tokens. Throws invalid_request as {@link FormBody} and {@link ClientCredentials} do, and for a missing token.
+ */
+@ApplicationScoped
+public class PresentedTokenParser {
+
+    /** The presented token and who presents it. */
+    public record PresentedToken(String token, ClientCredentials caller) {
+    }
+
+    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret");
+
+    private final int maxBodyBytes;
+
+    PresentedTokenParser(TokenServiceConfig config) {
+        this.maxBodyBytes = config.token().maxRequestBytes();
+    }
+
+    public PresentedToken parse(HttpHeaders headers, String body) {
+        FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
+        String token = form.require("token");
+        return new PresentedToken(token, ClientCredentials.from(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
+                form.get("client_id"), form.get("client_secret")));
+    }
+}
