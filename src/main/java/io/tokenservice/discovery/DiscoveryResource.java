@@ -31,6 +31,7 @@ public class DiscoveryResource {
 
     private final SigningKeys keys;
     private final String issuer;
+    private final String base;
     private final String issuerPath;
     private final List<String> scopes;
     private final String cacheControl;
@@ -41,8 +42,9 @@ public class DiscoveryResource {
         String path = URI.create(issuer).getPath();
         this.issuerPath = path == null ? "" : path.replaceAll("/+$", "");
         this.scopes = config.discovery().scopesSupported().orElse(List.of());
-        long maxAge = Math.max(0, config.keys().publishAhead().minus(config.keys().refreshInterval()).toSeconds());
-        this.cacheControl = "public, max-age=" + maxAge;
+        this.base = issuer.replaceAll("/+$", "");
+        // The document lists the published keys' algorithms: cached as long as the JWKS.
+        this.cacheControl = JwksResource.cacheControl(config);
     }
 
     @GET
@@ -83,7 +85,6 @@ public class DiscoveryResource {
     }
 
     private RestResponse<Map<String, Object>> document() {
-        String base = issuer.replaceAll("/+$", "");
         List<String> algorithms = keys.published().stream().map(key -> key.key().algorithm().name()).distinct().toList();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);

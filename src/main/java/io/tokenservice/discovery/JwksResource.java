@@ -24,8 +24,13 @@ public class JwksResource {
 
     JwksResource(SigningKeys keys, TokenServiceConfig config) {
         this.keys = keys;
+        this.cacheControl = cacheControl(config);
+    }
+
+    /** How long a verifier may cache what depends on the published keys: publish-ahead less refresh-interval. */
+    static String cacheControl(TokenServiceConfig config) {
         long maxAge = Math.max(0, config.keys().publishAhead().minus(config.keys().refreshInterval()).toSeconds());
-        this.cacheControl = "public, max-age=" + maxAge;
+        return "public, max-age=" + maxAge;
     }
 
     @GET
