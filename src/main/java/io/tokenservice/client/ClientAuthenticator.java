@@ -89,12 +89,9 @@ public class ClientAuthenticator {
         Map<String, ClientSnapshot> found = new HashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (ClientCredentials.Candidate candidate : candidates) {
-            ClientSnapshot cached = cache.get(candidate.clientId());
+            ClientSnapshot cached = cache.get(candidate.clientId(), this::refreshInBackground);
             if (cached != null) {
                 found.put(cached.clientId(), cached);
-                if (cache.claimRefresh(cached.clientId())) {
-                    refreshInBackground(cached.clientId());
-                }
             } else {
                 missing.add(candidate.clientId());
             }

@@ -7,13 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Registered clients in memory, so a warm token request makes no database round trip. Entries are dropped when
  * PostgreSQL announces a change ({@link ClientChangeListener}) and in any case after
  * {@code token-service.cache.clients.max-staleness}, the bound on how long a lost notification can keep a
  * change from this replica. Past half that age an entry is still served, and one request is told to re-read it
- * in the background ({@link #claimRefresh}), so that a client in use never waits for the database. Unknown
+ * in the background (see {@link #get}), so that a client in use never waits for the database. Unknown
  * client ids are never cached.
  */
 @ApplicationScoped
@@ -37,18 +38,19 @@ public class ClientCache {
         this.refreshAfterNanos = cache.maxStaleness().toNanos() / 2;
     }
 
-    public ClientSnapshot get(String clientId) {
-        Entry entry = clients.getIfPresent(clientId);
-        return entry == null ? null : entry.client();
-    }
-
     /**
-     * True, once, when the cached client is past half its max-staleness: the caller re-reads it in the background
-     * and calls {@link #refreshDone} afterwards.
+     * The cached client, or null. When it is past half its max-staleness, {@code reRead} is called with its id,
+     * once until {@link #refreshDone}: the caller re-reads it in the background while this copy is served.
      */
-    public boolean claimRefresh(String clientId) {
+    public ClientSnapshot get(String clientId, Consumer<String> reRead) {
         Entry entry = clients.getIfPresent(clientId);
-        return entry != null && System.nanoTime() - entry.loadedAtNanos() > refreshAfterNanos && refreshing.add(clientId);
+        if (entry == null) {
+            return null;
+        }
+        if (System.nanoTime() - entry.loadedAtNanos() > refreshAfterNanos && refreshing.add(clientId)) {
+            reRead.accept(clientId);
+        }
+        return entry.client();
     }
 
     public void refreshDone(String clientId) {
