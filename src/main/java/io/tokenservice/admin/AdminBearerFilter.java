@@ -1,8 +1,8 @@
 package io.tokenservice.admin;
 
-import io.tokenservice.client.BootstrapAdminClient;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.revocation.RevokedTokens;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -24,10 +24,12 @@ public class AdminBearerFilter {
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final AccessTokenVerifier verifier;
+    private final RevokedTokens revoked;
     private final AdminCaller caller;
 
-    AdminBearerFilter(AccessTokenVerifier verifier, AdminCaller caller) {
+    AdminBearerFilter(AccessTokenVerifier verifier, RevokedTokens revoked, AdminCaller caller) {
         this.verifier = verifier;
+        this.revoked = revoked;
         this.caller = caller;
     }
 
@@ -47,8 +49,9 @@ public class AdminBearerFilter {
         if (!B64TOKEN.matcher(credentials).matches()) {
             throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
         }
-        VerifiedToken token = verifier.verify(credentials);
-        if (!token.hasScope(BootstrapAdminClient.ADMIN_SCOPE)) {
+        VerifiedToken token = verifier.read(credentials).filter(read -> !revoked.isRevoked(read))
+                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired"));
+        if (!token.hasScope(AdminAuthority.SCOPE)) {
             throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
         }
         caller.authenticated(token.subject());

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientExistsException;
+import io.tokenservice.client.ClientNotFoundException;
 import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.client.secret.SecretHasher;
-import io.tokenservice.error.Failures;
-import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -52,12 +53,15 @@ public class ClientAdminResource {
     private final SecretHasher hasher;
     private final AdminAudit audit;
     private final ObjectMapper json;
+    private final DatabaseCalls database;
 
-    ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json) {
+    ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json,
+            DatabaseCalls database) {
         this.parser = parser;
         this.hasher = hasher;
         this.audit = audit;
         this.json = json;
+        this.database = database;
     }
 
     @POST
@@ -75,20 +79,18 @@ public class ClientAdminResource {
         return hash.flatMap(secretHash -> Panache.withTransaction(() -> RegisteredClient.<RegisteredClient>findById(client.clientId)
                 .flatMap(existing -> {
                     if (existing != null) {
-                        return Uni.createFrom().failure(
-                                new OAuthException(OAuthError.CONFLICT, "A client with this client_id exists"));
+                        return Uni.createFrom().failure(new ClientExistsException());
                     }
                     client.secretHash = secretHash;
                     client.createdAt = client.updatedAt = now();
                     return client.persistAndFlush();
                 })
                 .call(() -> audit.record("client.registered", client.clientId,
-                        imported ? "secret=imported" : "secret=generated"))))
+                        imported ? "secret=imported" : "secret=generated"))).plug(database::bounded))
                 .map(ignored -> RestResponse.ResponseBuilder
                         .<ClientView>created(UriBuilder.fromPath("/admin/clients/{id}").build(client.clientId))
                         .entity(ClientView.of(client, generated))
-                        .build())
-                .onFailure().transform(Failures::translate);
+                        .build());
     }
 
     @GET
@@ -100,15 +102,14 @@ public class ClientAdminResource {
                         .range(first, first + size - 1).list()
                         .flatMap(page -> RegisteredClient.count().map(total ->
                                 new ClientPage(page.stream().map(ClientView::of).toList(), first, size, total))))
-                .onFailure().transform(Failures::translate);
+                .plug(database::bounded);
     }
 
     @GET
     @Path("{clientId}")
     @Operation(summary = "One client's metadata (never its secret)")
     public Uni<ClientView> get(@RestPath String clientId) {
-        return Panache.withSession(() -> existing(clientId)).map(ClientView::of)
-                .onFailure().transform(Failures::translate);
+        return Panache.withSession(() -> existing(clientId)).plug(database::bounded).map(ClientView::of);
     }
 
     @PATCH
@@ -125,8 +126,8 @@ public class ClientAdminResource {
                     return client.persistAndFlush()
                             .call(() -> audit.record("client.updated", clientId, "fields=" + String.join(",", patch.fields())));
                 }))
-                .map(ClientView::of)
-                .onFailure().transform(Failures::translate);
+                .plug(database::bounded)
+                .map(ClientView::of);
     }
 
     @POST
@@ -146,9 +147,8 @@ public class ClientAdminResource {
                     client.updatedAt = now;
                     return client.persistAndFlush()
                             .call(() -> audit.record("client.secret_rotated", clientId, "previous_secret_valid_for=" + graceSeconds));
-                })))
-                .map(client -> ClientView.of(client, secret))
-                .onFailure().transform(Failures::translate);
+                })).plug(database::bounded))
+                .map(client -> ClientView.of(client, secret));
     }
 
     @DELETE
@@ -158,8 +158,8 @@ public class ClientAdminResource {
         return Panache.withTransaction(() -> existing(clientId)
                         .call(client -> client.delete())
                         .call(() -> audit.record("client.deleted", clientId, "")))
-                .map(ignored -> RestResponse.<Void>noContent())
-                .onFailure().transform(Failures::translate);
+                .plug(database::bounded)
+                .map(ignored -> RestResponse.<Void>noContent());
     }
 
     /** Now, at the database's precision, so a response shows what a later read returns. */
@@ -169,7 +169,7 @@ public class ClientAdminResource {
 
     private static Uni<RegisteredClient> existing(String clientId) {
         return RegisteredClient.<RegisteredClient>findById(clientId).onItem().ifNull()
-                .failWith(() -> new OAuthException(OAuthError.NOT_FOUND, "No such client"));
+                .failWith(ClientNotFoundException::new);
     }
 
     private JsonNode parse(String body) {

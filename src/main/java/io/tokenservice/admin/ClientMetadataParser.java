@@ -5,6 +5,7 @@ import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public class ClientMetadataParser {
     // RFC 6749 Appendix A.1: client-id = *VSCHAR; a space would not survive Basic's reading here.
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
     // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,200}");
+    private static final int MAX_SCOPE_LENGTH = 200;
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_AUDIENCE_LENGTH = 2000;
     private static final int MAX_NAME_LENGTH = 200;
@@ -192,7 +193,7 @@ public class ClientMetadataParser {
         String[] scopes = value.textValue().trim().isEmpty() ? new String[0]
                 : value.textValue().trim().split(" +");
         for (String scope : scopes) {
-            if (!SCOPE_TOKEN.matcher(scope).matches()) {
+            if (!ScopeSyntax.isScopeToken(scope) || scope.length() > MAX_SCOPE_LENGTH) {
                 throw OAuthException.invalidField("scope", "scope tokens must be RFC 6749 section 3.3 characters");
             }
         }

@@ -2,8 +2,8 @@ package io.tokenservice.admin;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.error.Failures;
 import io.tokenservice.key.SigningKey;
+import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -32,16 +32,18 @@ public class KeyAdminResource {
 
     private final SigningKeys keys;
     private final AdminAudit audit;
+    private final DatabaseCalls database;
 
-    KeyAdminResource(SigningKeys keys, AdminAudit audit) {
+    KeyAdminResource(SigningKeys keys, AdminAudit audit, DatabaseCalls database) {
         this.keys = keys;
         this.audit = audit;
+        this.database = database;
     }
 
     @GET
     @Operation(summary = "The published signing keys: pending, active and retiring")
     public Map<String, Object> list() {
-        if (!keys.managed()) {
+        if (!keys.scheduled()) {
             // An operator's PEM key has no schedule: it signs for as long as the files say so.
             SigningKey key = keys.active();
             return Map.of("source", "pem-files", "keys", List.of(new KeyView(key.kid(), key.algorithm().name(), null, "active")));
@@ -57,10 +59,9 @@ public class KeyAdminResource {
     @Path("rotate")
     @Operation(summary = "Store a new signing key; it signs once publish-ahead has passed (409 while one is pending)")
     public Uni<RestResponse<KeyView>> rotate() {
-        return keys.rotate()
+        return keys.rotate().plug(database::bounded)
                 .call(key -> Panache.withTransaction(() -> audit.record("key.rotated", null,
                         "kid=" + key.key().kid() + " alg=" + key.key().algorithm() + " activates_at=" + key.activatesAt())))
-                .map(key -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, KeyView.of(key, "pending")).build())
-                .onFailure().transform(Failures::translate);
+                .map(key -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, KeyView.of(key, "pending")).build());
     }
 }

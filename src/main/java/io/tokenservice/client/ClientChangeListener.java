@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 /**
  * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
  * the client_id of every updated or deleted row, whichever replica (or operator) made the change, and
- * drops that client from {@link ClientCache}. On every (re)connection the whole cache is dropped, since
+ * tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
  * notifications sent while disconnected are lost. Reconnects every second while the database is away.
  */
 @ApplicationScoped
@@ -26,7 +26,7 @@ public class ClientChangeListener {
     private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
 
     private final Vertx vertx;
-    private final ClientCache cache;
+    private final ClientDirectory directory;
     private final boolean enabled;
     private final String url;
     private final String user;
@@ -34,12 +34,12 @@ public class ClientChangeListener {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private PgSubscriber subscriber;
 
-    ClientChangeListener(Vertx vertx, ClientCache cache, TokenServiceConfig config,
+    ClientChangeListener(Vertx vertx, ClientDirectory directory, TokenServiceConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
-        this.cache = cache;
+        this.directory = directory;
         this.enabled = config.cache().clients().listen();
         this.url = url;
         this.user = user;
@@ -55,11 +55,11 @@ public class ClientChangeListener {
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1_000L);
         subscriber.channel(CHANNEL)
                 .subscribeHandler(ignored -> {
-                    cache.invalidateAll();
+                    directory.allChanged();
                     subscriptions.incrementAndGet();
                     LOG.debugf("Listening for client changes on %s", CHANNEL);
                 })
-                .handler(cache::invalidate);
+                .handler(directory::changed);
         subscriber.connect().onFailure(failure ->
                 LOG.warnf("Cannot listen for client changes yet (%s); retrying", failure.toString()));
     }

@@ -3,7 +3,6 @@ package io.tokenservice.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import io.tokenservice.key.SigningAlgorithm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +29,8 @@ public interface TokenServiceConfig {
     Token token();
 
     Keys keys();
+
+    Revocation revocation();
 
     Discovery discovery();
 
@@ -68,9 +69,12 @@ public interface TokenServiceConfig {
     }
 
     interface Keys {
-        /** The JWS algorithm of access tokens (RFC 7518 §3.1). */
+        /**
+         * The JWS algorithm of access tokens (RFC 7518 §3.1): RS256, PS256, ES256 or EdDSA. A name, read by the key
+         * package, so that configuration depends on nothing else of the service.
+         */
         @WithDefault("RS256")
-        SigningAlgorithm algorithm();
+        String algorithm();
 
         /**
          * PKCS#8 PEM private key ({@code BEGIN PRIVATE KEY}) of an operator-managed key; when unset, keys are
@@ -89,7 +93,13 @@ public interface TokenServiceConfig {
         @WithDefault("720H")
         Duration rotationPeriod();
 
-        /** How often every replica re-reads the keys (and revocations); shorter than publish-ahead. */
+        /** How often every replica re-reads the keys; shorter than publish-ahead. */
+        @WithDefault("60S")
+        Duration refreshInterval();
+    }
+
+    interface Revocation {
+        /** How often every replica reads the revocations made through the others. */
         @WithDefault("60S")
         Duration refreshInterval();
     }

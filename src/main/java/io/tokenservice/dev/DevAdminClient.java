@@ -5,7 +5,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.tokenservice.admin.GeneratedSecret;
-import io.tokenservice.client.BootstrapAdminClient;
+import io.tokenservice.admin.BootstrapAdminClient;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,7 @@
 package io.tokenservice.discovery;
 
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -88,10 +89,10 @@ public class DiscoveryResource {
         List<String> algorithms = keys.published().stream().map(key -> key.key().algorithm().name()).distinct().toList();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
-        metadata.put("token_endpoint", base + "/oauth2/token");
-        metadata.put("jwks_uri", base + "/.well-known/jwks.json");
-        metadata.put("introspection_endpoint", base + "/oauth2/introspect");
-        metadata.put("revocation_endpoint", base + "/oauth2/revoke");
+        metadata.put("token_endpoint", base + Endpoints.TOKEN);
+        metadata.put("jwks_uri", base + Endpoints.JWKS);
+        metadata.put("introspection_endpoint", base + Endpoints.INTROSPECTION);
+        metadata.put("revocation_endpoint", base + Endpoints.REVOCATION);
         if (!scopes.isEmpty()) {
             metadata.put("scopes_supported", scopes);
         }

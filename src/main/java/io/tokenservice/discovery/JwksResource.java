@@ -1,6 +1,7 @@
 package io.tokenservice.discovery;
 
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +17,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * has yet to sign. Verifiers may cache it for publish-ahead less refresh-interval: a replica publishes a new
  * key at most refresh-interval after it is stored, so a cached copy is renewed before that key signs.
  */
-@Path("/.well-known/jwks.json")
+@Path(Endpoints.JWKS)
 public class JwksResource {
 
     private final SigningKeys keys;

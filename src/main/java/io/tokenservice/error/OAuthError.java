@@ -3,7 +3,9 @@ package io.tokenservice.error;
 /**
  * The closed set of errors the service answers with, each with its code and HTTP status: the token endpoint's
  * of RFC 6749 §5.2, the bearer-token errors of RFC 6750 §3.1 and the client-metadata errors of RFC 7591 §3.2.2
- * for the admin API. Token-endpoint client errors become 403 in the seed's mode (see {@link OAuthExceptionMapper}).
+ * for the admin API. Token-endpoint client errors become 403 in the seed's mode (see {@link ErrorMapper}). The
+ * admin API's {@code not_found} and {@code conflict} are not OAuth errors: {@link ErrorMapper} writes them for
+ * the domain exceptions that mean them.
  */
 public enum OAuthError {
     INVALID_REQUEST("invalid_request", 400, Kind.TOKEN_ENDPOINT),
@@ -15,8 +17,8 @@ public enum OAuthError {
     /** RFC 8707 §2: a requested resource is invalid or not one this client may get a token for. */
     INVALID_TARGET("invalid_target", 400, Kind.TOKEN_ENDPOINT),
     // RFC 6749 §4.1.2.1 defines these two for the authorization endpoint; token servers use them alike.
-    SERVER_ERROR("server_error", 500, Kind.ANY),
-    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503, Kind.ANY),
+    SERVER_ERROR("server_error", 500, Kind.SERVER),
+    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503, Kind.SERVER),
     /** RFC 6750 §3.1: no bearer token, or not one that can be read; the challenge carries no error code. */
     MISSING_TOKEN("unauthorized", 401, Kind.BEARER),
     /** RFC 6750 §3.1: expired, revoked, malformed or not ours. */
@@ -24,9 +26,7 @@ public enum OAuthError {
     /** RFC 6750 §3.1: a valid token without the scope the resource needs. */
     INSUFFICIENT_SCOPE("insufficient_scope", 403, Kind.BEARER),
     /** RFC 7591 §3.2.2: a metadata field is invalid; the response names it. */
-    INVALID_CLIENT_METADATA("invalid_client_metadata", 400, Kind.ANY),
-    NOT_FOUND("not_found", 404, Kind.ANY),
-    CONFLICT("conflict", 409, Kind.ANY);
+    INVALID_CLIENT_METADATA("invalid_client_metadata", 400, Kind.CLIENT_METADATA);
 
     /** Where an error arises, which decides its status and challenge. */
     public enum Kind {
@@ -34,8 +34,10 @@ public enum OAuthError {
         TOKEN_ENDPOINT,
         /** Errors of a bearer-protected resource, with a {@code WWW-Authenticate: Bearer} challenge. */
         BEARER,
-        /** Everything else: always its own status. */
-        ANY
+        /** The server's own faults, on any endpoint: always their own status. */
+        SERVER,
+        /** Client registration (RFC 7591 §3.2.2), the admin API's validation errors: always 400. */
+        CLIENT_METADATA
     }
 
     private final String code;

@@ -2,11 +2,12 @@ package io.tokenservice.introspection;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.error.Failures;
 import io.tokenservice.error.NoStore;
 import io.tokenservice.token.AccessTokenVerifier;
-import io.tokenservice.token.PresentedTokenParser;
-import io.tokenservice.token.PresentedTokenParser.PresentedToken;
+import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.endpoint.PresentedTokenParser;
+import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
+import io.tokenservice.revocation.RevokedTokens;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,18 +25,21 @@ import org.jboss.resteasy.reactive.RestResponse;
  * the token's claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
  * (§2.2). The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
  */
-@Path("/oauth2/introspect")
+@Path(Endpoints.INTROSPECTION)
 public class IntrospectionResource {
 
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
 
     private final ClientAuthenticator authenticator;
     private final AccessTokenVerifier verifier;
+    private final RevokedTokens revoked;
     private final PresentedTokenParser parser;
 
-    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, PresentedTokenParser parser) {
+    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevokedTokens revoked,
+            PresentedTokenParser parser) {
         this.authenticator = authenticator;
         this.verifier = verifier;
+        this.revoked = revoked;
         this.parser = parser;
     }
 
@@ -44,9 +48,8 @@ public class IntrospectionResource {
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, String body) {
         PresentedToken presented = parser.parse(headers, body);
         return authenticator.authenticate(presented.caller())
-                .map(caller -> describe(verifier.read(presented.token()).filter(verifier::isActive)))
-                .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build())
-                .onFailure().transform(Failures::translate);
+                .map(caller -> describe(verifier.read(presented.token()).filter(token -> !revoked.isRevoked(token))))
+                .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build());
     }
 
     private static Map<String, Object> describe(Optional<VerifiedToken> token) {

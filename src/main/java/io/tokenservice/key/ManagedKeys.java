@@ -1,8 +1,6 @@
 package io.tokenservice.key;
 
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -27,7 +25,7 @@ import java.util.stream.Collectors;
  * once its successor has signed longer than any token lives. Every decision is taken under one transaction-scoped
  * advisory lock and the database clock, so replicas starting or rotating together agree on one schedule.
  */
-final class ManagedKeys {
+final class ManagedKeys implements KeySource {
 
     // pg_advisory_xact_lock key: the ASCII of "tsKeys\0\0", unique to this service's key schedule.
     private static final long SCHEDULE_LOCK = 0x74734b6579730000L;
@@ -57,49 +55,46 @@ final class ManagedKeys {
     }
 
     /**
-     * Stores the next key when one is due, deletes retired keys, and returns every stored key. At startup a
+     * Deletes retired keys, stores the next key when one is due, and returns every stored key. At startup a
      * change of the configured algorithm makes a rotation due as well.
      */
-    Uni<KeySet> refresh(boolean startup) {
-        return pool.withTransaction(this::lockAndRead).flatMap(schedule -> {
-            if (nextActivation(schedule, startup).isEmpty()) {
-                return Uni.createFrom().item(schedule);
-            }
-            // The key is generated off the event loop and outside the lock; if another replica stored one
-            // meanwhile, this one is thrown away.
-            return generate().flatMap(key -> pool.withTransaction(connection -> lockAndRead(connection)
-                    .flatMap(current -> nextActivation(current, startup)
-                            .map(at -> insert(connection, key, at).flatMap(ignored -> lockAndRead(connection)))
-                            .orElseGet(() -> Uni.createFrom().item(current)))));
-        }).map(this::open);
+    @Override
+    public Uni<KeySet> refresh(boolean startup) {
+        return pool.withTransaction(connection -> lockAndRead(connection).flatMap(stored -> prune(connection, stored)))
+                .flatMap(stored -> {
+                    if (nextActivation(stored, startup).isEmpty()) {
+                        return Uni.createFrom().item(stored);
+                    }
+                    // The key is generated off the event loop and outside the lock; if another replica stored one
+                    // meanwhile, this one is thrown away.
+                    return generate().flatMap(key -> pool.withTransaction(connection -> lockAndRead(connection)
+                            .flatMap(current -> nextActivation(current, startup)
+                                    .map(at -> insert(connection, key, at).flatMap(ignored -> lockAndRead(connection)))
+                                    .orElseGet(() -> Uni.createFrom().item(current)))));
+                }).map(this::open);
     }
 
-    /** Stores a new key that signs from {@code publish-ahead} from now; a 409 while another is pending. */
-    Uni<ScheduledKey> rotate() {
-        return generate().flatMap(key -> pool.withTransaction(connection -> lockAndRead(connection).flatMap(schedule -> {
-            if (schedule.pending().isPresent()) {
-                return Uni.createFrom().failure(new OAuthException(OAuthError.CONFLICT,
-                        "Key " + schedule.pending().get().kid() + " is already waiting to sign from "
-                                + schedule.pending().get().activatesAt()));
+    /** Stores a new key that signs from {@code publish-ahead} from now; refused while another is pending. */
+    @Override
+    public Uni<ScheduledKey> rotate() {
+        return generate().flatMap(key -> pool.withTransaction(connection -> lockAndRead(connection).flatMap(stored -> {
+            Optional<KeySchedule.Slot> pending = stored.schedule().pending();
+            if (pending.isPresent()) {
+                return Uni.createFrom().failure(new RotationRefusedException(
+                        "Key " + pending.get().kid() + " is already waiting to sign from " + pending.get().activatesAt()));
             }
-            Instant at = schedule.now().plus(publishAhead);
+            Instant at = stored.now().plus(publishAhead);
             return insert(connection, key, at).replaceWith(new ScheduledKey(key, at));
         })));
     }
 
-    /** When the next key must start signing, if one must be stored now. */
-    private Optional<Instant> nextActivation(Schedule schedule, boolean startup) {
-        Optional<StoredKey> active = schedule.active();
-        if (active.isEmpty()) {
-            // The very first key signs at once: no token exists that a verifier could miss it for.
-            return Optional.of(schedule.now());
-        }
-        if (schedule.pending().isPresent()) {
-            return Optional.empty();
-        }
-        boolean rotationDue = !active.get().activatesAt().plus(rotationPeriod).isAfter(schedule.now().plus(publishAhead));
-        boolean algorithmChanged = startup && active.get().algorithm() != algorithm;
-        return rotationDue || algorithmChanged ? Optional.of(schedule.now().plus(publishAhead)) : Optional.empty();
+    @Override
+    public boolean scheduled() {
+        return true;
+    }
+
+    private Optional<Instant> nextActivation(Stored stored, boolean startup) {
+        return stored.schedule().nextActivation(algorithm, rotationPeriod, publishAhead, startup);
     }
 
     /** A new key pair, generated on a worker thread (RSA takes a while) and delivered on the caller's context. */
@@ -108,16 +103,11 @@ final class ManagedKeys {
                 .toCompletionStage());
     }
 
-    private Uni<Schedule> lockAndRead(SqlConnection connection) {
+    /** Takes the schedule lock for this transaction and reads every stored key as of the database's now. */
+    private Uni<Stored> lockAndRead(SqlConnection connection) {
         return connection.preparedQuery("SELECT now() FROM (SELECT pg_advisory_xact_lock($1)) locked")
                 .execute(Tuple.of(SCHEDULE_LOCK))
-                .flatMap(lock -> connection.preparedQuery("""
-                        DELETE FROM token_service.signing_key retired WHERE EXISTS (
-                            SELECT 1 FROM token_service.signing_key successor
-                            WHERE successor.activates_at > retired.activates_at
-                              AND successor.activates_at <= now() - make_interval(secs => $1))
-                        """).execute(Tuple.of((double) retireAfter.toMillis() / 1000))
-                        .replaceWith(lock.iterator().next().getOffsetDateTime(0).toInstant()))
+                .map(lock -> lock.iterator().next().getOffsetDateTime(0).toInstant())
                 .flatMap(now -> connection.query("""
                         SELECT kid, algorithm, public_key, private_key, activates_at
                         FROM token_service.signing_key ORDER BY activates_at
@@ -128,8 +118,20 @@ final class ManagedKeys {
                                 row.getBuffer("public_key").getBytes(), row.getBuffer("private_key").getBytes(),
                                 row.getOffsetDateTime("activates_at").toInstant()));
                     }
-                    return new Schedule(now, keys);
+                    return new Stored(now, keys);
                 }));
+    }
+
+    /** Deletes the keys the schedule says are retired, under the lock {@link #lockAndRead} took. */
+    private Uni<Stored> prune(SqlConnection connection, Stored stored) {
+        List<String> retired = stored.schedule().retired(retireAfter);
+        if (retired.isEmpty()) {
+            return Uni.createFrom().item(stored);
+        }
+        return connection.preparedQuery("DELETE FROM token_service.signing_key WHERE kid = ANY($1)")
+                .execute(Tuple.of(retired.toArray(String[]::new)))
+                .replaceWith(new Stored(stored.now(),
+                        stored.keys().stream().filter(key -> !retired.contains(key.kid())).toList()));
     }
 
     private Uni<Void> insert(SqlConnection connection, SigningKey key, Instant activatesAt) {
@@ -144,7 +146,7 @@ final class ManagedKeys {
                 .replaceWithVoid();
     }
 
-    private KeySet open(Schedule schedule) {
+    private KeySet open(Stored schedule) {
         Set<String> stored = schedule.keys().stream().map(StoredKey::kid).collect(Collectors.toSet());
         opened.keySet().retainAll(stored);
         return new KeySet(schedule.keys().stream()
@@ -172,15 +174,11 @@ final class ManagedKeys {
     }
 
     /** The stored keys as of the database's {@code now}, read under the schedule lock. */
-    private record Schedule(Instant now, List<StoredKey> keys) {
+    private record Stored(Instant now, List<StoredKey> keys) {
 
-        Optional<StoredKey> active() {
-            return keys.stream().filter(key -> !key.activatesAt().isAfter(now)).reduce((first, second) -> second);
+        KeySchedule schedule() {
+            return new KeySchedule(now, keys.stream()
+                    .map(key -> new KeySchedule.Slot(key.kid(), key.algorithm(), key.activatesAt())).toList());
         }
-
-        Optional<StoredKey> pending() {
-            return keys.stream().filter(key -> key.activatesAt().isAfter(now)).findFirst();
-        }
-
     }
 }

@@ -30,6 +30,21 @@ public enum SigningAlgorithm {
         this.pairCheckSignature = pairCheckSignature;
     }
 
+    /**
+     * The algorithm named by {@code token-service.keys.algorithm}, in any letter case.
+     *
+     * @throws IllegalStateException naming the allowed values
+     */
+    public static SigningAlgorithm fromConfig(String name) {
+        for (SigningAlgorithm algorithm : values()) {
+            if (algorithm.name().equalsIgnoreCase(name.trim())) {
+                return algorithm;
+            }
+        }
+        throw new IllegalStateException("token-service.keys.algorithm must be one of "
+                + java.util.Arrays.toString(values()) + ", not '" + name + "'");
+    }
+
     public SignatureAlgorithm jws() {
         return jws;
     }

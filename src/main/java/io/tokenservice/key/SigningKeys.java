@@ -6,8 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
+import io.tokenservice.database.PeriodicRefresh;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,15 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * The service's signing keys as this replica knows them: the one that signs now, and every key the JWKS
- * publishes. From PEM files when {@code token-service.keys.private-key-file} is set (one key, the operator
- * rotates it); otherwise from the database through {@link ManagedKeys}, re-read every
+ * publishes. At startup it picks the {@link KeySource} the configuration names: PEM files when
+ * {@code token-service.keys.private-key-file} is set, otherwise the database, whose keys it re-reads every
  * {@code token-service.keys.refresh-interval}, so a new key is published here long before any replica signs
- * with it.
+ * with it. Refuses to start on a configuration that could publish a key too late.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -36,10 +34,9 @@ public class SigningKeys {
     private final TokenServiceConfig config;
     private final Pool pool;
     private final Vertx vertx;
-    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile KeySet keys;
-    private ManagedKeys managed;
-    private long timer = -1;
+    private KeySource source;
+    private PeriodicRefresh refresh;
 
     @Inject
     SigningKeys(TokenServiceConfig config, Pool pool, Vertx vertx) {
@@ -48,61 +45,44 @@ public class SigningKeys {
         this.vertx = vertx;
     }
 
-    private SigningKeys(KeySet keys) {
+    private SigningKeys(KeySource source, KeySet keys) {
         this(null, null, null);
+        this.source = source;
         this.keys = keys;
     }
 
     /** One key that never changes, outside the container (benchmarks, unit tests). */
     public static SigningKeys fixed(SigningKey key) {
-        return new SigningKeys(KeySet.of(key));
+        return new SigningKeys(new FixedKeySource(key), KeySet.of(key));
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
-        TokenServiceConfig.Keys settings = config.keys();
-        Optional<Path> privateKeyFile = settings.privateKeyFile();
-        Optional<Path> publicKeyFile = settings.publicKeyFile();
-        if (privateKeyFile.isPresent() != publicKeyFile.isPresent()) {
-            throw new IllegalStateException("set both token-service.keys.private-key-file and "
-                    + "token-service.keys.public-key-file, or neither");
-        }
-        if (privateKeyFile.isPresent()) {
-            SigningKey key = PemKeyFiles.read(settings.algorithm(), privateKeyFile.get(), publicKeyFile.get());
-            LOG.infof("Signing access tokens with %s key %s from %s", key.algorithm(), key.kid(), privateKeyFile.get());
-            keys = KeySet.of(key);
-            return;
-        }
-        if (settings.refreshInterval().compareTo(settings.publishAhead()) >= 0) {
-            throw new IllegalStateException("token-service.keys.refresh-interval must be shorter than "
-                    + "token-service.keys.publish-ahead, or a replica could sign with a key others do not publish yet");
-        }
-        if (settings.rotationPeriod().compareTo(settings.publishAhead()) <= 0) {
-            throw new IllegalStateException("token-service.keys.rotation-period must be longer than "
-                    + "token-service.keys.publish-ahead: each key is published that long before it signs");
-        }
-        Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
-        managed = new ManagedKeys(pool, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
-                settings.algorithm(), settings.publishAhead(), settings.rotationPeriod(),
-                longestToken.plus(config.token().clockSkew()));
-        keys = VertxContextSupport.subscribeAndAwait(() -> managed.refresh(true));
+        source = configuredSource();
+        keys = VertxContextSupport.subscribeAndAwait(() -> source.refresh(true));
         SigningKey active = active();
-        LOG.infof("Signing access tokens with %s key %s from the database; %d key(s) published",
-                active.algorithm(), active.kid(), keys.keys().size());
-        timer = vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> refresh());
+        LOG.infof("Signing access tokens with %s key %s from %s; %d key(s) published", active.algorithm(),
+                active.kid(), source.scheduled() ? "the database" : "PEM files", keys.keys().size());
+        if (source.scheduled()) {
+            refresh = PeriodicRefresh.every(vertx, config.keys().refreshInterval(), "the signing keys", this::reload);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (refresh != null) {
+            refresh.stop();
         }
     }
 
-    /** The key that signs access tokens now; a 503 before the keys are loaded. */
+    /**
+     * The key that signs access tokens now.
+     *
+     * @throws NoSigningKeyException before the keys are loaded
+     */
     public SigningKey active() {
         KeySet current = keys;
         SigningKey key = current == null ? null : current.activeAt(Instant.now());
         if (key == null) {
-            throw OAuthException.unavailable("No signing key is loaded yet", 1);
+            throw new NoSigningKeyException();
         }
         return key;
     }
@@ -115,33 +95,44 @@ public class SigningKeys {
 
     /** Stores a new key that signs from publish-ahead from now, and publishes it here at once. */
     public Uni<ScheduledKey> rotate() {
-        if (managed == null) {
-            return Uni.createFrom().failure(new OAuthException(OAuthError.CONFLICT,
-                    "Signing keys come from PEM files: rotate them by replacing the files"));
-        }
-        return managed.rotate()
+        return source.rotate()
                 .invoke(key -> LOG.infof("Rotation: stored %s key %s, signing from %s", key.key().algorithm(),
                         key.key().kid(), key.activatesAt()))
                 .call(this::reload);
     }
 
-    /** Whether keys are stored in the database and rotated by the service (not read from PEM files). */
-    public boolean managed() {
-        return managed != null;
-    }
-
-    private void refresh() {
-        if (!refreshing.compareAndSet(false, true)) {
-            return;
-        }
-        managed.refresh(false).eventually(() -> refreshing.set(false)).subscribe().with(
-                fresh -> keys = fresh,
-                failure -> LOG.warnf("Cannot refresh the signing keys, keeping the %d known: %s",
-                        published().size(), failure.toString()));
+    /** Whether keys follow a schedule of the service's (stored in the database), not an operator's PEM files. */
+    public boolean scheduled() {
+        return source.scheduled();
     }
 
     private Uni<KeySet> reload() {
-        return managed.refresh(false).invoke(fresh -> keys = fresh);
+        return source.refresh(false).invoke(fresh -> keys = fresh);
+    }
+
+    private KeySource configuredSource() {
+        TokenServiceConfig.Keys settings = config.keys();
+        SigningAlgorithm algorithm = SigningAlgorithm.fromConfig(settings.algorithm());
+        Optional<Path> privateKeyFile = settings.privateKeyFile();
+        Optional<Path> publicKeyFile = settings.publicKeyFile();
+        if (privateKeyFile.isPresent() != publicKeyFile.isPresent()) {
+            throw new IllegalStateException("set both token-service.keys.private-key-file and "
+                    + "token-service.keys.public-key-file, or neither");
+        }
+        if (privateKeyFile.isPresent()) {
+            return new FixedKeySource(PemKeyFiles.read(algorithm, privateKeyFile.get(), publicKeyFile.get()));
+        }
+        if (settings.refreshInterval().compareTo(settings.publishAhead()) >= 0) {
+            throw new IllegalStateException("token-service.keys.refresh-interval must be shorter than "
+                    + "token-service.keys.publish-ahead, or a replica could sign with a key others do not publish yet");
+        }
+        if (settings.rotationPeriod().compareTo(settings.publishAhead()) <= 0) {
+            throw new IllegalStateException("token-service.keys.rotation-period must be longer than "
+                    + "token-service.keys.publish-ahead: each key is published that long before it signs");
+        }
+        Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
+        return new ManagedKeys(pool, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
+                algorithm, settings.publishAhead(), settings.rotationPeriod(), longestToken.plus(config.token().clockSkew()));
     }
 
     private static Duration max(Duration a, Duration b) {

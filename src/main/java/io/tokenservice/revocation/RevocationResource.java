@@ -2,13 +2,13 @@ package io.tokenservice.revocation;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.error.Failures;
+import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.endpoint.PresentedTokenParser;
+import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
 import io.tokenservice.error.NoStore;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.token.AccessTokenVerifier;
-import io.tokenservice.token.PresentedTokenParser;
-import io.tokenservice.token.PresentedTokenParser.PresentedToken;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * ours at all (§2.2: nothing to do); unauthorized_client when the token was issued to another client (§2.1).
  * The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
  */
-@Path("/oauth2/revoke")
+@Path(Endpoints.REVOCATION)
 public class RevocationResource {
 
     private final ClientAuthenticator authenticator;
@@ -43,8 +43,7 @@ public class RevocationResource {
         PresentedToken presented = parser.parse(headers, body);
         return authenticator.authenticate(presented.caller())
                 .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())))
-                .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build())
-                .onFailure().transform(Failures::translate);
+                .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build());
     }
 
     private Uni<Void> revoke(String callerId, Optional<VerifiedToken> token) {

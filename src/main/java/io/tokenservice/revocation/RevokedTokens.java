@@ -5,6 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.database.PeriodicRefresh;
+import io.tokenservice.token.VerifiedToken;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -18,19 +21,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jboss.logging.Logger;
 
 /**
  * The {@code jti}s of access tokens revoked before their {@code exp} (RFC 7009), held in memory on every replica:
  * a revocation through this replica counts here at once, one through another replica within
- * {@code token-service.keys.refresh-interval}. Rows are purged from the database once their token has expired.
+ * {@code token-service.revocation.refresh-interval}. Rows are purged from the database once their token has expired.
  */
 @ApplicationScoped
 public class RevokedTokens {
 
-    private static final Logger LOG = Logger.getLogger(RevokedTokens.class);
     // Re-read revocations this far back on every refresh: a revocation whose transaction committed after a
     // later one was read still has its clock_timestamp() from before.
     private static final Duration OVERLAP = Duration.ofSeconds(30);
@@ -38,50 +37,45 @@ public class RevokedTokens {
     private final Pool pool;
     private final Vertx vertx;
     private final Duration refreshInterval;
-    private final Duration databaseTimeout;
+    private final DatabaseCalls database;
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
-    private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
-    private long timer = -1;
+    private PeriodicRefresh periodic;
 
-    RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config) {
+    RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config, DatabaseCalls database) {
         this.pool = pool;
         this.vertx = vertx;
-        this.refreshInterval = config.keys().refreshInterval();
-        this.databaseTimeout = config.database().timeout();
+        this.refreshInterval = config.revocation().refreshInterval();
+        this.database = database;
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
         VertxContextSupport.subscribeAndAwait(this::refresh);
-        timer = vertx.setPeriodic(refreshInterval.toMillis(), id -> {
-            if (refreshing.compareAndSet(false, true)) {
-                refresh().eventually(() -> refreshing.set(false)).subscribe().with(ignored -> { },
-                        failure -> LOG.warnf("Cannot refresh revoked tokens: %s", failure.toString()));
-            }
-        });
+        periodic = PeriodicRefresh.every(vertx, refreshInterval, "revoked tokens", this::refresh);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (periodic != null) {
+            periodic.stop();
         }
     }
 
-    /** Whether the token with this {@code jti} was revoked, as far as this replica knows. */
-    public boolean isRevoked(String jti) {
-        return revoked.containsKey(jti);
+    /** Whether this token was revoked, as far as this replica knows (others' revocations arrive on refresh). */
+    public boolean isRevoked(VerifiedToken token) {
+        return revoked.containsKey(token.jwtId());
     }
 
     /**
      * Records the revocation of a token of {@code clientId} that expires at {@code expiresAt}; idempotent. Fails
-     * with a {@link TimeoutException} when the database does not answer within {@code token-service.database.timeout}.
+     * with {@link io.tokenservice.database.StoreUnavailableException} when the database does not answer within
+     * {@code token-service.database.timeout}.
      */
     public Uni<Void> revoke(String jti, String clientId, Instant expiresAt) {
         return pool.preparedQuery("""
                 INSERT INTO token_service.revoked_token (jti, client_id, expires_at) VALUES ($1, $2, $3)
                 ON CONFLICT (jti) DO NOTHING
                 """).execute(Tuple.of(jti, clientId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
-                .ifNoItem().after(databaseTimeout).failWith(TimeoutException::new)
+                .plug(database::bounded)
                 .invoke(() -> revoked.put(jti, expiresAt))
                 .replaceWithVoid();
     }

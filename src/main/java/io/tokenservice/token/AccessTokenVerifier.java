@@ -1,13 +1,10 @@
 package io.tokenservice.token;
 
 import io.tokenservice.config.TokenServiceConfig;
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
 import io.tokenservice.key.ScheduledKey;
 import io.tokenservice.key.SigningKey;
 import io.tokenservice.key.SigningAlgorithm;
 import io.tokenservice.key.SigningKeys;
-import io.tokenservice.revocation.RevokedTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,7 +23,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  * Verifies access tokens this service issued, for introspection, revocation and the resources it protects itself
  * (the admin API): the signature by one of our published keys (found by {@code kid} and {@code alg}),
  * {@code typ at+jwt} (RFC 9068 §4), our {@code iss}, and {@code exp} within {@code token-service.token.clock-skew};
- * {@link #verify} also refuses revoked tokens. Why a token failed goes to the debug log only.
+ * whether it was revoked since is {@code RevokedTokens}' business. Why a token failed goes to the debug log only.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
@@ -34,10 +31,8 @@ public class AccessTokenVerifier {
     private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
 
     private final JwtConsumer consumer;
-    private final RevokedTokens revoked;
 
-    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys, RevokedTokens revoked) {
-        this.revoked = revoked;
+    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys) {
         this.consumer = new JwtConsumerBuilder()
                 .setExpectedType(true, "at+jwt")
                 .setExpectedIssuer(config.issuer())
@@ -73,16 +68,5 @@ public class AccessTokenVerifier {
             LOG.debugf("not an active token of ours: %s", e.getMessage());
             return Optional.empty();
         }
-    }
-
-    /** The token when it is ours, unexpired and not revoked; a 401 invalid_token otherwise. */
-    public VerifiedToken verify(String token) {
-        return read(token).filter(this::isActive)
-                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired"));
-    }
-
-    /** Not revoked, as far as this replica knows (revocations elsewhere arrive within the refresh interval). */
-    public boolean isActive(VerifiedToken token) {
-        return !revoked.isRevoked(token.jwtId());
     }
 }

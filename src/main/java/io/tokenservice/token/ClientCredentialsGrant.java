@@ -5,6 +5,7 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,9 +21,14 @@ public class ClientCredentialsGrant {
     private final List<String> defaultAudience;
     private final Duration defaultLifetime;
 
+    @Inject
     ClientCredentialsGrant(TokenServiceConfig config) {
-        this.defaultAudience = config.token().audience().orElse(List.of(config.issuer()));
-        this.defaultLifetime = config.token().ttl();
+        this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl());
+    }
+
+    ClientCredentialsGrant(List<String> defaultAudience, Duration defaultLifetime) {
+        this.defaultAudience = defaultAudience;
+        this.defaultLifetime = defaultLifetime;
     }
 
     public AccessGrant authorize(ClientSnapshot client, TokenRequest request) {

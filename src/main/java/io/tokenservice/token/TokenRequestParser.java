@@ -1,6 +1,8 @@
 package io.tokenservice.token;
 
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.FormBody;
+import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +12,6 @@ import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Turns the raw body of {@code POST /oauth2/token} into a {@link TokenRequest}, before any database work.
@@ -25,8 +26,6 @@ public class TokenRequestParser {
     // RFC 8707 §2: the one parameter that may be sent more than once.
     private static final String RESOURCE = "resource";
     private static final Set<String> KNOWN = Set.of("grant_type", "scope", "client_id", "client_secret", RESOURCE);
-    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-    private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
     private final int maxBodyBytes;
 
@@ -71,7 +70,7 @@ public class TokenRequestParser {
 
     private static List<String> scopes(String scope) {
         List<String> tokens = Arrays.stream(scope.split(" ")).filter(token -> !token.isEmpty()).distinct().toList();
-        if (tokens.isEmpty() || !tokens.stream().allMatch(token -> SCOPE_TOKEN.matcher(token).matches())) {
+        if (tokens.isEmpty() || !tokens.stream().allMatch(ScopeSyntax::isScopeToken)) {
             throw new OAuthException(OAuthError.INVALID_SCOPE, "Malformed scope");
         }
         return tokens;

@@ -3,8 +3,9 @@ package io.tokenservice.token;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.endpoint.ClientCredentialsParser;
+import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.error.NoStore;
-import io.tokenservice.error.Failures;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,7 +18,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * form and Authorization header to the stages of the request path and writes their result. Non-blocking end to
  * end; secret hashing happens on the hashing pool.
  */
-@Path("/oauth2/token")
+@Path(Endpoints.TOKEN)
 public class TokenResource {
 
     private final TokenRequestParser parser;
@@ -38,12 +39,11 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<TokenResponse>> token(HttpHeaders headers, String body) {
         TokenRequest request = parser.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body);
-        ClientCredentials credentials = ClientCredentials.from(
+        ClientCredentials credentials = ClientCredentialsParser.parse(
                 headers.getRequestHeader(HttpHeaders.AUTHORIZATION), request.clientId(), request.clientSecret());
         return authenticator.authenticate(credentials)
                 .map(client -> grant.authorize(client, request))
                 .map(minter::mint)
-                .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build())
-                .onFailure().transform(Failures::translate);
+                .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build());
     }
 }

@@ -59,6 +59,7 @@ class TwoReplicasIT {
         builder.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
         // B re-reads keys and revocations every second, so a revocation through A reaches it within the test's wait.
         builder.environment().put("TOKEN_SERVICE_KEYS_REFRESH_INTERVAL", "1s");
+        builder.environment().put("TOKEN_SERVICE_REVOCATION_REFRESH_INTERVAL", "1s");
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_ID);
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         replicaB = builder.start();

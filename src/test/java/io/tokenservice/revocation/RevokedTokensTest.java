@@ -11,7 +11,11 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import io.tokenservice.token.VerifiedToken;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -31,9 +35,9 @@ class RevokedTokensTest {
     void revocationStoredByAnotherReplicaCountsAfterRefresh() throws Exception {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() + interval '1 hour'");
-        assertFalse(revoked.isRevoked(jti));
+        assertFalse(revoked.isRevoked(token(jti)));
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
-        assertTrue(revoked.isRevoked(jti));
+        assertTrue(revoked.isRevoked(token(jti)));
     }
 
     @Test
@@ -41,7 +45,7 @@ class RevokedTokensTest {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() - interval '1 second'");
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
-        assertFalse(revoked.isRevoked(jti));
+        assertFalse(revoked.isRevoked(token(jti)));
         try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
                 "SELECT count(*) FROM token_service.revoked_token WHERE jti = ?")) {
             query.setString(1, jti);
@@ -50,6 +54,10 @@ class RevokedTokensTest {
                 assertEquals(0, rows.getInt(1));
             }
         }
+    }
+
+    private static VerifiedToken token(String jti) {
+        return new VerifiedToken("elsewhere", "elsewhere", List.of(), jti, Instant.now().plusSeconds(3600), Map.of());
     }
 
     private void insert(String jti, String expiresAt) throws Exception {

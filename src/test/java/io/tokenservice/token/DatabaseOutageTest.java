@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tokenservice.client.ClientChangeListener;
 import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.TcpProxy;
 import io.tokenservice.testing.TestClients;
@@ -116,6 +117,20 @@ class DatabaseOutageTest {
         assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
         form("token=" + token).header("Authorization", basicRaw(client.clientId(), client.secret()))
                 .post("/oauth2/introspect").then().statusCode(200).body("active", equalTo(true));
+    }
+
+    @Test
+    void adminApiWhileTheDatabaseHangsIs503WithinTheBound() {
+        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        String token = AdminTokens.issued(admin);
+        proxy.mode(TcpProxy.Mode.HANG);
+        long start = System.nanoTime();
+        given().header("Authorization", "Bearer " + token).get("/admin/clients").then()
+                .statusCode(503)
+                .header("Retry-After", "5")
+                .body("error", equalTo("temporarily_unavailable"));
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
     }
 
     private void outageIsBoundedAndRecovers(TcpProxy.Mode outage) throws Exception {

@@ -2,7 +2,6 @@ package io.tokenservice.client.secret;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
-import io.tokenservice.error.OAuthException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -13,6 +12,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * verification also reads PBKDF2-SHA256 and bcrypt, so clients imported from Ory Hydra or Spring Authorization
  * Server keep their secrets. All hashing runs on a bounded pool of its own, never on the event loop, and the
  * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, or the
- * CPU budget of {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with a 503 {@link OAuthException}.
+ * CPU budget of {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with
+ * {@link HashingSaturatedException}.
  */
 @ApplicationScoped
 public class SecretHasher {
@@ -35,7 +36,6 @@ public class SecretHasher {
     public record Check(String secret, String storedHash) {
     }
 
-    private static final int RETRY_AFTER_SECONDS = 1;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final Argon2idFormat argon2id;
@@ -83,12 +83,11 @@ public class SecretHasher {
     /**
      * Checks each pair in order and stops at the first that verifies.
      *
-     * @return the index of the matching check, or -1; every check is computed when none matches
+     * @return the index of the matching check, or empty; every check is computed when none matches
      */
-    public Uni<Integer> firstMatch(List<Check> checks) {
+    public Uni<OptionalInt> firstMatch(List<Check> checks) {
         if (!budget.tryAcquire()) {
-            return Uni.createFrom().failure(
-                    OAuthException.unavailable("The server is busy; retry shortly", RETRY_AFTER_SECONDS));
+            return Uni.createFrom().failure(new HashingSaturatedException());
         }
         return offload(() -> {
             long started = CPU.getCurrentThreadCpuTime();
@@ -98,10 +97,10 @@ public class SecretHasher {
                     boolean known = check.storedHash() != null;
                     boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash.join());
                     if (matches && known) {
-                        return i;
+                        return OptionalInt.of(i);
                     }
                 }
-                return -1;
+                return OptionalInt.empty();
             } finally {
                 budget.charge(CPU.getCurrentThreadCpuTime() - started);
             }
@@ -149,7 +148,7 @@ public class SecretHasher {
                     resume(caller, () -> emitter.complete(result));
                 });
             } catch (RejectedExecutionException e) {
-                emitter.fail(OAuthException.unavailable("The server is busy; retry shortly", RETRY_AFTER_SECONDS));
+                emitter.fail(new HashingSaturatedException());
             }
         });
     }

@@ -2,12 +2,15 @@ package io.tokenservice.client.secret;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.Mac;
@@ -33,7 +36,12 @@ public class VerifiedSecrets {
     private final ThreadLocal<Mac> hmac;
     private final Cache<String, List<Verified>> verified;
 
+    @Inject
     VerifiedSecrets(TokenServiceConfig config) {
+        this(config.cache().secrets().maxSize(), config.cache().secrets().maxAge(), Ticker.systemTicker());
+    }
+
+    VerifiedSecrets(long maxSize, Duration maxAge, Ticker ticker) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         SecretKeySpec key = new SecretKeySpec(random, "HmacSHA256");
@@ -47,8 +55,9 @@ public class VerifiedSecrets {
             }
         });
         this.verified = Caffeine.newBuilder()
-                .maximumSize(config.cache().secrets().maxSize())
-                .expireAfterWrite(config.cache().secrets().maxAge())
+                .maximumSize(maxSize)
+                .expireAfterWrite(maxAge)
+                .ticker(ticker)
                 .build();
     }
 

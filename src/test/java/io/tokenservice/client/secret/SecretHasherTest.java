@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -57,11 +55,11 @@ class SecretHasherTest {
     @Test
     void unknownClientNeverMatchesEvenWithTheDummysSecret() {
         SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16);
-        assertEquals(-1, hasher.firstMatch(List.of(new SecretHasher.Check("anything", null))).await().indefinitely());
+        assertTrue(hasher.firstMatch(List.of(new SecretHasher.Check("anything", null))).await().indefinitely().isEmpty());
     }
 
     @Test
-    void fullPoolAndQueueFailFastWithTemporarilyUnavailable() throws Exception {
+    void fullPoolAndQueueFailFastAsSaturated() throws Exception {
         SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 1);
         List<CompletableFuture<Object>> outcomes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -72,9 +70,7 @@ class SecretHasherTest {
         long rejected = 0;
         for (CompletableFuture<Object> outcome : outcomes) {
             Object result = outcome.get(30, TimeUnit.SECONDS);
-            if (result instanceof OAuthException e) {
-                assertEquals(OAuthError.TEMPORARILY_UNAVAILABLE, e.error());
-                assertTrue(e.retryAfterSeconds().isPresent());
+            if (result instanceof HashingSaturatedException) {
                 rejected++;
             }
         }
@@ -86,9 +82,8 @@ class SecretHasherTest {
         // A thousandth of a core: one millisecond of CPU per second; one Argon2id verification spends it all.
         SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001);
         List<SecretHasher.Check> twoChecks = List.of(new SecretHasher.Check("a", null), new SecretHasher.Check("b", null));
-        assertEquals(-1, hasher.firstMatch(twoChecks).await().indefinitely());
-        OAuthException refused = org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+        assertTrue(hasher.firstMatch(twoChecks).await().indefinitely().isEmpty());
+        org.junit.jupiter.api.Assertions.assertThrows(HashingSaturatedException.class,
                 () -> hasher.firstMatch(twoChecks).await().indefinitely());
-        assertEquals(OAuthError.TEMPORARILY_UNAVAILABLE, refused.error());
     }
 }

@@ -1,4 +1,4 @@
-package io.tokenservice.token;
+package io.tokenservice.endpoint;
 
 import io.tokenservice.error.OAuthException;
 import java.net.URLDecoder;
@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class FormBody {
 
-    static final String FORM = "application/x-www-form-urlencoded";
+    public static final String FORM = "application/x-www-form-urlencoded";
 
     private final Map<String, List<String>> values;
 
@@ -53,7 +53,7 @@ public final class FormBody {
         return new FormBody(values);
     }
 
-    static void requireForm(String contentType) {
+    public static void requireForm(String contentType) {
         // A charset parameter is ignored: the form is percent-encoded ASCII of UTF-8 (RFC 6749 Appendix B),
         // and common clients declare ISO-8859-1 for it.
         if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase(FORM)) {

@@ -1,4 +1,4 @@
-package io.tokenservice.token;
+package io.tokenservice.endpoint;
 
 import io.tokenservice.client.ClientCredentials;
 import io.tokenservice.config.TokenServiceConfig;
@@ -10,7 +10,7 @@ import java.util.Set;
  * Reads a request that presents one of our tokens to the introspection (RFC 7662 §2.1) or revocation (RFC 7009
  * §2.1) endpoint: the form's {@code token} (REQUIRED) and the caller's client credentials, from the Basic header
  * or the form as at the token endpoint. {@code token_type_hint} is accepted and ignored: there are only access
- * tokens. Throws invalid_request as {@link FormBody} and {@link ClientCredentials} do, and for a missing token.
+ * tokens. Throws as {@link FormBody} and {@link ClientCredentialsParser} do, and invalid_request for a missing token.
  */
 @ApplicationScoped
 public class PresentedTokenParser {
@@ -30,7 +30,7 @@ public class PresentedTokenParser {
     public PresentedToken parse(HttpHeaders headers, String body) {
         FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
         String token = form.require("token");
-        return new PresentedToken(token, ClientCredentials.from(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
+        return new PresentedToken(token, ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 form.get("client_id"), form.get("client_secret")));
     }
 }

@@ -1,8 +1,11 @@
-package io.tokenservice.client;
+package io.tokenservice.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientCredentials;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import java.nio.charset.StandardCharsets;
@@ -11,20 +14,20 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ClientCredentialsTest {
+class ClientCredentialsParserTest {
 
     private static String basic(String userPass) {
         return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ClientCredentials fromHeader(String header) {
-        return ClientCredentials.from(List.of(header), Optional.empty(), Optional.empty());
+        return ClientCredentialsParser.parse(List.of(header), Optional.empty(), Optional.empty());
     }
 
     @Test
     void plainBasicCredentialsHaveOneReading() {
         ClientCredentials credentials = fromHeader(basic("client:secret"));
-        assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, credentials.method());
+        assertEquals(io.tokenservice.client.ClientAuthMethod.CLIENT_SECRET_BASIC, credentials.method());
         assertEquals(List.of(new ClientCredentials.Candidate("client", "secret")), credentials.candidates());
     }
 
@@ -47,8 +50,8 @@ class ClientCredentialsTest {
 
     @Test
     void bodyCredentialsAreClientSecretPost() {
-        ClientCredentials credentials = ClientCredentials.from(List.of(), Optional.of("client"), Optional.of("s"));
-        assertEquals(ClientAuthMethod.CLIENT_SECRET_POST, credentials.method());
+        ClientCredentials credentials = ClientCredentialsParser.parse(List.of(), Optional.of("client"), Optional.of("s"));
+        assertEquals(io.tokenservice.client.ClientAuthMethod.CLIENT_SECRET_POST, credentials.method());
         assertEquals(List.of(new ClientCredentials.Candidate("client", "s")), credentials.candidates());
     }
 
@@ -59,13 +62,14 @@ class ClientCredentialsTest {
     }
 
     @Test
-    void basicWithoutCredentialsIsInvalidClient() {
-        assertEquals(OAuthError.INVALID_CLIENT, assertThrows(OAuthException.class, () -> fromHeader("Basic")).error());
+    void basicWithoutCredentialsIsNoCredentials() {
+        assertEquals(AuthenticationFailure.NO_CREDENTIALS,
+                assertThrows(ClientAuthenticationException.class, () -> fromHeader("Basic")).reason());
     }
 
     @Test
-    void digestSchemeIsInvalidClient() {
-        assertEquals(OAuthError.INVALID_CLIENT,
-                assertThrows(OAuthException.class, () -> fromHeader("Digest username=\"x\"")).error());
+    void digestSchemeIsNoCredentials() {
+        assertEquals(AuthenticationFailure.NO_CREDENTIALS,
+                assertThrows(ClientAuthenticationException.class, () -> fromHeader("Digest username=\"x\"")).reason());
     }
 }

@@ -1,33 +1,29 @@
-package io.tokenservice.token;
+package io.tokenservice.endpoint;
 
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses a request to the token, introspection or revocation endpoint from its headers alone, before the body is read or the framework parses the
- * content type: an oversized {@code Content-Length} or a content type other than the form get the endpoint's
+ * Refuses a request to a form endpoint ({@link Endpoints#FORM}: RFC 6749 §4.4.2, RFC 7662 §2.1, RFC 7009 §2.1)
+ * from its headers alone, before the body is read or the framework parses the content type: an oversized {@code Content-Length} or a content type other than the form get the endpoint's
  * own invalid_request instead of the HTTP layer's bare 413 or 400. Bodies without a length are bounded by
  * {@link FormBody} once read.
  */
-public class TokenRequestPrecheck {
-
-    // RFC 6749 §4.4.2, RFC 7662 §2.1, RFC 7009 §2.1: the endpoints that take a form.
-    private static final Set<String> FORM_ENDPOINTS = Set.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
+public class FormRequestPrecheck {
 
     private final long maxBodyBytes;
 
-    TokenRequestPrecheck(TokenServiceConfig config) {
+    FormRequestPrecheck(TokenServiceConfig config) {
         this.maxBodyBytes = config.token().maxRequestBytes();
     }
 
     @ServerRequestFilter(preMatching = true)
     public void precheck(ContainerRequestContext request) {
-        if (!request.getMethod().equals(HttpMethod.POST) || !FORM_ENDPOINTS.contains(request.getUriInfo().getPath())) {
+        if (!request.getMethod().equals(HttpMethod.POST) || !Endpoints.FORM.contains(request.getUriInfo().getPath())) {
             return;
         }
         FormBody.requireForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE));

@@ -1,4 +1,4 @@
-package io.tokenservice.client;
+package io.tokenservice.admin;
 
 import static io.tokenservice.testing.TokenRequests.clientCredentials;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,8 +35,11 @@ class BootstrapAdminClientTest {
     public static class WithBootstrapAdmin implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // The production Argon2id cost, not the test profile's cheap one: the stored hash's format is checked.
             return Map.of("token-service.bootstrap.admin-client-id", ADMIN_ID,
-                    "token-service.bootstrap.admin-client-secret", ADMIN_SECRET);
+                    "token-service.bootstrap.admin-client-secret", ADMIN_SECRET,
+                    "token-service.hashing.argon2-memory-kib", "19456",
+                    "token-service.hashing.argon2-iterations", "2");
         }
     }
 

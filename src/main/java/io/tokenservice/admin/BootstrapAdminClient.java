@@ -1,9 +1,10 @@
-package io.tokenservice.client;
+package io.tokenservice.admin;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.config.TokenServiceConfig;
@@ -23,7 +24,6 @@ import org.jboss.logging.Logger;
 public class BootstrapAdminClient {
 
     private static final Logger LOG = Logger.getLogger(BootstrapAdminClient.class);
-    public static final String ADMIN_SCOPE = "admin";
 
     private final SecretHasher hasher;
     private final VerifiedSecrets verifiedSecrets;
@@ -68,13 +68,13 @@ public class BootstrapAdminClient {
     }
 
     private Uni<Boolean> upToDate(RegisteredClient existing, String secret) {
-        if (existing == null || !List.of(existing.scopes).contains(ADMIN_SCOPE)) {
+        if (existing == null || !List.of(existing.scopes).contains(AdminAuthority.SCOPE)) {
             return Uni.createFrom().item(false);
         }
         if (!existing.enabled) {
             LOG.warnf("Bootstrap admin client '%s' is disabled; leaving it disabled", existing.clientId);
         }
-        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash))).map(match -> match == 0);
+        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash))).map(match -> match.isPresent());
     }
 
     private static Uni<Integer> upsert(String clientId, String hash) {

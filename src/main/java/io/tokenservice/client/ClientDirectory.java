@@ -1,0 +1,163 @@
+package io.tokenservice.client;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.BackgroundWork;
+import io.tokenservice.database.DatabaseCalls;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Finds registered clients, from memory when it can, so a warm request makes no database round trip. It owns the
+ * cache's consistency rules:
+ * <ul>
+ * <li>a cached client is dropped when PostgreSQL announces a change to it ({@link #changed}, from
+ *     {@link ClientChangeListener}), and all are when announcements may have been missed ({@link #allChanged});</li>
+ * <li>a read that began before such a change does not put what it read into the cache (a generation counter);</li>
+ * <li>past half of {@code token-service.cache.clients.max-staleness} an entry is still served, and re-read once in
+ *     the background, so a client in use never waits for the database; at max-staleness it expires whatever
+ *     happened, the bound on how long a lost notification can keep a change from this replica;</li>
+ * <li>a load waits at most {@code token-service.database.timeout}, then fails with
+ *     {@link io.tokenservice.database.StoreUnavailableException}. Unknown client ids are never cached.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class ClientDirectory {
+
+    /** Reads clients by id from storage; ids with no client are left out. */
+    @FunctionalInterface
+    interface Loader {
+        Uni<List<ClientSnapshot>> load(Set<String> clientIds);
+    }
+
+    /** Starts work that no request waits for; false when it cannot (then the entry simply ages out). */
+    @FunctionalInterface
+    interface Background {
+        boolean start(Runnable work);
+    }
+
+    private record Entry(ClientSnapshot client, long loadedAtNanos) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(ClientDirectory.class);
+
+    private final Loader loader;
+    private final DatabaseCalls database;
+    private final Ticker ticker;
+    private final Background background;
+    private final Cache<String, Entry> clients;
+    private final long refreshAfterNanos;
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    // Bumped by every change: a load that began before one must not repopulate the cache with what it read.
+    private final AtomicLong generation = new AtomicLong();
+
+    @Inject
+    ClientDirectory(TokenServiceConfig config, DatabaseCalls database) {
+        this(ClientDirectory::loadWithPanache, database, Ticker.systemTicker(), BackgroundWork::start,
+                config.cache().clients().maxSize(), config.cache().clients().maxStaleness());
+    }
+
+    ClientDirectory(Loader loader, DatabaseCalls database, Ticker ticker, Background background, long maxSize,
+            Duration maxStaleness) {
+        this.loader = loader;
+        this.database = database;
+        this.ticker = ticker;
+        this.background = background;
+        this.clients = Caffeine.newBuilder()
+                .maximumSize(maxSize)
+                .expireAfterWrite(maxStaleness)
+                .ticker(ticker)
+                .build();
+        this.refreshAfterNanos = maxStaleness.toNanos() / 2;
+    }
+
+    /** The clients with these ids, by id; ids of no client are absent from the map. */
+    public Uni<Map<String, ClientSnapshot>> find(Collection<String> clientIds) {
+        Map<String, ClientSnapshot> found = new HashMap<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (String clientId : clientIds) {
+            ClientSnapshot cached = cached(clientId);
+            if (cached != null) {
+                found.put(clientId, cached);
+            } else {
+                missing.add(clientId);
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(found);
+        }
+        long readAt = generation.get();
+        return loader.load(missing).plug(database::boundedRead).map(loaded -> {
+            for (ClientSnapshot client : loaded) {
+                putIfUnchanged(readAt, client);
+                found.put(client.clientId(), client);
+            }
+            return found;
+        });
+    }
+
+    /** PostgreSQL announced a change to this client (update or delete). */
+    public void changed(String clientId) {
+        generation.incrementAndGet();
+        clients.invalidate(clientId);
+    }
+
+    /** Announcements may have been missed (a (re)connection of the listener): nothing cached can be trusted. */
+    public void allChanged() {
+        generation.incrementAndGet();
+        clients.invalidateAll();
+    }
+
+    private ClientSnapshot cached(String clientId) {
+        Entry entry = clients.getIfPresent(clientId);
+        if (entry == null) {
+            return null;
+        }
+        if (ticker.read() - entry.loadedAtNanos() > refreshAfterNanos && refreshing.add(clientId)) {
+            if (!background.start(() -> reRead(clientId))) {
+                refreshing.remove(clientId);
+            }
+        }
+        return entry.client();
+    }
+
+    /** Re-reads an aging client; a deleted client leaves the cache, a failed read leaves the entry to expire. */
+    private void reRead(String clientId) {
+        long readAt = generation.get();
+        loader.load(Set.of(clientId)).plug(database::boundedRead)
+                .eventually(() -> refreshing.remove(clientId))
+                .subscribe().with(loaded -> {
+                    if (loaded.isEmpty()) {
+                        changed(clientId);
+                    } else {
+                        putIfUnchanged(readAt, loaded.get(0));
+                    }
+                }, failure -> LOG.warnf("Background re-read of client '%s' failed: %s", clientId, failure));
+    }
+
+    private void putIfUnchanged(long readAt, ClientSnapshot client) {
+        if (generation.get() == readAt) {
+            clients.put(client.clientId(), new Entry(client, ticker.read()));
+        }
+    }
+
+    /** The session spans the query only: no connection is held while a secret is hashed. */
+    private static Uni<List<ClientSnapshot>> loadWithPanache(Set<String> clientIds) {
+        return Panache.withSession(() -> RegisteredClient.findByIds(clientIds))
+                .map(loaded -> loaded.stream().map(ClientSnapshot::of).toList());
+    }
+}

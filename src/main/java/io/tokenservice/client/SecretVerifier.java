@@ -1,0 +1,86 @@
+package io.tokenservice.client;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.client.secret.VerifiedSecrets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides which presented secret, if any, belongs to which client: each candidate reading against its client's
+ * current secret, then against the previous one during a rotation's grace window. A secret {@link VerifiedSecrets}
+ * has seen pass costs one HMAC; otherwise every pair goes to the hashing pool in one task, and a candidate with no
+ * client (or no previous secret) is checked against a dummy hash, so that every failure costs the same two slow
+ * verifications per candidate, whichever clients exist. A successful slow verification is remembered.
+ */
+@ApplicationScoped
+public class SecretVerifier {
+
+    /** The client whose secret was presented, and the stored hash it matched. */
+    public record Match(ClientSnapshot client, String storedHash) {
+    }
+
+    /** One candidate against one stored hash of its client, or against nothing (a null hash). */
+    private record Attempt(Candidate candidate, ClientSnapshot client, String storedHash) {
+    }
+
+    private final SecretHasher hasher;
+    private final VerifiedSecrets verifiedSecrets;
+    private final Clock clock;
+
+    @Inject
+    SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets) {
+        this(hasher, verifiedSecrets, Clock.systemUTC());
+    }
+
+    SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets, Clock clock) {
+        this.hasher = hasher;
+        this.verifiedSecrets = verifiedSecrets;
+        this.clock = clock;
+    }
+
+    /**
+     * The first attempt that verifies, in the order described above; empty when none does. Fails with
+     * {@link io.tokenservice.client.secret.HashingSaturatedException} when the hashing pool refuses the work.
+     */
+    public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
+        List<Attempt> attempts = plan(candidates, clients, clock.instant());
+        for (Attempt attempt : attempts) {
+            if (attempt.storedHash() != null
+                    && verifiedSecrets.contains(attempt.client().clientId(), attempt.candidate().secret(), attempt.storedHash())) {
+                return Uni.createFrom().item(Optional.of(new Match(attempt.client(), attempt.storedHash())));
+            }
+        }
+        List<SecretHasher.Check> checks = attempts.stream()
+                .map(attempt -> new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())).toList();
+        return hasher.firstMatch(checks).map(index -> {
+            if (index.isEmpty()) {
+                return Optional.empty();
+            }
+            Attempt matched = attempts.get(index.getAsInt());
+            verifiedSecrets.remember(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
+            return Optional.of(new Match(matched.client(), matched.storedHash()));
+        });
+    }
+
+    /** Every candidate against the current secret first, then every one against the grace-window secret. */
+    private static List<Attempt> plan(List<Candidate> candidates, Map<String, ClientSnapshot> clients, Instant now) {
+        List<Attempt> attempts = new ArrayList<>(candidates.size() * 2);
+        for (Candidate candidate : candidates) {
+            ClientSnapshot client = clients.get(candidate.clientId());
+            attempts.add(new Attempt(candidate, client, client == null ? null : client.secretHash()));
+        }
+        for (Candidate candidate : candidates) {
+            ClientSnapshot client = clients.get(candidate.clientId());
+            attempts.add(new Attempt(candidate, client, client == null ? null : client.previousSecretHashValidAt(now)));
+        }
+        return attempts;
+    }
+}

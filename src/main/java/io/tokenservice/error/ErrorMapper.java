@@ -1,0 +1,185 @@
+package io.tokenservice.error;
+
+import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientExistsException;
+import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.secret.HashingSaturatedException;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.database.StoreUnavailableException;
+import io.tokenservice.key.NoSigningKeyException;
+import io.tokenservice.key.RotationRefusedException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one edge where failures become HTTP responses, for synchronous throws and failed {@code Uni}s alike: the
+ * service's {@link OAuthException}s and the domain's own exceptions get the RFC 6749 §5.2 JSON body and the
+ * no-store headers of §5.1. Token-endpoint client errors are 403 as the seed specifies, or the RFC's own
+ * statuses when {@code token-service.errors.rfc6749-status} is true; every other error keeps its own status.
+ * Challenges follow RFC 6749 §5.2 (Basic, for invalid_client) and RFC 6750 §3 (Bearer). Anything unexpected is
+ * logged with its stack trace and answered with a bare 500 that reveals nothing.
+ */
+public final class ErrorMapper {
+
+    static final String REALM = "token-service";
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    /** What a saturated hashing pool or a replica still loading its keys asks the client to wait. */
+    private static final int BUSY_RETRY_AFTER_SECONDS = 1;
+
+    private final boolean rfcStatuses;
+    private final int databaseRetryAfterSeconds;
+
+    @Inject
+    public ErrorMapper(TokenServiceConfig config) {
+        this(config.errors().rfc6749Status(), config.database().retryAfterSeconds());
+    }
+
+    ErrorMapper(boolean rfcStatuses, int databaseRetryAfterSeconds) {
+        this.rfcStatuses = rfcStatuses;
+        this.databaseRetryAfterSeconds = databaseRetryAfterSeconds;
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> oauth(OAuthException exception) {
+        OAuthError error = exception.error();
+        int status = error.kind() == OAuthError.Kind.TOKEN_ENDPOINT && !rfcStatuses ? 403 : error.status();
+        RestResponse.ResponseBuilder<ErrorResponse> response = body(status, error.code(), exception.description(),
+                exception.field());
+        String challenge = challenge(error, status, exception.description());
+        if (challenge != null) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        }
+        return response.build();
+    }
+
+    /** Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> clientAuthentication(ClientAuthenticationException exception) {
+        return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> hashingSaturated(HashingSaturatedException exception) {
+        return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> noSigningKey(NoSigningKeyException exception) {
+        return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> storeUnavailable(StoreUnavailableException exception) {
+        return unavailable("The service is temporarily unavailable", databaseRetryAfterSeconds);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> clientNotFound(ClientNotFoundException exception) {
+        return body(404, "not_found", exception.getMessage(), null).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> clientExists(ClientExistsException exception) {
+        return conflict(exception.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> rotationRefused(RotationRefusedException exception) {
+        return conflict(exception.getMessage());
+    }
+
+    /**
+     * What no other mapper names, found by its causes: a lost optimistic-lock race or a duplicate key is a 409,
+     * an unreachable database a 503, JAX-RS' own exceptions (404, 405) keep their response, anything else is a 500.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable failure) {
+        if (failure instanceof WebApplicationException web) {
+            return web.getResponse();
+        }
+        return unexpectedBody(failure).toResponse();
+    }
+
+    private RestResponse<ErrorResponse> unexpectedBody(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            RestResponse<ErrorResponse> known = known(cause);
+            if (known != null) {
+                return known;
+            }
+            String type = cause.getClass().getName();
+            if (type.equals("org.hibernate.StaleObjectStateException") || type.equals("org.hibernate.StaleStateException")
+                    || cause instanceof jakarta.persistence.OptimisticLockException) {
+                return conflict("The resource was changed concurrently; read it and retry");
+            }
+            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+                return conflict("The resource already exists");
+            }
+        }
+        if (DatabaseCalls.isUnavailable(failure)) {
+            LOG.warnf("Database unavailable: %s", failure.toString());
+            return storeUnavailable(null);
+        }
+        LOG.error("Request failed", failure);
+        return body(500, OAuthError.SERVER_ERROR.code(), "Internal server error", null).build();
+    }
+
+    /** A wrapped exception of the service's own, mapped as if it had arrived alone; null for any other. */
+    private RestResponse<ErrorResponse> known(Throwable cause) {
+        if (cause instanceof OAuthException e) {
+            return oauth(e);
+        } else if (cause instanceof ClientAuthenticationException e) {
+            return clientAuthentication(e);
+        } else if (cause instanceof HashingSaturatedException e) {
+            return hashingSaturated(e);
+        } else if (cause instanceof NoSigningKeyException e) {
+            return noSigningKey(e);
+        } else if (cause instanceof StoreUnavailableException e) {
+            return storeUnavailable(e);
+        } else if (cause instanceof ClientNotFoundException e) {
+            return clientNotFound(e);
+        } else if (cause instanceof ClientExistsException e) {
+            return clientExists(e);
+        } else if (cause instanceof RotationRefusedException e) {
+            return rotationRefused(e);
+        }
+        return null;
+    }
+
+    private RestResponse<ErrorResponse> conflict(String description) {
+        return body(409, "conflict", description, null).build();
+    }
+
+    /** A 503 that tells the client when to come back (RFC 9110 §10.2.3). */
+    private RestResponse<ErrorResponse> unavailable(String description, int retryAfterSeconds) {
+        return body(503, OAuthError.TEMPORARILY_UNAVAILABLE.code(), description, null)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
+    }
+
+    private static RestResponse.ResponseBuilder<ErrorResponse> body(int status, String code, String description,
+            String field) {
+        return NoStore.apply(RestResponse.ResponseBuilder.<ErrorResponse>create(status)
+                .entity(new ErrorResponse(code, description, field))
+                .type(MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    private static String challenge(OAuthError error, int status, String description) {
+        return switch (error) {
+            // RFC 6749 §5.2: a 401 MUST carry WWW-Authenticate for the scheme the client used.
+            case INVALID_CLIENT -> status == 401 ? "Basic realm=\"" + REALM + "\"" : null;
+            // RFC 6750 §3.1: no error attributes when the request lacked authentication information.
+            case MISSING_TOKEN -> "Bearer realm=\"" + REALM + "\"";
+            case INVALID_TOKEN -> "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\""
+                    + description.replace("\"", "'") + "\"";
+            case INSUFFICIENT_SCOPE -> "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", error_description=\""
+                    + description.replace("\"", "'") + "\"";
+            default -> null;
+        };
+    }
+}

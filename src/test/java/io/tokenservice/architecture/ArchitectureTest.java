@@ -1,0 +1,56 @@
+package io.tokenservice.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.ws.rs.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules the package structure stands on, checked on the compiled classes (ArchUnit): capability packages
+ * without cycles; domain code that knows nothing of HTTP or of how errors look on the wire; configuration that
+ * depends on nothing else of ours.
+ */
+class ArchitectureTest {
+
+    static final String ROOT = "io.tokenservice";
+    /** Capabilities whose classes decide things; only their JAX-RS resources may speak HTTP. */
+    static final String[] DOMAIN = {ROOT + ".client..", ROOT + ".key..", ROOT + ".revocation..", ROOT + ".database..",
+        ROOT + ".config.."};
+
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT);
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void domainCodeDoesNotDependOnJaxRs() {
+        noClasses().that().resideInAnyPackage(DOMAIN).and().areNotAnnotatedWith(Path.class)
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "org.jboss.resteasy..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void domainCodeDoesNotDependOnTheWireErrorTypes() {
+        noClasses().that().resideInAnyPackage(DOMAIN).and().areNotAnnotatedWith(Path.class)
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".error..", ROOT + ".endpoint..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void configurationDependsOnNothingElseOfOurs() {
+        noClasses().that().resideInAPackage(ROOT + ".config..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".client..", ROOT + ".key..",
+                        ROOT + ".token..", ROOT + ".admin..", ROOT + ".revocation..", ROOT + ".database..",
+                        ROOT + ".error..", ROOT + ".endpoint..", ROOT + ".discovery..", ROOT + ".introspection..",
+                        ROOT + ".health..", ROOT + ".dev..")
+                .check(CLASSES);
+    }
+}

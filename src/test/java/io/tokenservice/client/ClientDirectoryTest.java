@@ -1,0 +1,183 @@
+package io.tokenservice.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.database.StoreUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The directory's consistency rules on a fake clock ({@code Ticker}) and an in-memory store: what is cached, when
+ * it is re-read in the background, when it expires, and which reads may not repopulate the cache.
+ */
+class ClientDirectoryTest {
+
+    static final Duration MAX_STALENESS = Duration.ofSeconds(30);
+
+    /** The store: clients by id, and how many reads it served. */
+    final Map<String, ClientSnapshot> stored = new HashMap<>();
+    final List<Set<String>> reads = new ArrayList<>();
+    /** Background work the directory started, run when the test says so. */
+    final List<Runnable> background = new ArrayList<>();
+    final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    Uni<List<ClientSnapshot>> nextRead;
+
+    final ClientDirectory directory = new ClientDirectory(this::read, new DatabaseCalls(Duration.ofSeconds(1)),
+            nanos::get, background::add, 100, MAX_STALENESS);
+
+    private Uni<List<ClientSnapshot>> read(Set<String> ids) {
+        reads.add(Set.copyOf(ids));
+        if (nextRead != null) {
+            Uni<List<ClientSnapshot>> read = nextRead;
+            nextRead = null;
+            return read;
+        }
+        return Uni.createFrom().item(ids.stream().filter(stored::containsKey).map(stored::get).toList());
+    }
+
+    private static ClientSnapshot client(String id, boolean enabled) {
+        return new ClientSnapshot(id, "hash", null, null, List.of("read"), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, enabled);
+    }
+
+    private Map<String, ClientSnapshot> find(String... ids) {
+        return directory.find(List.of(ids)).await().indefinitely();
+    }
+
+    private void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void aFoundClientIsServedFromMemoryTheNextTime() {
+        stored.put("a", client("a", true));
+        assertEquals(Set.of("a"), find("a").keySet());
+        assertEquals(Set.of("a"), find("a").keySet());
+        assertEquals(1, reads.size());
+    }
+
+    @Test
+    void anUnknownIdIsNeverCached() {
+        assertTrue(find("ghost").isEmpty());
+        assertTrue(find("ghost").isEmpty());
+        assertEquals(2, reads.size());
+    }
+
+    @Test
+    void onlyTheMissingIdsAreRead() {
+        stored.put("a", client("a", true));
+        stored.put("b", client("b", true));
+        find("a");
+        assertEquals(Set.of("a", "b"), find("a", "b").keySet());
+        assertEquals(Set.of("b"), reads.get(1));
+    }
+
+    @Test
+    void pastHalfItsStalenessAnEntryIsServedAndReReadOnceInTheBackground() {
+        stored.put("a", client("a", true));
+        find("a");
+        stored.put("a", client("a", false));
+        advance(MAX_STALENESS.dividedBy(2).plusSeconds(1));
+        assertTrue(find("a").get("a").enabled(), "the aging copy is served at once");
+        find("a");
+        assertEquals(1, background.size(), "one re-read, however many requests notice the age");
+        assertEquals(1, reads.size(), "no request waited for the database");
+        background.get(0).run();
+        assertEquals(false, find("a").get("a").enabled());
+        assertEquals(2, reads.size());
+    }
+
+    @Test
+    void aReReadFindingTheClientDeletedDropsIt() {
+        stored.put("a", client("a", true));
+        find("a");
+        stored.remove("a");
+        advance(MAX_STALENESS.dividedBy(2).plusSeconds(1));
+        find("a");
+        background.get(0).run();
+        assertTrue(find("a").isEmpty());
+    }
+
+    @Test
+    void atMaxStalenessAnEntryExpiresEvenWithoutAReRead() {
+        stored.put("a", client("a", true));
+        find("a");
+        stored.put("a", client("a", false));
+        advance(MAX_STALENESS.plusSeconds(1));
+        assertEquals(false, find("a").get("a").enabled());
+        assertTrue(background.isEmpty());
+        assertEquals(2, reads.size());
+    }
+
+    @Test
+    void whereNoBackgroundWorkCanStartTheEntryIsStillServedAndRetriedLater() {
+        List<Runnable> refused = new ArrayList<>();
+        ClientDirectory offVertx = new ClientDirectory(this::read, new DatabaseCalls(Duration.ofSeconds(1)), nanos::get,
+                work -> {
+                    refused.add(work);
+                    return false;
+                }, 100, MAX_STALENESS);
+        stored.put("a", client("a", true));
+        offVertx.find(List.of("a")).await().indefinitely();
+        advance(MAX_STALENESS.dividedBy(2).plusSeconds(1));
+        offVertx.find(List.of("a")).await().indefinitely();
+        offVertx.find(List.of("a")).await().indefinitely();
+        assertEquals(2, refused.size(), "a refused start does not leave the client marked as being re-read");
+    }
+
+    @Test
+    void aChangeAnnouncedDropsTheClient() {
+        stored.put("a", client("a", true));
+        find("a");
+        stored.put("a", client("a", false));
+        directory.changed("a");
+        assertEquals(false, find("a").get("a").enabled());
+    }
+
+    @Test
+    void aReconnectionDropsEveryClient() {
+        stored.put("a", client("a", true));
+        stored.put("b", client("b", true));
+        find("a", "b");
+        directory.allChanged();
+        find("a", "b");
+        assertEquals(Set.of("a", "b"), reads.get(1));
+    }
+
+    @Test
+    void aReadThatBeganBeforeAChangeDoesNotRepopulateTheCache() {
+        stored.put("a", client("a", true));
+        // The read is answered only after a change was announced: what it read may predate the change.
+        nextRead = Uni.createFrom().item(() -> {
+            directory.changed("a");
+            return List.of(client("a", true));
+        });
+        assertEquals(Set.of("a"), find("a").keySet(), "the caller still gets what was read");
+        find("a");
+        assertEquals(2, reads.size(), "but it was not cached");
+    }
+
+    @Test
+    void aFailedReadIsStoreUnavailable() {
+        nextRead = Uni.createFrom().failure(new IllegalStateException("relation does not exist"));
+        StoreUnavailableException failure = assertThrows(StoreUnavailableException.class, () -> find("a"));
+        assertInstanceOf(IllegalStateException.class, failure.getCause());
+    }
+
+    @Test
+    void aReadThatDoesNotAnswerInTimeIsStoreUnavailable() {
+        nextRead = Uni.createFrom().nothing();
+        assertThrows(StoreUnavailableException.class, () -> find("a"));
+    }
+}
