@@ -36,13 +36,16 @@ class TokenErrorsTest {
     @Inject
     SecretHasher hasher;
 
-    TestClients.Registered client;
+    /** One client for the whole class: these requests change nothing, so each test need not hash a new secret. */
+    static TestClients.Registered client;
     TestClients clients;
 
     @BeforeEach
     void fixtures() {
         clients = new TestClients(dataSource, hasher);
-        client = clients.client().scopes("read", "write").register();
+        if (client == null) {
+            client = clients.client().scopes("read", "write").register();
+        }
     }
 
     private static String rejected(RequestSpecification request, String error) {
