@@ -22,9 +22,14 @@ public class AdminAudit {
 
     /** Records {@code action} on {@code clientId}, or on no client (key rotations) when it is null. */
     public Uni<Void> record(String action, String clientId, String details) {
+        return recordAs(caller.subject(), action, clientId, details);
+    }
+
+    /** Records a change made by the service itself ({@code actor}: what made it), outside any admin request. */
+    public Uni<Void> recordAs(String actor, String action, String clientId, String details) {
         AdminAuditEvent event = new AdminAuditEvent();
         event.occurredAt = OffsetDateTime.now();
-        event.actor = caller.subject();
+        event.actor = actor;
         event.action = action;
         event.clientId = clientId;
         event.details = details;

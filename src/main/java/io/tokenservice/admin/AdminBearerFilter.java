@@ -1,9 +1,11 @@
 package io.tokenservice.admin;
 
+import io.smallrye.mutiny.Uni;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
-import io.tokenservice.revocation.RevokedTokens;
+import io.tokenservice.revocation.ActiveTokens;
 import io.tokenservice.token.AccessTokenVerifier;
+import io.tokenservice.token.AdminAuthority;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -14,9 +16,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * Guards {@link AdminOnly} resources with this service's own access tokens (RFC 6750 §2.1): no or malformed
- * token is 401 with a bare Bearer challenge; an invalid or expired one is 401 invalid_token; a valid token
- * without scope {@code admin} is 403 insufficient_scope. Responses are marked no-store.
+ * Guards {@link AdminOnly} resources with this service's own access tokens (RFC 6750 §2.1). No or malformed
+ * token: 401 with a bare Bearer challenge. 401 invalid_token: invalid, expired or revoked; without the admin
+ * audience ({@link AdminAuthority}); or of a client that no longer exists, is disabled, cut off its tokens
+ * issued before, or no longer holds scope admin and the admin audience. A token for the admin API without scope
+ * {@code admin}: 403 insufficient_scope. Responses are marked no-store.
  */
 public class AdminBearerFilter {
 
@@ -24,24 +28,43 @@ public class AdminBearerFilter {
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final AccessTokenVerifier verifier;
-    private final RevokedTokens revoked;
+    private final ActiveTokens active;
+    private final AdminAuthority authority;
     private final AdminCaller caller;
 
-    AdminBearerFilter(AccessTokenVerifier verifier, RevokedTokens revoked, AdminCaller caller) {
+    AdminBearerFilter(AccessTokenVerifier verifier, ActiveTokens active, AdminAuthority authority, AdminCaller caller) {
         this.verifier = verifier;
-        this.revoked = revoked;
+        this.active = active;
+        this.authority = authority;
         this.caller = caller;
     }
 
     @AdminOnly
     @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request) {
+    public Uni<Void> authenticate(ContainerRequestContext request) {
+        VerifiedToken token = verifier.read(bearerToken(request)).orElseThrow(AdminBearerFilter::invalidToken);
+        if (!authority.isAdminAudience(token.audience())) {
+            throw new OAuthException(OAuthError.INVALID_TOKEN, "The access token is not for the admin API");
+        }
+        if (!token.hasScope(AdminAuthority.SCOPE)) {
+            throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
+        }
+        return active.clientOf(token).map(client -> {
+            if (client.isEmpty() || !authority.mayAdminister(client.get().scopes(), client.get().audience())) {
+                throw invalidToken();
+            }
+            caller.authenticated(token.subject());
+            return null;
+        });
+    }
+
+    /** The b64token of the one Authorization header (RFC 6750 §2.1; scheme case-insensitive, RFC 7235 §2.1). */
+    private static String bearerToken(ContainerRequestContext request) {
         List<String> headers = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (headers == null || headers.size() != 1) {
             throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
         }
         String header = headers.get(0);
-        // RFC 6750 §2.1: b64token, one header, scheme case-insensitive (RFC 7235 §2.1).
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
         }
@@ -49,12 +72,11 @@ public class AdminBearerFilter {
         if (!B64TOKEN.matcher(credentials).matches()) {
             throw new OAuthException(OAuthError.MISSING_TOKEN, "A bearer access token is required");
         }
-        VerifiedToken token = verifier.read(credentials).filter(read -> !revoked.isRevoked(read))
-                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired"));
-        if (!token.hasScope(AdminAuthority.SCOPE)) {
-            throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
-        }
-        caller.authenticated(token.subject());
+        return credentials;
+    }
+
+    private static OAuthException invalidToken() {
+        return new OAuthException(OAuthError.INVALID_TOKEN, "The access token is invalid or expired");
     }
 
     /** Admin responses may carry a new secret, and always carry client data: no cache may keep them. */

@@ -3,6 +3,8 @@ package io.tokenservice.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientExistsException;
@@ -21,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -83,6 +87,8 @@ public class ClientAdminResource {
                     }
                     client.secretHash = secretHash;
                     client.createdAt = client.updatedAt = now();
+                    // Tokens of an earlier client with this id, deleted since, are not this one's.
+                    client.tokensNotBefore = tokenCutOff();
                     return client.persistAndFlush();
                 })
                 .call(() -> audit.record("client.registered", client.clientId,
@@ -121,10 +127,16 @@ public class ClientAdminResource {
                     if (patch.fields().isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
+                    ClientView before = ClientView.of(client);
                     patch.applyTo(client);
+                    ClientView after = ClientView.of(client);
+                    boolean cutOff = takesAuthorityAway(before, after);
+                    if (cutOff) {
+                        client.tokensNotBefore = tokenCutOff();
+                    }
                     client.updatedAt = now();
-                    return client.persistAndFlush()
-                            .call(() -> audit.record("client.updated", clientId, "fields=" + String.join(",", patch.fields())));
+                    return client.persistAndFlush().call(() -> audit.record("client.updated", clientId,
+                            "changes=" + changes(before, after, patch.fields()) + (cutOff ? " tokens_revoked=true" : "")));
                 }))
                 .plug(database::bounded)
                 .map(ClientView::of);
@@ -133,9 +145,11 @@ public class ClientAdminResource {
     @POST
     @Path("{clientId}/secret")
     @Operation(summary = "Rotate the secret; the response shows the new one once. "
-            + "Body {\"previous_secret_valid_for\": seconds} keeps the old secret valid that long (default 0)")
+            + "Body {\"previous_secret_valid_for\": seconds} keeps the old secret valid that long (default 0); "
+            + "\"revoke_tokens\": true also retires every token issued before")
     public Uni<ClientView> rotateSecret(@RestPath String clientId, String body) {
-        long graceSeconds = graceSeconds(body);
+        Rotation rotation = rotation(body);
+        long graceSeconds = rotation.graceSeconds();
         String secret = GeneratedSecret.next();
         return hasher.hash(secret)
                 .flatMap(hash -> Panache.withTransaction(() -> existing(clientId).call(client -> {
@@ -144,11 +158,28 @@ public class ClientAdminResource {
                     client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
                     client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
                     client.secretHash = hash;
+                    if (rotation.revokeTokens()) {
+                        client.tokensNotBefore = tokenCutOff();
+                    }
                     client.updatedAt = now;
-                    return client.persistAndFlush()
-                            .call(() -> audit.record("client.secret_rotated", clientId, "previous_secret_valid_for=" + graceSeconds));
+                    return client.persistAndFlush().call(() -> audit.record("client.secret_rotated", clientId,
+                            "previous_secret_valid_for=" + graceSeconds + " tokens_revoked=" + rotation.revokeTokens()));
                 })).plug(database::bounded))
                 .map(client -> ClientView.of(client, secret));
+    }
+
+    @POST
+    @Path("{clientId}/revoke-tokens")
+    @Operation(summary = "Retire every token the client was issued so far, at introspection and the admin API")
+    public Uni<RestResponse<Void>> revokeTokens(@RestPath String clientId) {
+        return Panache.withTransaction(() -> existing(clientId).call(client -> {
+                    client.tokensNotBefore = tokenCutOff();
+                    client.updatedAt = now();
+                    return client.persistAndFlush().call(() -> audit.record("client.tokens_revoked", clientId,
+                            "tokens_not_before=" + client.tokensNotBefore.toInstant()));
+                }))
+                .plug(database::bounded)
+                .map(ignored -> RestResponse.<Void>noContent());
     }
 
     @DELETE
@@ -160,6 +191,38 @@ public class ClientAdminResource {
                         .call(() -> audit.record("client.deleted", clientId, "")))
                 .plug(database::bounded)
                 .map(ignored -> RestResponse.<Void>noContent());
+    }
+
+    /**
+     * The start of the next whole second: tokens issued before it are cut off. Token {@code iat}s are whole seconds,
+     * so every token issued until now has an earlier one; a token minted later in this second gets this {@code iat}.
+     */
+    private static OffsetDateTime tokenCutOff() {
+        return OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    }
+
+    /** Whether a change takes authority away: disabling the client, or removing a scope or an audience. */
+    private static boolean takesAuthorityAway(ClientView before, ClientView after) {
+        List<String> scopesAfter = List.of(after.scope().split(" "));
+        return (before.enabled() && !after.enabled())
+                || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
+                || !after.audience().containsAll(before.audience());
+    }
+
+    /** The old and new value of each changed field, as the API shows them (never a secret or a hash). */
+    private String changes(ClientView before, ClientView after, Set<String> fields) {
+        JsonNode old = json.valueToTree(before);
+        JsonNode now = json.valueToTree(after);
+        ObjectNode changes = json.createObjectNode();
+        for (String field : fields) {
+            JsonNode from = old.path(field);
+            JsonNode to = now.path(field);
+            if (!from.equals(to)) {
+                changes.putObject(field).set("old", from.isMissingNode() ? NullNode.getInstance() : from);
+                ((ObjectNode) changes.get(field)).set("new", to.isMissingNode() ? NullNode.getInstance() : to);
+            }
+        }
+        return changes.toString();
     }
 
     /** Now, at the database's precision, so a response shows what a later read returns. */
@@ -180,28 +243,36 @@ public class ClientAdminResource {
         }
     }
 
-    private long graceSeconds(String body) {
+    /** A secret rotation's options: how long the old secret stays valid, and whether older tokens die. */
+    private record Rotation(long graceSeconds, boolean revokeTokens) {
+    }
+
+    private Rotation rotation(String body) {
         JsonNode document = parse(body);
         if (document == null) {
-            return 0;
+            return new Rotation(0, false);
         }
         if (!document.isObject()) {
             throw OAuthException.invalidField("body", "The request body must be a JSON object");
         }
         document.fieldNames().forEachRemaining(field -> {
-            if (!field.equals("previous_secret_valid_for")) {
+            if (!field.equals("previous_secret_valid_for") && !field.equals("revoke_tokens")) {
                 throw OAuthException.invalidField(field, "Unknown field " + field);
             }
         });
+        JsonNode revoke = document.path("revoke_tokens");
+        if (!revoke.isMissingNode() && !revoke.isNull() && !revoke.isBoolean()) {
+            throw OAuthException.invalidField("revoke_tokens", "revoke_tokens must be true or false");
+        }
         JsonNode grace = document.get("previous_secret_valid_for");
         if (grace == null || grace.isNull()) {
-            return 0;
+            return new Rotation(0, revoke.asBoolean(false));
         }
         if (!grace.isIntegralNumber() || grace.longValue() < 0 || grace.longValue() > MAX_GRACE_SECONDS) {
             throw OAuthException.invalidField("previous_secret_valid_for",
                     "previous_secret_valid_for must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
         }
-        return grace.longValue();
+        return new Rotation(grace.longValue(), revoke.asBoolean(false));
     }
 
     private static int queryInt(String name, String value, int defaultValue, int min, int max) {

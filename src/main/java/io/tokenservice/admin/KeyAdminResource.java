@@ -59,9 +59,10 @@ public class KeyAdminResource {
     @Path("rotate")
     @Operation(summary = "Store a new signing key; it signs once publish-ahead has passed (409 while one is pending)")
     public Uni<RestResponse<KeyView>> rotate() {
-        return keys.rotate().plug(database::bounded)
+        return keys.rotate()
                 .call(key -> Panache.withTransaction(() -> audit.record("key.rotated", null,
-                        "kid=" + key.key().kid() + " alg=" + key.key().algorithm() + " activates_at=" + key.activatesAt())))
+                        "kid=" + key.key().kid() + " alg=" + key.key().algorithm() + " activates_at=" + key.activatesAt()))
+                        .plug(database::bounded))
                 .map(key -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, KeyView.of(key, "pending")).build());
     }
 }

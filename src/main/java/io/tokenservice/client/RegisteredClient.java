@@ -53,6 +53,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
 
+    /** Its tokens issued before this instant (a whole second) are no longer honoured; null for none. */
+    @Column(name = "tokens_not_before")
+    public OffsetDateTime tokensNotBefore;
+
     @Column(name = "enabled", nullable = false)
     public boolean enabled = true;
 

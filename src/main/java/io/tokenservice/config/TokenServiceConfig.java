@@ -16,8 +16,10 @@ import java.util.OptionalInt;
 @ConfigMapping(prefix = "token-service")
 public interface TokenServiceConfig {
 
-    /** The {@code iss} claim of every access token, an https URL in production. */
-    @WithDefault("http://localhost:8080")
+    /**
+     * The {@code iss} claim of every access token, an https URL in production; required there (dev mode and the
+     * tests default to http://localhost:8080), so that no deployment signs for localhost by mistake.
+     */
     String issuer();
 
     /**
@@ -41,6 +43,8 @@ public interface TokenServiceConfig {
     Database database();
 
     Bootstrap bootstrap();
+
+    Admin admin();
 
     Cache cache();
 
@@ -188,10 +192,32 @@ public interface TokenServiceConfig {
     }
 
     interface Bootstrap {
-        /** Client id of an admin client that must exist after startup, with scope {@code admin}. */
+        /** Client id of the admin client created at the first startup on a database, with scope {@code admin}. */
         Optional<String> adminClientId();
 
-        /** Its secret; created, or updated when the stored hash no longer matches. */
+        /** Its secret, at least 32 characters in production. */
         Optional<String> adminClientSecret();
+
+        /**
+         * {@code create-once}: the admin client is created at the first startup on a database and never touched
+         * again; {@code enforce}: every startup re-creates it, restores its scope and audience and resets its
+         * secret to the configured one.
+         */
+        @WithDefault("create-once")
+        BootstrapMode mode();
+    }
+
+    enum BootstrapMode {
+        CREATE_ONCE,
+        ENFORCE
+    }
+
+    interface Admin {
+        /** The audience an access token must carry to be accepted by the admin API; default the issuer + "/admin". */
+        Optional<String> audience();
+
+        /** Longest lifetime of a token that carries the admin audience. */
+        @WithDefault("15M")
+        Duration tokenTtl();
     }
 }

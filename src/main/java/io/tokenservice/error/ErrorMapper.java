@@ -10,6 +10,7 @@ import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -46,8 +47,63 @@ public final class ErrorMapper {
         this.databaseRetryAfterSeconds = databaseRetryAfterSeconds;
     }
 
+    /**
+     * Every failure of a request, found by its causes: the service's own exceptions first, then a lost
+     * optimistic-lock race or a duplicate key (409), an unreachable database (503); JAX-RS' own exceptions (404,
+     * 405) keep their response; anything else is a 500 that reveals nothing.
+     */
     @ServerExceptionMapper
-    public RestResponse<ErrorResponse> oauth(OAuthException exception) {
+    public Response map(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof WebApplicationException web) {
+                return web.getResponse();
+            }
+            RestResponse<ErrorResponse> known = known(cause);
+            if (known != null) {
+                return known.toResponse();
+            }
+        }
+        if (DatabaseCalls.isUnavailable(failure)) {
+            LOG.warnf("Database unavailable: %s", failure.toString());
+            return storeUnavailable().toResponse();
+        }
+        if (failure instanceof IOException) {
+            // The client went away while the request was read or answered: nothing to tell it.
+            LOG.debugf("Request I/O failed: %s", failure.toString());
+        } else {
+            LOG.error("Request failed", failure);
+        }
+        return body(500, OAuthError.SERVER_ERROR.code(), "Internal server error", null).build().toResponse();
+    }
+
+    /** The response for one of the service's own exceptions, or for a storage outcome it names; null otherwise. */
+    private RestResponse<ErrorResponse> known(Throwable cause) {
+        if (cause instanceof OAuthException e) {
+            return oauth(e);
+        } else if (cause instanceof ClientAuthenticationException) {
+            // Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which.
+            return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
+        } else if (cause instanceof HashingSaturatedException) {
+            return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
+        } else if (cause instanceof NoSigningKeyException) {
+            return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
+        } else if (cause instanceof StoreUnavailableException) {
+            return storeUnavailable();
+        } else if (cause instanceof ClientNotFoundException e) {
+            return body(404, "not_found", e.getMessage(), null).build();
+        } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException) {
+            return conflict(cause.getMessage());
+        } else if (cause instanceof jakarta.persistence.OptimisticLockException
+                || cause.getClass().getName().equals("org.hibernate.StaleObjectStateException")
+                || cause.getClass().getName().equals("org.hibernate.StaleStateException")) {
+            return conflict("The resource was changed concurrently; read it and retry");
+        } else if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+            return conflict("The resource already exists");
+        }
+        return null;
+    }
+
+    private RestResponse<ErrorResponse> oauth(OAuthException exception) {
         OAuthError error = exception.error();
         int status = error.kind() == OAuthError.Kind.TOKEN_ENDPOINT && !rfcStatuses ? 403 : error.status();
         RestResponse.ResponseBuilder<ErrorResponse> response = body(status, error.code(), exception.description(),
@@ -59,97 +115,8 @@ public final class ErrorMapper {
         return response.build();
     }
 
-    /** Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which. */
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> clientAuthentication(ClientAuthenticationException exception) {
-        return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> hashingSaturated(HashingSaturatedException exception) {
-        return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> noSigningKey(NoSigningKeyException exception) {
-        return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> storeUnavailable(StoreUnavailableException exception) {
+    private RestResponse<ErrorResponse> storeUnavailable() {
         return unavailable("The service is temporarily unavailable", databaseRetryAfterSeconds);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> clientNotFound(ClientNotFoundException exception) {
-        return body(404, "not_found", exception.getMessage(), null).build();
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> clientExists(ClientExistsException exception) {
-        return conflict(exception.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> rotationRefused(RotationRefusedException exception) {
-        return conflict(exception.getMessage());
-    }
-
-    /**
-     * What no other mapper names, found by its causes: a lost optimistic-lock race or a duplicate key is a 409,
-     * an unreachable database a 503, JAX-RS' own exceptions (404, 405) keep their response, anything else is a 500.
-     */
-    @ServerExceptionMapper
-    public Response unexpected(Throwable failure) {
-        if (failure instanceof WebApplicationException web) {
-            return web.getResponse();
-        }
-        return unexpectedBody(failure).toResponse();
-    }
-
-    private RestResponse<ErrorResponse> unexpectedBody(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            RestResponse<ErrorResponse> known = known(cause);
-            if (known != null) {
-                return known;
-            }
-            String type = cause.getClass().getName();
-            if (type.equals("org.hibernate.StaleObjectStateException") || type.equals("org.hibernate.StaleStateException")
-                    || cause instanceof jakarta.persistence.OptimisticLockException) {
-                return conflict("The resource was changed concurrently; read it and retry");
-            }
-            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return conflict("The resource already exists");
-            }
-        }
-        if (DatabaseCalls.isUnavailable(failure)) {
-            LOG.warnf("Database unavailable: %s", failure.toString());
-            return storeUnavailable(null);
-        }
-        LOG.error("Request failed", failure);
-        return body(500, OAuthError.SERVER_ERROR.code(), "Internal server error", null).build();
-    }
-
-    /** A wrapped exception of the service's own, mapped as if it had arrived alone; null for any other. */
-    private RestResponse<ErrorResponse> known(Throwable cause) {
-        if (cause instanceof OAuthException e) {
-            return oauth(e);
-        } else if (cause instanceof ClientAuthenticationException e) {
-            return clientAuthentication(e);
-        } else if (cause instanceof HashingSaturatedException e) {
-            return hashingSaturated(e);
-        } else if (cause instanceof NoSigningKeyException e) {
-            return noSigningKey(e);
-        } else if (cause instanceof StoreUnavailableException e) {
-            return storeUnavailable(e);
-        } else if (cause instanceof ClientNotFoundException e) {
-            return clientNotFound(e);
-        } else if (cause instanceof ClientExistsException e) {
-            return clientExists(e);
-        } else if (cause instanceof RotationRefusedException e) {
-            return rotationRefused(e);
-        }
-        return null;
     }
 
     private RestResponse<ErrorResponse> conflict(String description) {

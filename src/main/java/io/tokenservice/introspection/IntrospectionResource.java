@@ -7,7 +7,7 @@ import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.PresentedTokenParser;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
-import io.tokenservice.revocation.RevokedTokens;
+import io.tokenservice.revocation.ActiveTokens;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,7 +21,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /oauth2/introspect} (RFC 7662): any registered client, authenticated as at the token endpoint, asks
- * whether a token is active. Active means ours, unexpired and not revoked: the answer is {@code active: true} with
+ * whether a token is active. Active means ours, unexpired, not revoked, and of a client that still exists, is
+ * enabled and has not cut off its older tokens: the answer is {@code active: true} with
  * the token's claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
  * (§2.2). The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
  */
@@ -32,14 +33,14 @@ public class IntrospectionResource {
 
     private final ClientAuthenticator authenticator;
     private final AccessTokenVerifier verifier;
-    private final RevokedTokens revoked;
+    private final ActiveTokens active;
     private final PresentedTokenParser parser;
 
-    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevokedTokens revoked,
+    IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, ActiveTokens active,
             PresentedTokenParser parser) {
         this.authenticator = authenticator;
         this.verifier = verifier;
-        this.revoked = revoked;
+        this.active = active;
         this.parser = parser;
     }
 
@@ -48,8 +49,17 @@ public class IntrospectionResource {
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, String body) {
         PresentedToken presented = parser.parse(headers, body);
         return authenticator.authenticate(presented.caller())
-                .map(caller -> describe(verifier.read(presented.token()).filter(token -> !revoked.isRevoked(token))))
+                .flatMap(caller -> honoured(verifier.read(presented.token())))
+                .map(IntrospectionResource::describe)
                 .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build());
+    }
+
+    /** The token when it is ours, unexpired, and still honoured (see {@link ActiveTokens}). */
+    private Uni<Optional<VerifiedToken>> honoured(Optional<VerifiedToken> token) {
+        if (token.isEmpty()) {
+            return Uni.createFrom().item(token);
+        }
+        return active.clientOf(token.get()).map(client -> client.isPresent() ? token : Optional.empty());
     }
 
     private static Map<String, Object> describe(Optional<VerifiedToken> token) {

@@ -1,6 +1,7 @@
 package io.tokenservice.key;
 
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.database.DatabaseCalls;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,6 +32,7 @@ final class ManagedKeys implements KeySource {
     private static final long SCHEDULE_LOCK = 0x74734b6579730000L;
 
     private final Pool pool;
+    private final DatabaseCalls database;
     private final Vertx vertx;
     private final KeyEncryptionKey kek;
     private final SigningAlgorithm algorithm;
@@ -43,9 +45,10 @@ final class ManagedKeys implements KeySource {
      * @param retireAfter how long after its successor activates a key may still verify tokens: the longest token
      *     lifetime plus the tolerated clock skew
      */
-    ManagedKeys(Pool pool, Vertx vertx, KeyEncryptionKey kek, SigningAlgorithm algorithm, Duration publishAhead,
+    ManagedKeys(Pool pool, DatabaseCalls database, Vertx vertx, KeyEncryptionKey kek, SigningAlgorithm algorithm, Duration publishAhead,
             Duration rotationPeriod, Duration retireAfter) {
         this.pool = pool;
+        this.database = database;
         this.vertx = vertx;
         this.kek = kek;
         this.algorithm = algorithm;
@@ -74,10 +77,13 @@ final class ManagedKeys implements KeySource {
                 }).map(this::open);
     }
 
-    /** Stores a new key that signs from {@code publish-ahead} from now; refused while another is pending. */
+    /**
+     * Stores a new key that signs from {@code publish-ahead} from now; refused while another is pending. The
+     * transaction (not the key generation before it) is bounded by {@code token-service.database.timeout}.
+     */
     @Override
     public Uni<ScheduledKey> rotate() {
-        return generate().flatMap(key -> pool.withTransaction(connection -> lockAndRead(connection).flatMap(stored -> {
+        return generate().flatMap(key -> database.bounded(pool.withTransaction(connection -> lockAndRead(connection).flatMap(stored -> {
             Optional<KeySchedule.Slot> pending = stored.schedule().pending();
             if (pending.isPresent()) {
                 return Uni.createFrom().failure(new RotationRefusedException(
@@ -85,7 +91,7 @@ final class ManagedKeys implements KeySource {
             }
             Instant at = stored.now().plus(publishAhead);
             return insert(connection, key, at).replaceWith(new ScheduledKey(key, at));
-        })));
+        }))));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,20 +34,22 @@ public class SigningKeys {
 
     private final TokenServiceConfig config;
     private final Pool pool;
+    private final DatabaseCalls database;
     private final Vertx vertx;
     private volatile KeySet keys;
     private KeySource source;
     private PeriodicRefresh refresh;
 
     @Inject
-    SigningKeys(TokenServiceConfig config, Pool pool, Vertx vertx) {
+    SigningKeys(TokenServiceConfig config, Pool pool, DatabaseCalls database, Vertx vertx) {
         this.config = config;
         this.pool = pool;
+        this.database = database;
         this.vertx = vertx;
     }
 
     private SigningKeys(KeySource source, KeySet keys) {
-        this(null, null, null);
+        this(null, null, null, null);
         this.source = source;
         this.keys = keys;
     }
@@ -131,7 +134,7 @@ public class SigningKeys {
                     + "token-service.keys.publish-ahead: each key is published that long before it signs");
         }
         Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
-        return new ManagedKeys(pool, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
+        return new ManagedKeys(pool, database, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
                 algorithm, settings.publishAhead(), settings.rotationPeriod(), longestToken.plus(config.token().clockSkew()));
     }
 

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code jti}s of access tokens revoked before their {@code exp} (RFC 7009), held in memory on every replica:
  * a revocation through this replica counts here at once, one through another replica within
- * {@code token-service.revocation.refresh-interval}. Rows are purged from the database once their token has expired.
+ * {@code token-service.revocation.refresh-interval}. Rows are purged from the database once their token has expired
+ * by more than {@code token-service.token.clock-skew}.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -37,6 +38,7 @@ public class RevokedTokens {
     private final Pool pool;
     private final Vertx vertx;
     private final Duration refreshInterval;
+    private final Duration clockSkew;
     private final DatabaseCalls database;
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
@@ -46,6 +48,7 @@ public class RevokedTokens {
         this.pool = pool;
         this.vertx = vertx;
         this.refreshInterval = config.revocation().refreshInterval();
+        this.clockSkew = config.token().clockSkew();
         this.database = database;
     }
 
@@ -80,16 +83,23 @@ public class RevokedTokens {
                 .replaceWithVoid();
     }
 
-    /** Reads revocations made since the last refresh, forgets expired ones, and purges their rows. */
+    /**
+     * Reads revocations made since the last refresh, and forgets (and purges the rows of) those whose token is
+     * past its {@code exp} by more than {@code token-service.token.clock-skew}: until then our own checks would
+     * still accept the token, so its revocation must still count.
+     */
     Uni<Void> refresh() {
-        Instant now = Instant.now();
-        revoked.values().removeIf(expiresAt -> expiresAt.isBefore(now));
+        Instant forgetBefore = Instant.now().minus(clockSkew);
+        revoked.values().removeIf(expiresAt -> expiresAt.isBefore(forgetBefore));
+        double skewSeconds = clockSkew.toMillis() / 1000.0;
         return pool.preparedQuery("""
                 SELECT jti, expires_at, revoked_at FROM token_service.revoked_token
-                WHERE revoked_at > $1 AND expires_at > now()
-                """).execute(Tuple.of(seenUpTo.minus(OVERLAP)))
+                WHERE revoked_at > $1 AND expires_at > now() - make_interval(secs => $2)
+                """).execute(Tuple.of(seenUpTo.minus(OVERLAP), skewSeconds))
                 .invoke(this::remember)
-                .flatMap(ignored -> pool.query("DELETE FROM token_service.revoked_token WHERE expires_at < now()").execute())
+                .flatMap(ignored -> pool.preparedQuery(
+                        "DELETE FROM token_service.revoked_token WHERE expires_at < now() - make_interval(secs => $1)")
+                        .execute(Tuple.of(skewSeconds)))
                 .replaceWithVoid();
     }
 

@@ -1,6 +1,7 @@
 package io.tokenservice.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,6 +10,12 @@ import java.util.List;
  * @param scopes the granted scopes, possibly none
  * @param audience the {@code aud} of the token, never empty (RFC 9068 §2.2)
  * @param lifetime how long the token is valid; {@code expires_in} and {@code exp - iat}
+ * @param notBefore the earliest {@code iat} the client's tokens are honoured with ({@link Instant#EPOCH}: any)
  */
-public record AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
+public record AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime,
+        Instant notBefore) {
+
+    public AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
+        this(clientId, scopes, audience, lifetime, Instant.EPOCH);
+    }
 }

@@ -62,7 +62,9 @@ public class AccessTokenVerifier {
             String scope = claims.getClaimValue("scope") instanceof String value ? value : "";
             List<String> scopes = Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList();
             String clientId = claims.getClaimValue("client_id") instanceof String value ? value : claims.getSubject();
-            return Optional.of(new VerifiedToken(claims.getSubject(), clientId, scopes, claims.getJwtId(),
+            return Optional.of(new VerifiedToken(claims.getSubject(), clientId, scopes,
+                    claims.hasAudience() ? claims.getAudience() : List.of(),
+                    claims.getJwtId(), Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()), claims.getClaimsMap()));
         } catch (InvalidJwtException | MalformedClaimException e) {
             LOG.debugf("not an active token of ours: %s", e.getMessage());

@@ -12,23 +12,32 @@ import java.util.List;
 /**
  * Decides what an authenticated client gets from a client_credentials request (RFC 6749 §4.4): the requested
  * scopes when all are registered for it, else invalid_scope; all its registered scopes when none are requested;
- * its registered audience or the service default, narrowed to the requested resources (RFC 8707), which must be
- * in it, else invalid_target; its own token lifetime or the service default.
+ * its registered audience or the service default (never the admin audience), narrowed to the requested resources
+ * (RFC 8707), which must be in it, else invalid_target; its own token lifetime or the service default, at most
+ * {@code token-service.token.max-ttl}, and at most {@code token-service.admin.token-ttl} for an admin token; no
+ * issue time before the client's tokens-not-before.
  */
 @ApplicationScoped
 public class ClientCredentialsGrant {
 
     private final List<String> defaultAudience;
     private final Duration defaultLifetime;
+    private final Duration maxLifetime;
+    private final AdminAuthority admin;
 
     @Inject
-    ClientCredentialsGrant(TokenServiceConfig config) {
-        this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl());
+    ClientCredentialsGrant(TokenServiceConfig config, AdminAuthority admin) {
+        this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl(), config.token().maxTtl(),
+                admin);
     }
 
-    ClientCredentialsGrant(List<String> defaultAudience, Duration defaultLifetime) {
-        this.defaultAudience = defaultAudience;
+    ClientCredentialsGrant(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime,
+            AdminAuthority admin) {
+        // Only a client registered for the admin audience gets it, never every client through the default.
+        this.defaultAudience = defaultAudience.stream().filter(aud -> !aud.equals(admin.audience())).toList();
         this.defaultLifetime = defaultLifetime;
+        this.maxLifetime = maxLifetime;
+        this.admin = admin;
     }
 
     public AccessGrant authorize(ClientSnapshot client, TokenRequest request) {
@@ -44,7 +53,9 @@ public class ClientCredentialsGrant {
             throw new OAuthException(OAuthError.INVALID_TARGET, "The requested resource is not allowed for this client");
         }
         List<String> audience = request.resources().isEmpty() ? allowed : request.resources();
-        Duration lifetime = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
-        return new AccessGrant(client.clientId(), scopes, audience, lifetime);
+        Duration own = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
+        // A lowered max-ttl applies to clients that stored a longer lifetime before.
+        Duration lifetime = admin.lifetime(audience, own.compareTo(maxLifetime) > 0 ? maxLifetime : own);
+        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.tokensNotBefore());
     }
 }

@@ -10,10 +10,11 @@ import java.util.Map;
  * @param subject the {@code sub}: the client the token was issued to
  * @param clientId the {@code client_id} claim (RFC 9068 §2.2)
  * @param scopes the granted scopes, possibly none
+ * @param audience the {@code aud}, possibly empty
  * @param claims every claim of the token, as issued
  */
-public record VerifiedToken(String subject, String clientId, List<String> scopes, String jwtId, Instant expiresAt,
-        Map<String, Object> claims) {
+public record VerifiedToken(String subject, String clientId, List<String> scopes, List<String> audience, String jwtId,
+        Instant issuedAt, Instant expiresAt, Map<String, Object> claims) {
 
     public boolean hasScope(String scope) {
         return scopes.contains(scope);

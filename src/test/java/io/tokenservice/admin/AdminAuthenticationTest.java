@@ -94,8 +94,9 @@ class AdminAuthenticationTest {
     }
 
     @Test
-    void validTokenWithoutAdminScopeIs403InsufficientScope() {
-        var client = new TestClients(dataSource, hasher).client().scopes("read", "write").register();
+    void adminAudienceTokenWithoutAdminScopeIs403InsufficientScope() {
+        var client = new TestClients(dataSource, hasher).client().scopes("read", "write")
+                .audience(TestClients.adminAudience()).register();
         given().header("Authorization", "Bearer " + AdminTokens.issued(client)).get("/admin/clients").then()
                 .statusCode(403)
                 .header("WWW-Authenticate", startsWith("Bearer realm=\"token-service\", error=\"insufficient_scope\""))
@@ -104,7 +105,7 @@ class AdminAuthenticationTest {
 
     @Test
     void validAdminTokenIsAccepted() {
-        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        var admin = new TestClients(dataSource, hasher).client().administrator().register();
         given().header("Authorization", "Bearer " + AdminTokens.issued(admin)).get("/admin/clients").then()
                 .statusCode(200);
     }

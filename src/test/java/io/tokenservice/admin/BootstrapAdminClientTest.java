@@ -1,5 +1,6 @@
 package io.tokenservice.admin;
 
+import static io.restassured.RestAssured.given;
 import static io.tokenservice.testing.TokenRequests.clientCredentials;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,13 +12,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.testing.TestClients;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +58,9 @@ class BootstrapAdminClientTest {
 
     @Inject
     VerifiedSecrets verifiedSecrets;
+
+    @Inject
+    SecretHasher hasher;
 
     @Test
     void bootstrapAdminGetsATokenWithScopeAdmin() {
@@ -88,16 +98,103 @@ class BootstrapAdminClientTest {
 
     @Test
     void restartWithTheSameSecretChangesNothing() throws Throwable {
-        assertEquals("is up to date", VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(ADMIN_ID, ADMIN_SECRET)));
+        assertEquals("was created before; left as it is",
+                VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(ADMIN_ID, ADMIN_SECRET)));
     }
 
     @Test
-    void restartWithANewSecretReplacesTheOldOne() throws Throwable {
-        String id = "rotated-admin";
-        assertEquals("created", VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(id, "first-secret-0123456789")));
-        assertEquals("updated", VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(id, "second-secret-0123456789")));
-        clientCredentials(id, "first-secret-0123456789").post("/oauth2/token").then().statusCode(403);
-        clientCredentials(id, "second-secret-0123456789").post("/oauth2/token").then()
-                .statusCode(200).body("scope", equalTo("admin"));
+    void creationIsAuditedWithTheBootstrapAsActor() throws Exception {
+        assertEquals("bootstrap bootstrap.admin_created scope=admin audience=" + TestClients.adminAudience() + "\n",
+                query("SELECT actor || ' ' || action || ' ' || details FROM token_service.admin_audit WHERE client_id = ?",
+                        ADMIN_ID));
+    }
+
+    // Defect 2: the bootstrap admin's tokens carried the shared default audience.
+
+    @Test
+    void bootstrapAdminTokensAreForTheAdminApiOnly() throws Exception {
+        String token = clientCredentials(ADMIN_ID, ADMIN_SECRET).post("/oauth2/token").then().statusCode(200)
+                .extract().path("access_token");
+        assertEquals(List.of(TestClients.adminAudience()), SignedJWT.parse(token).getJWTClaimsSet().getAudience());
+        given().header("Authorization", "Bearer " + token).get("/admin/clients").then().statusCode(200);
+    }
+
+    // Defect 4: the bootstrap re-created, re-scoped and reset the admin at every restart.
+
+    @Test
+    void restartWithANewSecretLeavesTheStoredOne() throws Throwable {
+        String id = "rotated-admin-" + UUID.randomUUID();
+        assertEquals("created", ensure(id, "first-secret-0123456789-0123456789"));
+        assertEquals("was created before; left as it is", ensure(id, "second-secret-0123456789-0123456789"));
+        clientCredentials(id, "first-secret-0123456789-0123456789").post("/oauth2/token").then().statusCode(200);
+        clientCredentials(id, "second-secret-0123456789-0123456789").post("/oauth2/token").then().statusCode(403);
+    }
+
+    @Test
+    void anAdminTheOperatorDeletedIsNotRecreated() throws Throwable {
+        String id = "deleted-admin-" + UUID.randomUUID();
+        ensure(id, SECRET);
+        sql("DELETE FROM token_service.client WHERE client_id = ?", id);
+        assertEquals("was created before; left as it is", ensure(id, SECRET));
+        assertEquals("", query("SELECT client_id FROM token_service.client WHERE client_id = ?", id));
+    }
+
+    @Test
+    void anAdminTheOperatorDeScopedIsNotReScoped() throws Throwable {
+        String id = "descoped-admin-" + UUID.randomUUID();
+        ensure(id, SECRET);
+        sql("UPDATE token_service.client SET scopes = '{}' WHERE client_id = ?", id);
+        ensure(id, SECRET);
+        assertEquals("{}\n", query("SELECT scopes::text FROM token_service.client WHERE client_id = ?", id));
+    }
+
+    @Test
+    void anExistingUnrecordedClientIsRecordedAsItIs() throws Throwable {
+        var existing = new TestClients(dataSource, hasher).client().scopes("read").register();
+        assertEquals("exists; recorded as the bootstrap admin, left as it is", ensure(existing.clientId(), SECRET));
+        assertEquals("{read}\n", query("SELECT scopes::text FROM token_service.client WHERE client_id = ?",
+                existing.clientId()));
+    }
+
+    @Test
+    void enforceModeRestoresADeletedOrChangedAdminAndAuditsIt() throws Throwable {
+        String id = "enforced-admin-" + UUID.randomUUID();
+        ensure(id, SECRET);
+        sql("UPDATE token_service.client SET scopes = '{}', audience = '{}' WHERE client_id = ?", id);
+        assertEquals("restored (mode enforce)", VertxContextSupport.subscribeAndAwait(
+                () -> bootstrap.ensure(id, "another-secret-0123456789-0123456789", TokenServiceConfig.BootstrapMode.ENFORCE)));
+        clientCredentials(id, "another-secret-0123456789-0123456789").post("/oauth2/token").then().statusCode(200)
+                .body("scope", equalTo("admin"));
+        sql("DELETE FROM token_service.client WHERE client_id = ?", id);
+        assertEquals("created", VertxContextSupport.subscribeAndAwait(
+                () -> bootstrap.ensure(id, SECRET, TokenServiceConfig.BootstrapMode.ENFORCE)));
+        assertTrue(query("SELECT actor || ' ' || action FROM token_service.admin_audit WHERE client_id = ? ORDER BY id", id)
+                .contains("bootstrap bootstrap.admin_enforced\nbootstrap bootstrap.admin_created"));
+    }
+
+    static final String SECRET = "a-bootstrap-secret-0123456789-0123456789";
+
+    private String ensure(String id, String secret) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> bootstrap.ensure(id, secret));
+    }
+
+    private void sql(String statement, String parameter) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(statement)) {
+            update.setString(1, parameter);
+            update.executeUpdate();
+        }
+    }
+
+    private String query(String sql, String parameter) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rows = statement.executeQuery()) {
+                StringBuilder all = new StringBuilder();
+                while (rows.next()) {
+                    all.append(rows.getString(1)).append('\n');
+                }
+                return all.toString();
+            }
+        }
     }
 }

@@ -51,7 +51,7 @@ class ClientAdminApiTest {
 
     @BeforeEach
     void admin() {
-        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        var admin = new TestClients(dataSource, hasher).client().administrator().register();
         adminId = admin.clientId();
         adminToken = AdminTokens.issued(admin);
     }
@@ -378,8 +378,8 @@ class ClientAdminApiTest {
         String trail = query("SELECT actor || ' ' || action || ' ' || details FROM token_service.admin_audit "
                 + "WHERE client_id = ? ORDER BY id", id);
         assertEquals(adminId + " client.registered secret=generated\n"
-                + adminId + " client.updated fields=client_name\n"
-                + adminId + " client.secret_rotated previous_secret_valid_for=0\n"
+                + adminId + " client.updated changes={\"client_name\":{\"old\":null,\"new\":\"audited\"}}\n"
+                + adminId + " client.secret_rotated previous_secret_valid_for=0 tokens_revoked=false\n"
                 + adminId + " client.deleted \n", trail);
         assertFalse(trail.contains((String) created.path("client_secret")));
         assertFalse(trail.contains(rotated));

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -140,20 +142,65 @@ class TwoReplicasIT {
 
     @Test
     void productionStartWithoutAKeyEncryptionKeyIsRefused() throws Exception {
+        refusedToStart("without-kek", Map.of(), Set.of("TOKEN_SERVICE_KEY_ENCRYPTION_KEY"),
+                "TOKEN_SERVICE_KEY_ENCRYPTION_KEY is not set");
+    }
+
+    @Test
+    void productionStartWithoutAnIssuerIsRefused() throws Exception {
+        refusedToStart("without-issuer", Map.of("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey()),
+                Set.of("TOKEN_SERVICE_ISSUER"), "token-service.issuer");
+    }
+
+    @Test
+    void productionStartWithAShortBootstrapSecretIsRefused() throws Exception {
+        refusedToStart("short-bootstrap-secret", Map.of(
+                        "TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey(),
+                        "TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", "short-admin",
+                        "TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", "only-31-characters-long-0123456"),
+                Set.of(), "must be at least 32 characters");
+    }
+
+    /** Launches the packaged jar with these environment changes and expects it to exit non-zero, saying why. */
+    private static void refusedToStart(String name, Map<String, String> set, Set<String> removed, String reason)
+            throws Exception {
+        File log = new File("target/replica-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(new File("target/replica-without-kek.log"));
+                .redirectOutput(log);
         if (System.getenv("DB_HOST") == null) {
             builder.environment().put("DB_HOST", "localhost");
             builder.environment().put("DB_PORT", String.valueOf(EmbeddedPostgresResource.port()));
         }
-        builder.environment().remove("TOKEN_SERVICE_KEY_ENCRYPTION_KEY");
+        removed.forEach(builder.environment()::remove);
+        builder.environment().putAll(set);
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         Process process = builder.start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service started without a key-encryption key");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service started: " + name);
         assertNotEquals(0, process.exitValue());
-        assertTrue(Files.readString(Path.of("target/replica-without-kek.log")).contains("TOKEN_SERVICE_KEY_ENCRYPTION_KEY is not set"));
+        assertTrue(Files.readString(log.toPath()).contains(reason), "no '" + reason + "' in " + log);
+    }
+
+    @Test
+    void tokensRevokedThroughBAreInactiveAtA() throws Exception {
+        Response created = onB("POST", "/admin/clients", "{\"scope\":\"read\"}");
+        String id = created.path("client_id");
+        String secret = created.path("client_secret");
+        String token = form("grant_type=client_credentials").header("Authorization", basicRaw(id, secret))
+                .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
+        assertTrue(activeAtA(token, id, secret));
+        onB("POST", "/admin/clients/" + id + "/revoke-tokens", null).then().statusCode(204);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (activeAtA(token, id, secret) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(activeAtA(token, id, secret), "A still honours a token whose client revoked its tokens through B");
+    }
+
+    private static boolean activeAtA(String token, String callerId, String callerSecret) {
+        return form("token=" + token).header("Authorization", basicRaw(callerId, callerSecret))
+                .post("/oauth2/introspect").then().statusCode(200).extract().path("active");
     }
 
     /** An admin token from replica A: the bootstrap admin client B created is in the shared database. */

@@ -68,14 +68,14 @@ class ErrorMapperTest {
     @ParameterizedTest
     @MethodSource("matrix")
     void seedMode(Throwable failure, int seedStatus, int rfcStatus, String code, String retryAfter, String challenge) {
-        assertResponse(new ErrorMapper(false, DATABASE_RETRY_AFTER).unexpected(failure), seedStatus, code, retryAfter,
+        assertResponse(new ErrorMapper(false, DATABASE_RETRY_AFTER).map(failure), seedStatus, code, retryAfter,
                 challenged(code, seedStatus) ? challenge : null);
     }
 
     @ParameterizedTest
     @MethodSource("matrix")
     void rfc6749Mode(Throwable failure, int seedStatus, int rfcStatus, String code, String retryAfter, String challenge) {
-        assertResponse(new ErrorMapper(true, DATABASE_RETRY_AFTER).unexpected(failure), rfcStatus, code, retryAfter,
+        assertResponse(new ErrorMapper(true, DATABASE_RETRY_AFTER).map(failure), rfcStatus, code, retryAfter,
                 challenged(code, rfcStatus) ? challenge : null);
     }
 
@@ -87,12 +87,12 @@ class ErrorMapperTest {
 
     @Test
     void jaxRsOwnExceptionsKeepTheirResponse() {
-        assertEquals(404, new ErrorMapper(false, DATABASE_RETRY_AFTER).unexpected(new NotFoundException()).getStatus());
+        assertEquals(404, new ErrorMapper(false, DATABASE_RETRY_AFTER).map(new NotFoundException()).getStatus());
     }
 
     @Test
     void aServerErrorRevealsNothingOfTheFailure() {
-        Response response = new ErrorMapper(false, DATABASE_RETRY_AFTER).unexpected(new IllegalStateException("secret detail"));
+        Response response = new ErrorMapper(false, DATABASE_RETRY_AFTER).map(new IllegalStateException("secret detail"));
         ErrorResponse body = (ErrorResponse) response.getEntity();
         assertEquals("Internal server error", body.errorDescription());
     }

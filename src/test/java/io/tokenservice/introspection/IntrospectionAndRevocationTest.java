@@ -189,7 +189,7 @@ class IntrospectionAndRevocationTest {
 
     @Test
     void revokedAdminTokenIsRefusedByTheAdminApi() {
-        var admin = clients.client().scopes("admin").register();
+        var admin = clients.client().administrator().register();
         String token = tokenOf(admin);
         given().header("Authorization", "Bearer " + token).get("/admin/clients").then().statusCode(200);
         post("/oauth2/revoke", admin, token).statusCode(200);

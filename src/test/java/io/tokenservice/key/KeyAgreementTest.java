@@ -71,7 +71,7 @@ class KeyAgreementTest {
     }
 
     private ManagedKeys replica(SigningAlgorithm algorithm) {
-        return new ManagedKeys(pool, vertx, KeyEncryptionKey.parse(EmbeddedPostgresResource.keyEncryptionKey()),
+        return new ManagedKeys(pool, new io.tokenservice.database.DatabaseCalls(Duration.ofSeconds(10)), vertx, KeyEncryptionKey.parse(EmbeddedPostgresResource.keyEncryptionKey()),
                 algorithm, PUBLISH_AHEAD, Duration.ofDays(30), Duration.ofDays(7));
     }
 

@@ -57,7 +57,7 @@ class KeyRotationTest {
     void rotatedKeyIsPublishedAheadAndTheOldKeyStaysUntilItsTokensExpire() throws Exception {
         TestClients clients = new TestClients(dataSource, hasher);
         var client = clients.client().register();
-        String admin = AdminTokens.issued(clients.client().scopes("admin").register());
+        String admin = AdminTokens.issued(clients.client().administrator().register());
         String oldToken = token(client);
         String oldKid = IndependentVerifier.verify(oldToken).getHeader().getKeyID();
 

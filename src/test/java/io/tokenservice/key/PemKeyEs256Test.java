@@ -92,7 +92,7 @@ class PemKeyEs256Test {
 
     @Test
     void adminApiShowsThePemKeyWithoutASchedule() throws Exception {
-        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        var admin = new TestClients(dataSource, hasher).client().administrator().register();
         String thumbprint = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build().computeThumbprint().toString();
         given().header("Authorization", "Bearer " + AdminTokens.issued(admin)).get("/admin/keys").then()
                 .statusCode(200)

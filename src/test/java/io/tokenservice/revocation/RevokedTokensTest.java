@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.token.VerifiedToken;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import io.tokenservice.token.VerifiedToken;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,9 +41,9 @@ class RevokedTokensTest {
     }
 
     @Test
-    void revocationOfAnExpiredTokenIsPurged() throws Exception {
+    void revocationOfATokenPastExpAndClockSkewIsPurged() throws Exception {
         String jti = UUID.randomUUID().toString();
-        insert(jti, "now() - interval '1 second'");
+        insert(jti, "now() - interval '31 seconds'");
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
         assertFalse(revoked.isRevoked(token(jti)));
         try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
@@ -56,8 +56,30 @@ class RevokedTokensTest {
         }
     }
 
+    /** Our own checks accept a token until exp + clock-skew (30 s): its revocation must count that long. */
+    @Test
+    void revocationOfATokenJustPastExpCountsUntilTheClockSkewHasPassed() throws Exception {
+        String jti = UUID.randomUUID().toString();
+        insert(jti, "now() - interval '1 second'");
+        revoked.refresh().await().atMost(Duration.ofSeconds(10));
+        assertTrue(revoked.isRevoked(token(jti)));
+        assertEquals(1, count(jti));
+    }
+
+    private int count(String jti) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
+                "SELECT count(*) FROM token_service.revoked_token WHERE jti = ?")) {
+            query.setString(1, jti);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
     private static VerifiedToken token(String jti) {
-        return new VerifiedToken("elsewhere", "elsewhere", List.of(), jti, Instant.now().plusSeconds(3600), Map.of());
+        return new VerifiedToken("elsewhere", "elsewhere", List.of(), List.of(), jti, Instant.now(), Instant.now().plusSeconds(3600),
+                Map.of());
     }
 
     private void insert(String jti, String expiresAt) throws Exception {

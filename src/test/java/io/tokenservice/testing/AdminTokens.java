@@ -24,7 +24,7 @@ public final class AdminTokens {
     public static String forged(SigningKey key, String issuer, String scope, Instant expiresAt, String typ,
             PrivateKey signWith) {
         JwtClaimsBuilder claims = Jwt.claims().issuer(issuer).subject("forger").claim("client_id", "forger")
-                .audience("http://localhost:8080").issuedAt(expiresAt.minusSeconds(600)).expiresAt(expiresAt)
+                .audience("http://localhost:8080/admin").issuedAt(expiresAt.minusSeconds(600)).expiresAt(expiresAt)
                 .claim("jti", UUID.randomUUID().toString()).claim("scope", scope);
         return claims.jws().algorithm(SignatureAlgorithm.RS256).keyId(key.kid()).type(typ).sign(signWith);
     }

@@ -35,6 +35,13 @@ public final class TestClients {
         return new Builder();
     }
 
+    /** The aud the running application's admin API asks for (token-service.admin.audience, or issuer + /admin). */
+    public static String adminAudience() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return config.getOptionalValue("token-service.admin.audience", String.class).orElseGet(() ->
+                config.getValue("token-service.issuer", String.class).replaceAll("/+$", "") + "/admin");
+    }
+
     public static String randomSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
@@ -75,6 +82,11 @@ public final class TestClients {
         public Builder audience(String... audience) {
             this.audience = List.of(audience);
             return this;
+        }
+
+        /** An administrator: scope admin and the admin audience of the running application's configuration. */
+        public Builder administrator() {
+            return scopes("admin").audience(adminAudience());
         }
 
         public Builder accessTokenTtl(int seconds) {

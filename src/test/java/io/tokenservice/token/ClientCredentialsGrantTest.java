@@ -20,7 +20,10 @@ class ClientCredentialsGrantTest {
 
     static final List<String> DEFAULT_AUDIENCE = List.of("https://issuer.example");
     static final Duration DEFAULT_LIFETIME = Duration.ofDays(1);
-    static final ClientCredentialsGrant GRANT = new ClientCredentialsGrant(DEFAULT_AUDIENCE, DEFAULT_LIFETIME);
+    static final Duration MAX_LIFETIME = Duration.ofDays(2);
+    static final AdminAuthority ADMIN = new AdminAuthority("https://issuer.example/admin", Duration.ofMinutes(15));
+    static final ClientCredentialsGrant GRANT = new ClientCredentialsGrant(DEFAULT_AUDIENCE, DEFAULT_LIFETIME,
+            MAX_LIFETIME, ADMIN);
 
     /** A valid client: scopes read and write, no audience or lifetime of its own. */
     private static ClientSnapshot client(List<String> audience, Integer ttl) {
@@ -45,7 +48,14 @@ class ClientCredentialsGrantTest {
                         request(null, List.of("https://b.example")),
                         new AccessGrant("client", List.of("read", "write"), List.of("https://b.example"), DEFAULT_LIFETIME)),
                 Arguments.of("the client's own lifetime", client(List.of(), 600), request(null, List.of()),
-                        new AccessGrant("client", List.of("read", "write"), DEFAULT_AUDIENCE, Duration.ofMinutes(10))));
+                        new AccessGrant("client", List.of("read", "write"), DEFAULT_AUDIENCE, Duration.ofMinutes(10))),
+                Arguments.of("a stored lifetime over a since lowered max-ttl: the max-ttl",
+                        client(List.of(), (int) Duration.ofDays(7).toSeconds()), request(null, List.of()),
+                        new AccessGrant("client", List.of("read", "write"), DEFAULT_AUDIENCE, MAX_LIFETIME)),
+                Arguments.of("an admin token lives at most the admin token ttl",
+                        client(List.of("https://issuer.example/admin"), null), request(null, List.of()),
+                        new AccessGrant("client", List.of("read", "write"), List.of("https://issuer.example/admin"),
+                                Duration.ofMinutes(15))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -121,7 +121,7 @@ class DatabaseOutageTest {
 
     @Test
     void adminApiWhileTheDatabaseHangsIs503WithinTheBound() {
-        var admin = new TestClients(dataSource, hasher).client().scopes("admin").register();
+        var admin = new TestClients(dataSource, hasher).client().administrator().register();
         String token = AdminTokens.issued(admin);
         proxy.mode(TcpProxy.Mode.HANG);
         long start = System.nanoTime();
