@@ -2,8 +2,8 @@ package io.tokenservice.admin;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.key.SigningKey;
 import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.key.SigningKey;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,10 +16,11 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * {@code /admin/keys}: the signing keys this replica publishes, and rotation on demand. A rotation stores a new
+ * {@code /admin/keys}: the signing keys this replica publishes, rotation on demand, and emergency retirement. A rotation stores a new
  * key that is published at once and signs from publish-ahead on; the previous key stays published until every
  * token it signed has expired.
  */
@@ -64,5 +65,23 @@ public class KeyAdminResource {
                         "kid=" + key.key().kid() + " alg=" + key.key().algorithm() + " activates_at=" + key.activatesAt()))
                         .plug(database::bounded))
                 .map(key -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, KeyView.of(key, "pending")).build());
+    }
+
+    @POST
+    @Path("{kid}/retire")
+    @Operation(summary = "Retire a key at once (a compromised key): it leaves the JWKS and stops signing on every "
+            + "replica within the refresh interval, and its tokens are no longer honoured; a signing key is replaced "
+            + "by a new one at once")
+    public Uni<Map<String, Object>> retire(@RestPath String kid) {
+        return keys.retire(kid)
+                .call(next -> Panache.withTransaction(() -> audit.record("key.retired", null,
+                        "kid=" + kid + (next == null ? "" : " replaced_by=" + next.key().kid())))
+                        .plug(database::bounded))
+                .map(next -> {
+                    Map<String, Object> answer = new java.util.LinkedHashMap<>();
+                    answer.put("retired", kid);
+                    answer.put("signing", keys.active().kid());
+                    return answer;
+                });
     }
 }

@@ -28,6 +28,13 @@ public interface TokenServiceConfig {
      */
     Optional<String> keyEncryptionKey();
 
+    /**
+     * Key-encryption keys used before the current one, base64, comma-separated (env
+     * {@code TOKEN_SERVICE_KEY_ENCRYPTION_KEYS_PREVIOUS}): they open signing keys sealed under them, which are then
+     * re-sealed under the current key.
+     */
+    Optional<List<String>> keyEncryptionKeysPrevious();
+
     Token token();
 
     Keys keys();

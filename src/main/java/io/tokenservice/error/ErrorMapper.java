@@ -9,6 +9,7 @@ import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
+import io.tokenservice.key.UnknownKeyException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import jakarta.ws.rs.WebApplicationException;
@@ -89,8 +90,8 @@ public final class ErrorMapper {
             return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof StoreUnavailableException) {
             return storeUnavailable();
-        } else if (cause instanceof ClientNotFoundException e) {
-            return body(404, "not_found", e.getMessage(), null).build();
+        } else if (cause instanceof ClientNotFoundException || cause instanceof UnknownKeyException) {
+            return body(404, "not_found", cause.getMessage(), null).build();
         } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException) {
             return conflict(cause.getMessage());
         } else if (cause instanceof jakarta.persistence.OptimisticLockException

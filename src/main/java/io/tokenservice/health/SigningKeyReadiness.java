@@ -25,6 +25,8 @@ public class SigningKeyReadiness implements HealthCheck {
                 .status(key != null)
                 .withData("kid", key == null ? "none" : key.kid())
                 .withData("alg", key == null ? "none" : key.algorithm().name())
+                // Stored keys no key-encryption key of this replica opens: skipped, never fatal for the others.
+                .withData("unreadable_kids", String.join(",", keys.unreadable()))
                 .build();
     }
 }

@@ -23,7 +23,18 @@ final class FixedKeySource implements KeySource {
     }
 
     @Override
+    public Uni<ScheduledKey> retire(String kid) {
+        return Uni.createFrom().failure(
+                new RotationRefusedException("Signing keys come from PEM files: retire a key by replacing the files"));
+    }
+
+    @Override
     public boolean scheduled() {
         return false;
+    }
+
+    @Override
+    public java.util.Set<String> unreadable() {
+        return java.util.Set.of();
     }
 }

@@ -35,9 +35,29 @@ final class KeyEncryptionKey {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKey key;
+    private final String id;
 
     private KeyEncryptionKey(byte[] key) {
         this.key = new SecretKeySpec(key, "AES");
+        this.id = idOf(key);
+    }
+
+    /**
+     * What the signing_key table records of the key that sealed a row: the first 96 bits of SHA-256 over a label
+     * and the key, base64url. It names the key without revealing it.
+     */
+    String id() {
+        return id;
+    }
+
+    private static String idOf(byte[] key) {
+        try {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update("token-service key-encryption-key id".getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256.digest(key), 12));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
     }
 
     /**
@@ -58,14 +78,19 @@ final class KeyEncryptionKey {
     }
 
     static KeyEncryptionKey parse(String base64) {
+        return parse(base64, ENVIRONMENT);
+    }
+
+    /** A key in base64; {@code name} says where it came from in the error, never the key. */
+    static KeyEncryptionKey parse(String base64, String name) {
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(base64);
+            bytes = Base64.getDecoder().decode(base64.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(ENVIRONMENT + " is not valid base64");
+            throw new IllegalStateException(name + " is not valid base64");
         }
         if (bytes.length != 32) {
-            throw new IllegalStateException(ENVIRONMENT + " must be 32 octets (256 bits) in base64, not " + bytes.length);
+            throw new IllegalStateException(name + " must be 32 octets (256 bits) in base64, not " + bytes.length);
         }
         return new KeyEncryptionKey(bytes);
     }

@@ -22,6 +22,17 @@ interface KeySource {
      */
     Uni<ScheduledKey> rotate();
 
+    /**
+     * Retires a key at once: it leaves the JWKS and stops signing; if it was signing, a new key signs from now.
+     *
+     * @return the new signing key, or null when the retired key was not signing; a failed {@code Uni} with
+     *     {@link UnknownKeyException} for a kid not stored, {@link RotationRefusedException} for PEM files
+     */
+    Uni<ScheduledKey> retire(String kid);
+
     /** Whether the keys follow a schedule that changes underneath (so every replica must re-read them). */
     boolean scheduled();
+
+    /** Stored keys this replica cannot open (sealed under a key-encryption key it lacks); skipped, reported. */
+    java.util.Set<String> unreadable();
 }

@@ -104,6 +104,23 @@ public class SigningKeys {
                 .call(this::reload);
     }
 
+    /**
+     * Retires {@code kid} at once, here now and on the other replicas within their refresh interval.
+     *
+     * @return the key that signs from now on when the retired one was signing, else null
+     */
+    public Uni<ScheduledKey> retire(String kid) {
+        return source.retire(kid)
+                .invoke(next -> LOG.warnf("Retired signing key %s%s", kid,
+                        next == null ? "" : "; key " + next.key().kid() + " signs from now on"))
+                .call(this::reload);
+    }
+
+    /** Stored keys this replica cannot open, skipped: for readiness data. */
+    public java.util.Set<String> unreadable() {
+        return source.unreadable();
+    }
+
     /** Whether keys follow a schedule of the service's (stored in the database), not an operator's PEM files. */
     public boolean scheduled() {
         return source.scheduled();
@@ -134,7 +151,8 @@ public class SigningKeys {
                     + "token-service.keys.publish-ahead: each key is published that long before it signs");
         }
         Duration longestToken = max(config.token().ttl(), config.token().maxTtl());
-        return new ManagedKeys(pool, database, vertx, KeyEncryptionKey.resolve(config.keyEncryptionKey(), LaunchMode.current()),
+        return new ManagedKeys(pool, database, vertx,
+                KeyEncryptionKeys.resolve(config.keyEncryptionKey(), config.keyEncryptionKeysPrevious(), LaunchMode.current()),
                 algorithm, settings.publishAhead(), settings.rotationPeriod(), longestToken.plus(config.token().clockSkew()));
     }
 

@@ -198,6 +198,25 @@ class TwoReplicasIT {
         assertFalse(activeAtA(token, id, secret), "A still honours a token whose client revoked its tokens through B");
     }
 
+    @Test
+    void aKeyRetiredThroughBLeavesAsJwksAndStopsSigningThere() throws Exception {
+        String kid = IndependentVerifier.verify(adminTokenFromA(),
+                given().get("/.well-known/jwks.json").then().extract().asString()).getHeader().getKeyID();
+        String signing = onB("POST", "/admin/keys/" + kid + "/retire", null).then().statusCode(200)
+                .extract().path("signing");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (jwksKidsOfA().contains(kid) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(jwksKidsOfA().contains(kid), "A still publishes the retired key");
+        String jwksOfA = given().get("/.well-known/jwks.json").then().extract().asString();
+        assertEquals(signing, IndependentVerifier.verify(adminTokenFromA(), jwksOfA).getHeader().getKeyID());
+    }
+
+    private static java.util.List<String> jwksKidsOfA() {
+        return given().get("/.well-known/jwks.json").then().statusCode(200).extract().jsonPath().getList("keys.kid");
+    }
+
     private static boolean activeAtA(String token, String callerId, String callerSecret) {
         return form("token=" + token).header("Authorization", basicRaw(callerId, callerSecret))
                 .post("/oauth2/introspect").then().statusCode(200).extract().path("active");

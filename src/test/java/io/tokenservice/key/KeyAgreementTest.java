@@ -2,6 +2,8 @@ package io.tokenservice.key;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -71,8 +74,80 @@ class KeyAgreementTest {
     }
 
     private ManagedKeys replica(SigningAlgorithm algorithm) {
-        return new ManagedKeys(pool, new io.tokenservice.database.DatabaseCalls(Duration.ofSeconds(10)), vertx, KeyEncryptionKey.parse(EmbeddedPostgresResource.keyEncryptionKey()),
-                algorithm, PUBLISH_AHEAD, Duration.ofDays(30), Duration.ofDays(7));
+        return replica(algorithm, KeyEncryptionKey.parse(EmbeddedPostgresResource.keyEncryptionKey()), List.of());
+    }
+
+    private ManagedKeys replica(SigningAlgorithm algorithm, KeyEncryptionKey current, List<KeyEncryptionKey> previous) {
+        return new ManagedKeys(pool, new DatabaseCalls(Duration.ofSeconds(10)), vertx,
+                new KeyEncryptionKeys(current, previous), algorithm, PUBLISH_AHEAD, Duration.ofDays(30), Duration.ofDays(7));
+    }
+
+    // Defect 5: a replica with the wrong key-encryption key wrote a key, after which correct replicas failed.
+
+    @Test
+    void aReplicaWithTheWrongKeyEncryptionKeyFailsAndWritesNothing() throws Exception {
+        replica(SigningAlgorithm.RS256).refresh(true).await().indefinitely();
+        String before = rows();
+        KeyEncryptionKey wrong = KeyEncryptionKey.parse(randomKey());
+        // An algorithm change makes a new key due: the wrong replica must not store it.
+        ManagedKeys misconfigured = replica(SigningAlgorithm.ES256, wrong, List.of());
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> misconfigured.refresh(true).await().atMost(Duration.ofSeconds(60)));
+        assertTrue(refused.getMessage().contains("the key-encryption key is wrong"), refused.getMessage());
+        assertEquals(before, rows());
+        assertEquals(1, replica(SigningAlgorithm.RS256).refresh(false).await().indefinitely().keys().size());
+    }
+
+    @Test
+    void aStoredKeyNoKeyEncryptionKeyOpensIsSkippedAndReportedNotFatal() throws Exception {
+        SigningKey good = replica(SigningAlgorithm.ES256).refresh(true).await().indefinitely().activeAt(Instant.now());
+        // A row sealed under a key-encryption key this replica never had (another kid, so it does not open).
+        sql("INSERT INTO token_service.signing_key (kid, algorithm, public_key, private_key, kek_id, activates_at) "
+                + "SELECT 'foreign-kid', algorithm, public_key, private_key, 'another-kek', activates_at - interval '1 day' "
+                + "FROM token_service.signing_key");
+        ManagedKeys correct = replica(SigningAlgorithm.ES256);
+        KeySet keys = correct.refresh(false).await().indefinitely();
+        assertEquals(List.of(good.kid()), keys.keys().stream().map(key -> key.key().kid()).toList());
+        assertEquals(java.util.Set.of("foreign-kid"), correct.unreadable());
+    }
+
+    @Test
+    void rotatingTheKeyEncryptionKeyReSealsStoredKeysUnderTheNewOne() throws Exception {
+        KeyEncryptionKey old = KeyEncryptionKey.parse(EmbeddedPostgresResource.keyEncryptionKey());
+        KeyEncryptionKey next = KeyEncryptionKey.parse(randomKey());
+        SigningKey key = replica(SigningAlgorithm.ES256, old, List.of()).refresh(true).await().indefinitely()
+                .activeAt(Instant.now());
+        replica(SigningAlgorithm.ES256, next, List.of(old)).refresh(true).await().indefinitely();
+        assertEquals(next.id() + "\n", column("kek_id"));
+        assertFalse(rows().contains(old.id()));
+        // The new key alone now opens it: the old one can be dropped from the configuration.
+        assertEquals(key.kid(), replica(SigningAlgorithm.ES256, next, List.of()).refresh(true).await().indefinitely()
+                .activeAt(Instant.now()).kid());
+    }
+
+    @Test
+    void keyEncryptionKeyIdsNameTheKeyWithoutRevealingIt() {
+        String base64 = randomKey();
+        KeyEncryptionKey kek = KeyEncryptionKey.parse(base64);
+        assertEquals(kek.id(), KeyEncryptionKey.parse(base64).id());
+        assertNotEquals(kek.id(), KeyEncryptionKey.parse(randomKey()).id());
+        assertFalse(base64.contains(kek.id()));
+        assertEquals(16, kek.id().length());
+    }
+
+    private String rows() throws Exception {
+        return column("kid || ' ' || encode(private_key, 'base64') || ' ' || coalesce(kek_id, '')");
+    }
+
+    private String column(String expression) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT " + expression + " FROM token_service.signing_key ORDER BY kid")) {
+            StringBuilder all = new StringBuilder();
+            while (rows.next()) {
+                all.append(rows.getString(1)).append('\n');
+            }
+            return all.toString();
+        }
     }
 
     @Test

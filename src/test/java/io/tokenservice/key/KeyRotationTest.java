@@ -1,9 +1,12 @@
 package io.tokenservice.key;
 
 import static io.restassured.RestAssured.given;
+import static io.tokenservice.testing.TokenRequests.basicRaw;
 import static io.tokenservice.testing.TokenRequests.clientCredentials;
+import static io.tokenservice.testing.TokenRequests.form;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +20,9 @@ import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.IndependentVerifier;
 import io.tokenservice.testing.TestClients;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +98,39 @@ class KeyRotationTest {
         }
         assertEquals(List.of(newKid), publishedKids());
         assertEquals(newKid, IndependentVerifier.verify(newToken).getHeader().getKeyID());
+    }
+
+    /** Defect 3: a compromised key could not be dropped at once (rotation waits publish-ahead, 409 while pending). */
+    @Test
+    void retiringTheSigningKeyReplacesItAtOnceAndItsTokensDie() throws Exception {
+        TestClients clients = new TestClients(dataSource, hasher);
+        var client = clients.client().register();
+        var adminClient = clients.client().administrator().register();
+        String admin = AdminTokens.issued(adminClient);
+        String token = token(client);
+        String kid = IndependentVerifier.verify(token).getHeader().getKeyID();
+
+        String signing = given().header("Authorization", "Bearer " + admin).post("/admin/keys/" + kid + "/retire")
+                .then().statusCode(200)
+                .body("retired", equalTo(kid))
+                .extract().path("signing");
+        assertNotEquals(kid, signing);
+        assertFalse(publishedKids().contains(kid));
+        assertEquals(signing, IndependentVerifier.verify(token(client)).getHeader().getKeyID());
+        form("token=" + token).header("Authorization", basicRaw(client.clientId(), client.secret()))
+                .post("/oauth2/introspect").then().statusCode(200).body("active", equalTo(false));
+        // The admin token was signed by the retired key too.
+        given().header("Authorization", "Bearer " + admin).get("/admin/keys").then().statusCode(401);
+
+        String freshAdmin = AdminTokens.issued(adminClient);
+        given().header("Authorization", "Bearer " + freshAdmin).post("/admin/keys/no-such-kid/retire").then()
+                .statusCode(404).body("error", equalTo("not_found"));
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT details FROM token_service.admin_audit WHERE action = 'key.retired'")) {
+            assertTrue(rows.next());
+            assertEquals("kid=" + kid + " replaced_by=" + signing, rows.getString(1));
+        }
     }
 
     @Test
