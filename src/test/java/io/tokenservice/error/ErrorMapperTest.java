@@ -11,6 +11,7 @@ import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
+import io.tokenservice.key.UnknownKeyException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.net.ConnectException;
@@ -55,6 +56,7 @@ class ErrorMapperTest {
                 Arguments.of(new ConnectException("refused"), 503, 503, "temporarily_unavailable",
                         String.valueOf(DATABASE_RETRY_AFTER), null),
                 Arguments.of(new ClientNotFoundException(), 404, 404, "not_found", null, null),
+                Arguments.of(new UnknownKeyException("kid"), 404, 404, "not_found", null, null),
                 Arguments.of(new ClientExistsException(), 409, 409, "conflict", null, null),
                 Arguments.of(new RotationRefusedException("pending"), 409, 409, "conflict", null, null),
                 Arguments.of(new jakarta.persistence.OptimisticLockException(), 409, 409, "conflict", null, null),

@@ -52,7 +52,8 @@ public class SecretHasher {
                 config.hashing().queueSize(), config.hashing().maxCpuCores());
     }
 
-    SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
+    /** A hasher outside the container (unit tests), with no CPU budget. */
+    public SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
         this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0);
     }
 

@@ -41,7 +41,8 @@ public class VerifiedSecrets {
         this(config.cache().secrets().maxSize(), config.cache().secrets().maxAge(), Ticker.systemTicker());
     }
 
-    VerifiedSecrets(long maxSize, Duration maxAge, Ticker ticker) {
+    /** Verified secrets outside the container (unit tests), on the given clock. */
+    public VerifiedSecrets(long maxSize, Duration maxAge, Ticker ticker) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         SecretKeySpec key = new SecretKeySpec(random, "HmacSHA256");

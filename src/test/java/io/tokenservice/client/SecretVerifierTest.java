@@ -1,0 +1,108 @@
+package io.tokenservice.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.client.secret.VerifiedSecrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The candidate x hash plan on a fixed clock: which stored hash each presented secret is checked against, in
+ * which order, that every failure costs the same number of slow verifications, and that a verified secret is
+ * remembered so the next request hashes nothing.
+ */
+class SecretVerifierTest {
+
+    static final Instant NOW = Instant.parse("2026-05-01T00:00:00Z");
+
+    /** Records every plan the verifier hands the hashing pool, and verifies it for real (cheap Argon2id). */
+    static final class RecordingHasher extends SecretHasher {
+        final List<List<Check>> plans = new ArrayList<>();
+
+        RecordingHasher() {
+            super(1024, 1, 1, 1, 16);
+        }
+
+        @Override
+        public Uni<OptionalInt> firstMatch(List<Check> checks) {
+            plans.add(checks);
+            return super.firstMatch(checks);
+        }
+    }
+
+    final RecordingHasher hasher = new RecordingHasher();
+    final VerifiedSecrets remembered = new VerifiedSecrets(100, Duration.ofHours(1), () -> 0L);
+    final SecretVerifier verifier = new SecretVerifier(hasher, remembered, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private String hash(String secret) {
+        return hasher.hash(secret).await().indefinitely();
+    }
+
+    private ClientSnapshot client(String currentHash, String previousHash, Instant previousExpiresAt) {
+        return new ClientSnapshot("client", currentHash, previousHash, previousExpiresAt, List.of(), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, true);
+    }
+
+    private Optional<SecretVerifier.Match> verify(ClientSnapshot client, String secret) {
+        return verifier.verify(List.of(new Candidate("client", secret)),
+                client == null ? Map.of() : Map.of("client", client)).await().indefinitely();
+    }
+
+    @Test
+    void theCurrentSecretMatchesAndIsRememberedSoTheNextRequestHashesNothing() {
+        ClientSnapshot client = client(hash("current"), null, null);
+        assertEquals(client.secretHash(), verify(client, "current").orElseThrow().storedHash());
+        assertEquals(1, hasher.plans.size());
+        assertEquals(client.secretHash(), verify(client, "current").orElseThrow().storedHash());
+        assertEquals(1, hasher.plans.size(), "the second request went to the hashing pool");
+    }
+
+    @Test
+    void thePreviousSecretMatchesWhileItsGraceWindowLasts() {
+        String previous = hash("previous");
+        assertEquals(previous, verify(client(hash("current"), previous, NOW.plusSeconds(1)), "previous")
+                .orElseThrow().storedHash());
+        assertTrue(verify(client(hash("current"), previous, NOW), "previous").isEmpty(), "the window has ended");
+    }
+
+    @Test
+    void everyFailureCostsTwoSlowVerificationsPerCandidateWhicheverClientsExist() {
+        verify(null, "guess");
+        verify(client(hash("current"), null, null), "guess");
+        verify(client(hash("current"), hash("previous"), NOW.plusSeconds(60)), "guess");
+        List<Integer> sizes = hasher.plans.stream().filter(plan -> plan.stream().allMatch(check -> check.secret().equals("guess")))
+                .map(List::size).toList();
+        assertEquals(List.of(2, 2, 2), sizes);
+    }
+
+    @Test
+    void anUnknownClientIsCheckedAgainstNothingButTheDummy() {
+        verify(null, "guess");
+        assertTrue(hasher.plans.get(hasher.plans.size() - 1).stream().allMatch(check -> check.storedHash() == null));
+    }
+
+    @Test
+    void bothReadingsOfABasicHeaderAreTriedCurrentSecretsFirst() {
+        ClientSnapshot client = client(hash("a+b"), hash("a b"), NOW.plusSeconds(60));
+        Optional<SecretVerifier.Match> match = verifier.verify(
+                List.of(new Candidate("client", "a b"), new Candidate("client", "a+b")), Map.of("client", client))
+                .await().indefinitely();
+        // Plan: ("a b", current), ("a+b", current), ("a b", previous), ("a+b", previous): the current one wins.
+        assertEquals(client.secretHash(), match.orElseThrow().storedHash());
+        List<SecretHasher.Check> plan = hasher.plans.get(hasher.plans.size() - 1);
+        assertEquals(List.of(client.secretHash(), client.secretHash(), client.previousSecretHash(), client.previousSecretHash()),
+                plan.stream().map(SecretHasher.Check::storedHash).toList());
+    }
+}
