@@ -108,7 +108,11 @@ public class BootstrapAdminClient {
     private record Found(boolean recorded, RegisteredClient existing) {
     }
 
-    /** Re-creates the admin client, restores scope admin and the admin audience, resets the secret: audited. */
+    /**
+     * Re-creates the admin client, restores scope admin and the admin audience, resets the secret (dropping any
+     * grace-window secret) and retires the tokens issued before: audited. A re-created client honours no token
+     * issued before it, so the tokens of an admin an operator deleted stay dead.
+     */
     private Uni<String> enforce(String clientId, String secret) {
         return Panache.withSession(() -> RegisteredClient.<RegisteredClient>findById(clientId))
                 .flatMap(existing -> upToDate(existing, secret).flatMap(current -> {
@@ -164,8 +168,8 @@ public class BootstrapAdminClient {
 
     private Uni<Void> create(String clientId, String hash) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery("""
-                INSERT INTO token_service.client (client_id, secret_hash, scopes, audience)
-                VALUES (:clientId, :hash, ARRAY[:scope], ARRAY[:audience])
+                INSERT INTO token_service.client (client_id, secret_hash, scopes, audience, tokens_not_before)
+                VALUES (:clientId, :hash, ARRAY[:scope], ARRAY[:audience], date_trunc('second', now()) + interval '1 second')
                 ON CONFLICT (client_id) DO NOTHING
                 """).setParameter("clientId", clientId).setParameter("hash", hash)
                 .setParameter("scope", AdminAuthority.SCOPE).setParameter("audience", authority.audience())
@@ -176,6 +180,9 @@ public class BootstrapAdminClient {
         return Panache.getSession().flatMap(session -> session.createNativeQuery("""
                 UPDATE token_service.client SET
                     secret_hash = :hash,
+                    previous_secret_hash = NULL,
+                    previous_secret_expires_at = NULL,
+                    tokens_min_version = version + 1,
                     scopes = CASE WHEN :scope = ANY (scopes) THEN scopes ELSE array_append(scopes, :scope) END,
                     audience = CASE WHEN :audience = ANY (audience) THEN audience ELSE array_append(audience, :audience) END,
                     updated_at = now(),

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.ClientCredentialsGrant;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -58,14 +60,18 @@ public class ClientAdminResource {
     private final AdminAudit audit;
     private final ObjectMapper json;
     private final DatabaseCalls database;
+    private final ClientCredentialsGrant grant;
+    private final ClientDirectory directory;
 
     ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json,
-            DatabaseCalls database) {
+            DatabaseCalls database, ClientCredentialsGrant grant, ClientDirectory directory) {
         this.parser = parser;
         this.hasher = hasher;
         this.audit = audit;
         this.json = json;
         this.database = database;
+        this.grant = grant;
+        this.directory = directory;
     }
 
     @POST
@@ -88,11 +94,12 @@ public class ClientAdminResource {
                     client.secretHash = secretHash;
                     client.createdAt = client.updatedAt = now();
                     // Tokens of an earlier client with this id, deleted since, are not this one's.
-                    client.tokensNotBefore = tokenCutOff();
+                    client.tokensNotBefore = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
                     return client.persistAndFlush();
                 })
                 .call(() -> audit.record("client.registered", client.clientId,
-                        imported ? "secret=imported" : "secret=generated"))).plug(database::bounded))
+                        (imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
+                                + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled))).plug(database::bounded))
                 .map(ignored -> RestResponse.ResponseBuilder
                         .<ClientView>created(UriBuilder.fromPath("/admin/clients/{id}").build(client.clientId))
                         .entity(ClientView.of(client, generated))
@@ -132,13 +139,15 @@ public class ClientAdminResource {
                     ClientView after = ClientView.of(client);
                     boolean cutOff = takesAuthorityAway(before, after);
                     if (cutOff) {
-                        client.tokensNotBefore = tokenCutOff();
+                        cutOffTokens(client);
                     }
                     client.updatedAt = now();
                     return client.persistAndFlush().call(() -> audit.record("client.updated", clientId,
                             "changes=" + changes(before, after, patch.fields()) + (cutOff ? " tokens_revoked=true" : "")));
                 }))
                 .plug(database::bounded)
+                // This replica drops its copy now; the others when PostgreSQL's notification arrives.
+                .invoke(() -> directory.changed(clientId))
                 .map(ClientView::of);
     }
 
@@ -159,12 +168,14 @@ public class ClientAdminResource {
                     client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
                     client.secretHash = hash;
                     if (rotation.revokeTokens()) {
-                        client.tokensNotBefore = tokenCutOff();
+                        cutOffTokens(client);
                     }
                     client.updatedAt = now;
                     return client.persistAndFlush().call(() -> audit.record("client.secret_rotated", clientId,
                             "previous_secret_valid_for=" + graceSeconds + " tokens_revoked=" + rotation.revokeTokens()));
                 })).plug(database::bounded))
+                // This replica drops its copy now; the others when PostgreSQL's notification arrives.
+                .invoke(() -> directory.changed(clientId))
                 .map(client -> ClientView.of(client, secret));
     }
 
@@ -173,12 +184,14 @@ public class ClientAdminResource {
     @Operation(summary = "Retire every token the client was issued so far, at introspection and the admin API")
     public Uni<RestResponse<Void>> revokeTokens(@RestPath String clientId) {
         return Panache.withTransaction(() -> existing(clientId).call(client -> {
-                    client.tokensNotBefore = tokenCutOff();
+                    cutOffTokens(client);
                     client.updatedAt = now();
                     return client.persistAndFlush().call(() -> audit.record("client.tokens_revoked", clientId,
-                            "tokens_not_before=" + client.tokensNotBefore.toInstant()));
+                            "tokens_min_version=" + client.tokensMinVersion));
                 }))
                 .plug(database::bounded)
+                // This replica drops its copy now; the others when PostgreSQL's notification arrives.
+                .invoke(() -> directory.changed(clientId))
                 .map(ignored -> RestResponse.<Void>noContent());
     }
 
@@ -190,23 +203,29 @@ public class ClientAdminResource {
                         .call(client -> client.delete())
                         .call(() -> audit.record("client.deleted", clientId, "")))
                 .plug(database::bounded)
+                // This replica drops its copy now; the others when PostgreSQL's notification arrives.
+                .invoke(() -> directory.changed(clientId))
                 .map(ignored -> RestResponse.<Void>noContent());
     }
 
     /**
-     * The start of the next whole second: tokens issued before it are cut off. Token {@code iat}s are whole seconds,
-     * so every token issued until now has an earlier one; a token minted later in this second gets this {@code iat}.
+     * Retires every token minted from the client as it is until this change: the version this change writes
+     * (Hibernate's optimistic lock increments it by one) becomes the oldest one honoured. A replica that mints
+     * from a copy cached before the change mints tokens of the old version, dead too.
      */
-    private static OffsetDateTime tokenCutOff() {
-        return OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    private static void cutOffTokens(RegisteredClient client) {
+        client.tokensMinVersion = client.version + 1;
     }
 
-    /** Whether a change takes authority away: disabling the client, or removing a scope or an audience. */
-    private static boolean takesAuthorityAway(ClientView before, ClientView after) {
+    /**
+     * Whether a change takes authority away: disabling the client, or removing a scope or an audience its tokens
+     * may carry (the service default counts for a client registered without one).
+     */
+    private boolean takesAuthorityAway(ClientView before, ClientView after) {
         List<String> scopesAfter = List.of(after.scope().split(" "));
         return (before.enabled() && !after.enabled())
                 || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
-                || !after.audience().containsAll(before.audience());
+                || !grant.effectiveAudience(after.audience()).containsAll(grant.effectiveAudience(before.audience()));
     }
 
     /** The old and new value of each changed field, as the API shows them (never a secret or a hash). */
@@ -265,14 +284,19 @@ public class ClientAdminResource {
             throw OAuthException.invalidField("revoke_tokens", "revoke_tokens must be true or false");
         }
         JsonNode grace = document.get("previous_secret_valid_for");
-        if (grace == null || grace.isNull()) {
-            return new Rotation(0, revoke.asBoolean(false));
+        long graceSeconds = 0;
+        if (grace != null && !grace.isNull()) {
+            if (!grace.isIntegralNumber() || grace.longValue() < 0 || grace.longValue() > MAX_GRACE_SECONDS) {
+                throw OAuthException.invalidField("previous_secret_valid_for",
+                        "previous_secret_valid_for must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
+            }
+            graceSeconds = grace.longValue();
         }
-        if (!grace.isIntegralNumber() || grace.longValue() < 0 || grace.longValue() > MAX_GRACE_SECONDS) {
-            throw OAuthException.invalidField("previous_secret_valid_for",
-                    "previous_secret_valid_for must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
+        if (revoke.asBoolean(false) && graceSeconds > 0) {
+            // The old secret, perhaps the leaked one, could mint new tokens through the whole grace window.
+            throw OAuthException.invalidField("revoke_tokens", "revoke_tokens cannot keep the previous secret valid");
         }
-        return new Rotation(grace.longValue(), revoke.asBoolean(false));
+        return new Rotation(graceSeconds, revoke.asBoolean(false));
     }
 
     private static int queryInt(String name, String value, int defaultValue, int min, int max) {

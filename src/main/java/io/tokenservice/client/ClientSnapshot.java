@@ -9,33 +9,36 @@ import java.util.List;
  *
  * @param previousSecretHash the secret replaced by the last rotation, or null
  * @param accessTokenTtl seconds, or null for the service default
+ * @param version the row's version, which its tokens carry as {@code client_version}
+ * @param tokensMinVersion its tokens of an older version are no longer honoured
  * @param tokensNotBefore its tokens issued before this instant are no longer honoured; {@link Instant#EPOCH} for none
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
-        ClientAuthMethod authMethod, boolean enabled, Instant tokensNotBefore) {
+        ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore) {
 
     /** A client with no tokens-not-before. */
     public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
             List<String> scopes, List<String> audience, Integer accessTokenTtl, ClientAuthMethod authMethod,
             boolean enabled) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
-                authMethod, enabled, Instant.EPOCH);
+                authMethod, enabled, 0, 0, Instant.EPOCH);
     }
 
     static ClientSnapshot of(RegisteredClient client) {
         return new ClientSnapshot(client.clientId, client.secretHash, client.previousSecretHash,
                 client.previousSecretExpiresAt == null ? null : client.previousSecretExpiresAt.toInstant(),
                 List.of(client.scopes), List.of(client.audience), client.accessTokenTtl, client.authMethod,
-                client.enabled, client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant());
+                client.enabled, client.version, client.tokensMinVersion,
+                client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant());
     }
 
     /**
-     * Whether a token of this client issued at {@code issuedAt} is still honoured: the client is enabled and the
-     * token is not older than its tokens-not-before.
+     * Whether a token of this client, minted from its version {@code clientVersion} at {@code issuedAt}, is still
+     * honoured: the client is enabled, did not cut off tokens of that version, and was registered by then.
      */
-    public boolean honoursTokenIssuedAt(Instant issuedAt) {
-        return enabled && !issuedAt.isBefore(tokensNotBefore);
+    public boolean honoursToken(long clientVersion, Instant issuedAt) {
+        return enabled && clientVersion >= tokensMinVersion && !issuedAt.isBefore(tokensNotBefore);
     }
 
     /** The previous secret's hash while its grace window lasts, else null. */

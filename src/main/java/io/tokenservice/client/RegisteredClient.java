@@ -53,6 +53,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
 
+    /** Its tokens minted from an older version of it are no longer honoured (they carry client_version). */
+    @Column(name = "tokens_min_version", nullable = false)
+    public long tokensMinVersion;
+
     /** Its tokens issued before this instant (a whole second) are no longer honoured; null for none. */
     @Column(name = "tokens_not_before")
     public OffsetDateTime tokensNotBefore;

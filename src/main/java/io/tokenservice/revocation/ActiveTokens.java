@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Whether one of our verified tokens is still honoured by the service's own checks (introspection, the admin
- * API): not revoked by {@code jti}, and its client still exists, is enabled, and has not cut off tokens issued
- * before it (disabled, de-scoped, its tokens revoked as a whole). The client is found through
+ * API): not revoked by {@code jti}, and its client still exists, is enabled, and has not cut off the tokens of
+ * the version of it they were minted from (disabled, de-scoped, its tokens revoked as a whole). The client is found through
  * {@link ClientDirectory}, so a change on another replica counts here as soon as its cache learns of it.
  */
 @ApplicationScoped
@@ -34,6 +34,6 @@ public class ActiveTokens {
             return Uni.createFrom().item(Optional.empty());
         }
         return directory.find(List.of(token.clientId())).map(clients -> Optional.ofNullable(clients.get(token.clientId()))
-                .filter(client -> client.honoursTokenIssuedAt(token.issuedAt())));
+                .filter(client -> client.honoursToken(token.clientVersion(), token.issuedAt())));
     }
 }

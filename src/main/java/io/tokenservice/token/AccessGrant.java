@@ -10,12 +10,13 @@ import java.util.List;
  * @param scopes the granted scopes, possibly none
  * @param audience the {@code aud} of the token, never empty (RFC 9068 §2.2)
  * @param lifetime how long the token is valid; {@code expires_in} and {@code exp - iat}
+ * @param clientVersion the version of the client the grant was decided on, carried as {@code client_version}
  * @param notBefore the earliest {@code iat} the client's tokens are honoured with ({@link Instant#EPOCH}: any)
  */
 public record AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime,
-        Instant notBefore) {
+        long clientVersion, Instant notBefore) {
 
     public AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
-        this(clientId, scopes, audience, lifetime, Instant.EPOCH);
+        this(clientId, scopes, audience, lifetime, 0, Instant.EPOCH);
     }
 }

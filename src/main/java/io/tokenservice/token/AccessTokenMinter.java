@@ -15,11 +15,14 @@ import java.util.UUID;
 /**
  * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt}, {@code kid}
  * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} and {@code client_id} (the client),
- * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, and {@code scope} when any was granted.
+ * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, {@code scope} when any was granted, and
+ * {@code client_version}, the version of the client it was minted from (see {@code revocation.ActiveTokens}).
  */
 @ApplicationScoped
 public class AccessTokenMinter {
 
+    /** The version of the client a token was minted from: a cut-off retires the tokens of older versions. */
+    static final String CLIENT_VERSION = "client_version";
     // RFC 9068 §2.1: the typ header of a JWT access token.
     private static final String AT_JWT = "at+jwt";
 
@@ -54,7 +57,8 @@ public class AccessTokenMinter {
                 .audience(new LinkedHashSet<>(grant.audience()))
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt.plusSeconds(lifetime))
-                .claim("jti", UUID.randomUUID().toString());
+                .claim("jti", UUID.randomUUID().toString())
+                .claim(CLIENT_VERSION, grant.clientVersion());
         if (!grant.scopes().isEmpty()) {
             // scope, RFC 9068 §2.2.3: space-delimited as in RFC 6749 §3.3.
             claims.claim("scope", String.join(" ", grant.scopes()));

@@ -65,7 +65,9 @@ public class AccessTokenVerifier {
             return Optional.of(new VerifiedToken(claims.getSubject(), clientId, scopes,
                     claims.hasAudience() ? claims.getAudience() : List.of(),
                     claims.getJwtId(), Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()), claims.getClaimsMap()));
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getClaimValue(AccessTokenMinter.CLIENT_VERSION) instanceof Number version ? version.longValue() : 0,
+                    claims.getClaimsMap()));
         } catch (InvalidJwtException | MalformedClaimException e) {
             LOG.debugf("not an active token of ours: %s", e.getMessage());
             return Optional.empty();

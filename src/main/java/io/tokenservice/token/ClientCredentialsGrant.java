@@ -13,7 +13,9 @@ import java.util.List;
  * Decides what an authenticated client gets from a client_credentials request (RFC 6749 §4.4): the requested
  * scopes when all are registered for it, else invalid_scope; all its registered scopes when none are requested;
  * its registered audience or the service default (never the admin audience), narrowed to the requested resources
- * (RFC 8707), which must be in it, else invalid_target; its own token lifetime or the service default, at most
+ * (RFC 8707), which must be in it, else invalid_target. The admin audience goes only alone: to a client registered
+ * for nothing else, or asked for as the one resource, so that no API that receives a token can replay it at the
+ * admin API. Its own token lifetime or the service default, at most
  * {@code token-service.token.max-ttl}, and at most {@code token-service.admin.token-ttl} for an admin token; no
  * issue time before the client's tokens-not-before.
  */
@@ -47,15 +49,26 @@ public class ClientCredentialsGrant {
             // RFC 6749 §5.2 invalid_scope; which scope was refused is no business of a stranger's.
             throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
         }
-        List<String> allowed = client.audience().isEmpty() ? defaultAudience : client.audience();
+        List<String> allowed = effectiveAudience(client.audience());
         // RFC 8707 §2: the resources narrow the audience, and must each be one the client may address.
-        if (!allowed.containsAll(request.resources())) {
+        if (!allowed.containsAll(request.resources())
+                || request.resources().size() > 1 && admin.isAdminAudience(request.resources())) {
             throw new OAuthException(OAuthError.INVALID_TARGET, "The requested resource is not allowed for this client");
         }
-        List<String> audience = request.resources().isEmpty() ? allowed : request.resources();
+        List<String> audience = request.resources().isEmpty() ? withoutAdminUnlessAlone(allowed) : request.resources();
         Duration own = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
         // A lowered max-ttl applies to clients that stored a longer lifetime before.
         Duration lifetime = admin.lifetime(audience, own.compareTo(maxLifetime) > 0 ? maxLifetime : own);
-        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.tokensNotBefore());
+        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.tokensNotBefore());
+    }
+
+    /** The audience a client's tokens may carry: its registered one, or the service default when it has none. */
+    public List<String> effectiveAudience(List<String> registered) {
+        return registered.isEmpty() ? defaultAudience : registered;
+    }
+
+    private List<String> withoutAdminUnlessAlone(List<String> allowed) {
+        List<String> others = allowed.stream().filter(aud -> !aud.equals(admin.audience())).toList();
+        return others.isEmpty() ? allowed : others;
     }
 }

@@ -11,10 +11,11 @@ import java.util.Map;
  * @param clientId the {@code client_id} claim (RFC 9068 §2.2)
  * @param scopes the granted scopes, possibly none
  * @param audience the {@code aud}, possibly empty
+ * @param clientVersion the version of its client it was minted from ({@code client_version}; 0 when absent)
  * @param claims every claim of the token, as issued
  */
 public record VerifiedToken(String subject, String clientId, List<String> scopes, List<String> audience, String jwtId,
-        Instant issuedAt, Instant expiresAt, Map<String, Object> claims) {
+        Instant issuedAt, Instant expiresAt, long clientVersion, Map<String, Object> claims) {
 
     public boolean hasScope(String scope) {
         return scopes.contains(scope);

@@ -85,6 +85,24 @@ class AdminAuthorityAndTokenLifecycleTest {
                 .post("/oauth2/token").then().statusCode(403).body("error", equalTo("invalid_target"));
     }
 
+    @Test
+    void aClientForAnApiAndTheAdminApiGetsTheAdminAudienceOnlyAloneAndOnlyWhenItAsks() throws Exception {
+        var both = clients.client().scopes("admin").audience("https://api.example", TestClients.adminAudience()).register();
+        String apiToken = AdminTokens.issued(both);
+        assertEquals(java.util.List.of("https://api.example"),
+                com.nimbusds.jwt.SignedJWT.parse(apiToken).getJWTClaimsSet().getAudience());
+        given().header("Authorization", "Bearer " + apiToken).get("/admin/clients").then().statusCode(401);
+        String adminOnly = form("grant_type=client_credentials&resource="
+                + URLEncoder.encode(TestClients.adminAudience(), StandardCharsets.UTF_8))
+                .header("Authorization", basicRaw(both.clientId(), both.secret()))
+                .post("/oauth2/token").then().statusCode(200).body("expires_in", equalTo(900)).extract().path("access_token");
+        given().header("Authorization", "Bearer " + adminOnly).get("/admin/clients").then().statusCode(200);
+        form("grant_type=client_credentials&resource=https%3A%2F%2Fapi.example&resource="
+                + URLEncoder.encode(TestClients.adminAudience(), StandardCharsets.UTF_8))
+                .header("Authorization", basicRaw(both.clientId(), both.secret()))
+                .post("/oauth2/token").then().statusCode(403).body("error", equalTo("invalid_target"));
+    }
+
     // Defect 3: tokens outlived their client.
 
     @Test
@@ -124,6 +142,15 @@ class AdminAuthorityAndTokenLifecycleTest {
     }
 
     @Test
+    void narrowingTheDefaultAudienceRetiresItsTokens() {
+        var client = clients.client().register();
+        String token = AdminTokens.issued(client);
+        api().body("{\"audience\":[\"https://elsewhere.example\"]}").patch("/admin/clients/" + client.clientId()).then()
+                .statusCode(200);
+        assertEquals(false, active(token));
+    }
+
+    @Test
     void revokingAClientsTokensRetiresThoseIssuedBeforeButNotAfter() {
         var client = clients.client().register();
         String before = AdminTokens.issued(client);
@@ -147,6 +174,14 @@ class AdminAuthorityAndTokenLifecycleTest {
         api().body("{\"revoke_tokens\":true}").post("/admin/clients/" + client.clientId() + "/secret").then()
                 .statusCode(200);
         assertEquals(false, active(token));
+    }
+
+    @Test
+    void revokeTokensCannotKeepThePreviousSecretValid() {
+        var client = clients.client().register();
+        api().body("{\"revoke_tokens\":true,\"previous_secret_valid_for\":60}")
+                .post("/admin/clients/" + client.clientId() + "/secret").then()
+                .statusCode(400).body("field", equalTo("revoke_tokens"));
     }
 
     @Test

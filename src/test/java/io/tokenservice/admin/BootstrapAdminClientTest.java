@@ -160,11 +160,16 @@ class BootstrapAdminClientTest {
     void enforceModeRestoresADeletedOrChangedAdminAndAuditsIt() throws Throwable {
         String id = "enforced-admin-" + UUID.randomUUID();
         ensure(id, SECRET);
+        String before = clientCredentials(id, SECRET).post("/oauth2/token").then().statusCode(200)
+                .extract().path("access_token");
         sql("UPDATE token_service.client SET scopes = '{}', audience = '{}' WHERE client_id = ?", id);
         assertEquals("restored (mode enforce)", VertxContextSupport.subscribeAndAwait(
                 () -> bootstrap.ensure(id, "another-secret-0123456789-0123456789", TokenServiceConfig.BootstrapMode.ENFORCE)));
-        clientCredentials(id, "another-secret-0123456789-0123456789").post("/oauth2/token").then().statusCode(200)
-                .body("scope", equalTo("admin"));
+        String after = clientCredentials(id, "another-secret-0123456789-0123456789").post("/oauth2/token").then()
+                .statusCode(200).body("scope", equalTo("admin")).extract().path("access_token");
+        // Restored is a fresh start: the tokens issued before are retired.
+        given().header("Authorization", "Bearer " + before).get("/admin/clients").then().statusCode(401);
+        given().header("Authorization", "Bearer " + after).get("/admin/clients").then().statusCode(200);
         sql("DELETE FROM token_service.client WHERE client_id = ?", id);
         assertEquals("created", VertxContextSupport.subscribeAndAwait(
                 () -> bootstrap.ensure(id, SECRET, TokenServiceConfig.BootstrapMode.ENFORCE)));

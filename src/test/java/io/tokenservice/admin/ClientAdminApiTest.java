@@ -377,7 +377,7 @@ class ClientAdminApiTest {
         api().delete("/admin/clients/" + id).then().statusCode(204);
         String trail = query("SELECT actor || ' ' || action || ' ' || details FROM token_service.admin_audit "
                 + "WHERE client_id = ? ORDER BY id", id);
-        assertEquals(adminId + " client.registered secret=generated\n"
+        assertEquals(adminId + " client.registered secret=generated scope= audience= enabled=true\n"
                 + adminId + " client.updated changes={\"client_name\":{\"old\":null,\"new\":\"audited\"}}\n"
                 + adminId + " client.secret_rotated previous_secret_valid_for=0 tokens_revoked=false\n"
                 + adminId + " client.deleted \n", trail);

@@ -79,7 +79,7 @@ class RevokedTokensTest {
 
     private static VerifiedToken token(String jti) {
         return new VerifiedToken("elsewhere", "elsewhere", List.of(), List.of(), jti, Instant.now(), Instant.now().plusSeconds(3600),
-                Map.of());
+                0, Map.of());
     }
 
     private void insert(String jti, String expiresAt) throws Exception {

@@ -61,6 +61,23 @@ class AccessTokenMinterTest {
     }
 
     @Test
+    void theTokenCarriesTheClientVersionItWasMintedFrom() throws Exception {
+        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                Duration.ofMinutes(5), 42, Instant.EPOCH));
+        assertEquals(42L, IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet().getLongClaim("client_version"));
+    }
+
+    @Test
+    void withinTheSecondAClientWasRegisteredTheIssueTimeIsThatNextSecond() throws Exception {
+        Instant registeredFrom = Instant.parse("2026-03-01T10:15:31Z");
+        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                Duration.ofMinutes(5), 0, registeredFrom));
+        JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
+        assertEquals(Date.from(registeredFrom), claims.getIssueTime());
+        assertEquals(Date.from(registeredFrom.plusSeconds(300)), claims.getExpirationTime());
+    }
+
+    @Test
     void noScopeGrantedMeansNoScopeClaim() throws Exception {
         assertNull(mint(List.of()).getJWTClaimsSet().getClaim("scope"));
     }

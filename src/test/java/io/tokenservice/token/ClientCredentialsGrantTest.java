@@ -8,9 +8,11 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,6 +57,14 @@ class ClientCredentialsGrantTest {
                 Arguments.of("an admin token lives at most the admin token ttl",
                         client(List.of("https://issuer.example/admin"), null), request(null, List.of()),
                         new AccessGrant("client", List.of("read", "write"), List.of("https://issuer.example/admin"),
+                                Duration.ofMinutes(15))),
+                Arguments.of("registered for an API and the admin API, asking for nothing: the API alone",
+                        client(List.of("https://a.example", "https://issuer.example/admin"), null), request(null, List.of()),
+                        new AccessGrant("client", List.of("read", "write"), List.of("https://a.example"), DEFAULT_LIFETIME)),
+                Arguments.of("registered for both, asking for the admin API: that alone, short-lived",
+                        client(List.of("https://a.example", "https://issuer.example/admin"), null),
+                        request(null, List.of("https://issuer.example/admin")),
+                        new AccessGrant("client", List.of("read", "write"), List.of("https://issuer.example/admin"),
                                 Duration.ofMinutes(15))));
     }
 
@@ -72,12 +82,35 @@ class ClientCredentialsGrantTest {
                         client(List.of("https://a.example"), null), request(null, List.of("https://c.example")),
                         OAuthError.INVALID_TARGET),
                 Arguments.of("a resource other than the default audience", client(List.of(), null),
-                        request(null, List.of("https://a.example")), OAuthError.INVALID_TARGET));
+                        request(null, List.of("https://a.example")), OAuthError.INVALID_TARGET),
+                Arguments.of("the admin audience beside another resource",
+                        client(List.of("https://a.example", "https://issuer.example/admin"), null),
+                        request(null, List.of("https://a.example", "https://issuer.example/admin")), OAuthError.INVALID_TARGET));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void refused(String situation, ClientSnapshot client, TokenRequest request, OAuthError error) {
         assertEquals(error, assertThrows(OAuthException.class, () -> GRANT.authorize(client, request)).error());
+    }
+
+    @Test
+    void theAdminAudienceIsNeverPartOfTheDefaultAudience() {
+        ClientCredentialsGrant grant = new ClientCredentialsGrant(
+                List.of("https://issuer.example", "https://issuer.example/admin"), DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN);
+        assertEquals(List.of("https://issuer.example"),
+                grant.authorize(client(List.of(), null), request(null, List.of())).audience());
+        assertEquals(OAuthError.INVALID_TARGET, assertThrows(OAuthException.class, () -> grant.authorize(
+                client(List.of(), null), request(null, List.of("https://issuer.example/admin")))).error());
+    }
+
+    @Test
+    void theGrantCarriesTheClientsVersionAndRegistrationInstant() {
+        Instant registered = Instant.parse("2026-01-01T00:00:01Z");
+        ClientSnapshot client = new ClientSnapshot("client", "hash", null, null, List.of("read"), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 7, 5, registered);
+        AccessGrant grant = GRANT.authorize(client, request(null, List.of()));
+        assertEquals(7, grant.clientVersion());
+        assertEquals(registered, grant.notBefore());
     }
 }
