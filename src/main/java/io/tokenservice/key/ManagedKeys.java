@@ -91,6 +91,7 @@ final class ManagedKeys implements KeySource {
     @Override
     public Uni<ScheduledKey> rotate() {
         return generate().flatMap(key -> database.bounded(pool.withTransaction(connection -> lockAndRead(connection).flatMap(stored -> {
+            requireWritable(stored);
             Optional<KeySchedule.Slot> pending = stored.schedule().pending();
             if (pending.isPresent()) {
                 return Uni.createFrom().failure(new RotationRefusedException(
@@ -112,6 +113,7 @@ final class ManagedKeys implements KeySource {
     public Uni<ScheduledKey> retire(String kid) {
         return generate().flatMap(key -> database.bounded(pool.withTransaction(connection -> lockAndRead(connection)
                 .flatMap(stored -> {
+                    requireWritable(stored);
                     KeySchedule schedule = stored.schedule();
                     if (schedule.slots().stream().noneMatch(slot -> slot.kid().equals(kid))) {
                         return Uni.createFrom().failure(new UnknownKeyException(kid));
@@ -232,6 +234,19 @@ final class ManagedKeys implements KeySource {
         }
         unreadable = Set.copyOf(unopened);
         return toReseal;
+    }
+
+    /**
+     * Refuses a change of the schedule on a replica whose key-encryption keys do not open the signing key: what it
+     * stored would be sealed under a key the replicas that can sign may not have.
+     */
+    private void requireWritable(Stored stored) {
+        prove(stored);
+        Optional<KeySchedule.Slot> active = stored.schedule().active();
+        if (active.isPresent() && unreadable.contains(active.get().kid())) {
+            throw new RotationRefusedException("This replica cannot open the signing key " + active.get().kid()
+                    + " (its key-encryption keys are out of date); change keys through a replica that can");
+        }
     }
 
     /** Seals each key under the current key-encryption key, recording its id, under the lock the caller holds. */

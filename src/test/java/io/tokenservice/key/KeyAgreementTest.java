@@ -99,6 +99,16 @@ class KeyAgreementTest {
     }
 
     @Test
+    void aReplicaThatCannotOpenTheSigningKeyNeitherRotatesNorRetires() throws Exception {
+        SigningKey key = replica(SigningAlgorithm.ES256).refresh(true).await().indefinitely().activeAt(Instant.now());
+        String before = rows();
+        ManagedKeys outdated = replica(SigningAlgorithm.ES256, KeyEncryptionKey.parse(randomKey()), List.of());
+        assertThrows(RuntimeException.class, () -> outdated.rotate().await().atMost(Duration.ofSeconds(60)));
+        assertThrows(RuntimeException.class, () -> outdated.retire(key.kid()).await().atMost(Duration.ofSeconds(60)));
+        assertEquals(before, rows());
+    }
+
+    @Test
     void aStoredKeyNoKeyEncryptionKeyOpensIsSkippedAndReportedNotFatal() throws Exception {
         SigningKey good = replica(SigningAlgorithm.ES256).refresh(true).await().indefinitely().activeAt(Instant.now());
         // A row sealed under a key-encryption key this replica never had (another kid, so it does not open).
