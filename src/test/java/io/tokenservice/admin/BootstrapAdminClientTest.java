@@ -18,6 +18,7 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.testing.TestClients;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Sql;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -184,22 +185,10 @@ class BootstrapAdminClientTest {
     }
 
     private void sql(String statement, String parameter) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(statement)) {
-            update.setString(1, parameter);
-            update.executeUpdate();
-        }
+        Sql.update(dataSource, statement, parameter);
     }
 
     private String query(String sql, String parameter) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, parameter);
-            try (ResultSet rows = statement.executeQuery()) {
-                StringBuilder all = new StringBuilder();
-                while (rows.next()) {
-                    all.append(rows.getString(1)).append('\n');
-                }
-                return all.toString();
-            }
-        }
+        return Sql.query(dataSource, sql, parameter);
     }
 }

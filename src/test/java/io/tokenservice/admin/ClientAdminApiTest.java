@@ -18,12 +18,10 @@ import io.restassured.specification.RequestSpecification;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Sql;
 import io.tokenservice.testing.LogCapture;
 import io.tokenservice.testing.TestClients;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -75,16 +73,7 @@ class ClientAdminApiTest {
     }
 
     private String query(String sql, String parameter) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, parameter);
-            try (ResultSet rows = statement.executeQuery()) {
-                StringBuilder all = new StringBuilder();
-                while (rows.next()) {
-                    all.append(rows.getString(1)).append('\n');
-                }
-                return all.toString();
-            }
-        }
+        return Sql.query(dataSource, sql, parameter);
     }
 
     @Test
