@@ -40,7 +40,7 @@ public class ClientMetadataParser {
     static final int MIN_IMPORTED_SECRET_LENGTH = 32;
     // RFC 6749 Appendix A.1: client-id = *VSCHAR; a space would not survive Basic's reading here.
     private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
-    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+    // A scope token's syntax is RFC 6749 §3.3 (endpoint.ScopeSyntax); its length, ours.
     private static final int MAX_SCOPE_LENGTH = 200;
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_AUDIENCE_LENGTH = 2000;

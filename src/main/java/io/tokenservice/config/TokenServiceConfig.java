@@ -145,6 +145,13 @@ public interface TokenServiceConfig {
         @WithDefault("0")
         double maxCpuCores();
 
+        /**
+         * Longest a slow verification may run before its request gets a 503; the worker finishes it anyway,
+         * bounded by the hash parameters import accepts.
+         */
+        @WithDefault("10S")
+        Duration verificationTimeout();
+
         /** Argon2id memory cost in KiB for new hashes (OWASP minimum 19456). */
         @WithDefault("19456")
         int argon2MemoryKib();

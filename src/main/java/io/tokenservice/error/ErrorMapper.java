@@ -3,6 +3,7 @@ package io.tokenservice.error;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.DatabaseCalls;
@@ -84,7 +85,7 @@ public final class ErrorMapper {
         } else if (cause instanceof ClientAuthenticationException) {
             // Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which.
             return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
-        } else if (cause instanceof HashingSaturatedException) {
+        } else if (cause instanceof HashingSaturatedException || cause instanceof HashingFailedException) {
             return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof NoSigningKeyException) {
             return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);

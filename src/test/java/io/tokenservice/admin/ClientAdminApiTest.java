@@ -152,6 +152,13 @@ class ClientAdminApiTest {
         "{\"client_id\":\"has space\"}|client_id",
         "{\"client_secret\":\"too-short\"}|client_secret",
         "{\"client_secret_hash\":\"$argon2id$broken\"}|client_secret_hash",
+        // Issue 11, defect 4: hashes whose parameters would stall a worker or fill the heap on every guess.
+        "{\"client_secret_hash\":\"$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7D/lGouIU9JvzX1+8D7cpQrBS5Eoa1r6hSEeJCWp/XU\"}|client_secret_hash",
+        "{\"client_secret_hash\":\"$argon2id$v=19$m=262145,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7D/lGouIU9JvzX1+8D7cpQrBS5Eoa1r6hSEeJCWp/XU\"}|client_secret_hash",
+        "{\"client_secret_hash\":\"$argon2id$v=19$m=19456,t=11,p=1$c29tZXNhbHRzb21lc2FsdA$7D/lGouIU9JvzX1+8D7cpQrBS5Eoa1r6hSEeJCWp/XU\"}|client_secret_hash",
+        "{\"client_secret_hash\":\"$pbkdf2-sha256$i=1000001,l=32$AAECAwQFBgcICQoLDA0ODw$JdTx/UAo23T5qZ1xttlR+hv4cbnkhoMNwz0gXYUY+cg\"}|client_secret_hash",
+        "{\"client_secret_hash\":\"$pbkdf2-sha256$i=25000$AAECAwQFBgcICQoLDA0ODw$JdTx/UAo23T5qZ1xttlR+hv4cbnkhoMNwz0gXYUY+cgJdTx/UAo23T5qZ1xttlR+hv4cbnkhoMNwz0gXYUY+cgAA\"}|client_secret_hash",
+        "{\"client_secret_hash\":\"$2b$15$16p8B0lqvt742OV3ocMKJuboa/k/y6vX6yxgOsC0GfcgJ1NGSPP1i\"}|client_secret_hash",
         "{\"client_secret\":\"an-imported-secret-of-at-least-32-chars\",\"client_secret_hash\":\"$2b$10$16p8B0lqvt742OV3ocMKJuboa/k/y6vX6yxgOsC0GfcgJ1NGSPP1i\"}|client_secret_hash",
         "{\"grant_types\":[\"client_credentials\"]}|grant_types",
         "[]|body",

@@ -7,6 +7,7 @@ import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
@@ -51,6 +52,7 @@ class ErrorMapperTest {
                 Arguments.of(OAuthException.invalidField("scope", "bad"), 400, 400, "invalid_client_metadata", null, null),
                 Arguments.of(new HashingSaturatedException(), 503, 503, "temporarily_unavailable", "1", null),
                 Arguments.of(new NoSigningKeyException(), 503, 503, "temporarily_unavailable", "1", null),
+                Arguments.of(new HashingFailedException("ran too long", null), 503, 503, "temporarily_unavailable", "1", null),
                 Arguments.of(new StoreUnavailableException(new TimeoutException()), 503, 503, "temporarily_unavailable",
                         String.valueOf(DATABASE_RETRY_AFTER), null),
                 Arguments.of(new ConnectException("refused"), 503, 503, "temporarily_unavailable",

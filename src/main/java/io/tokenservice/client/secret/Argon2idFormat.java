@@ -15,10 +15,11 @@ final class Argon2idFormat implements SecretHashFormat {
 
     private static final Pattern PHC = Pattern.compile(
             "\\$argon2id\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,4}),p=(\\d{1,3})\\$([A-Za-z0-9+/.]+)\\$([A-Za-z0-9+/.]+)");
-    // Refuse parameters that would let a stored hash stall a worker for minutes (m up to 4 GiB, t up to 64).
-    private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
-    private static final int MAX_ITERATIONS = 64;
-    private static final int MAX_PARALLELISM = 64;
+    // The most a hash may ask for, imported or stored: beyond, one wrong secret would take a worker for seconds
+    // or the heap for hundreds of MiB. Such a hash is refused at import and never verifies.
+    static final int MAX_MEMORY_KIB = 256 * 1024;
+    static final int MAX_ITERATIONS = 10;
+    private static final int MAX_PARALLELISM = 16;
 
     private final SecureRandom random = new SecureRandom();
     private final int memoryKib;

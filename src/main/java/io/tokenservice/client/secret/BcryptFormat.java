@@ -12,7 +12,8 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  */
 final class BcryptFormat implements SecretHashFormat {
 
-    private static final Pattern MODULAR_CRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|[12]\\d|3[01])\\$[./A-Za-z0-9]{53}");
+    // Costs 4 to 14: each step doubles the work, and cost 15 and up would take a worker for seconds per guess.
+    private static final Pattern MODULAR_CRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|1[0-4])\\$[./A-Za-z0-9]{53}");
     // bcrypt reads at most 72 bytes of the secret (Provos and Mazieres, 1999).
     private static final int MAX_SECRET_BYTES = 72;
 

@@ -17,7 +17,9 @@ final class Pbkdf2Sha256Format implements SecretHashFormat {
     private static final Pattern PHC = Pattern.compile(
             "\\$pbkdf2-sha256\\$(?:i=)?(\\d{1,8})(?:,l=(\\d{1,3}))?\\$([A-Za-z0-9+/.]+)\\$([A-Za-z0-9+/.]+)");
     private static final int MIN_ITERATIONS = 1_000;
-    private static final int MAX_ITERATIONS = 10_000_000;
+    // The most a hash may ask for, imported or stored; beyond, it is refused at import and never verifies.
+    static final int MAX_ITERATIONS = 1_000_000;
+    static final int MAX_DERIVED_KEY_BYTES = 64;
 
     @Override
     public boolean recognizes(String hash) {
@@ -47,7 +49,7 @@ final class Pbkdf2Sha256Format implements SecretHashFormat {
         int iterations = Integer.parseInt(phc.group(1));
         byte[] salt = PhcBase64.decode(phc.group(3));
         byte[] output = PhcBase64.decode(phc.group(4));
-        if (salt == null || output == null || salt.length < 8 || output.length < 16
+        if (salt == null || output == null || salt.length < 8 || output.length < 16 || output.length > MAX_DERIVED_KEY_BYTES
                 || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS
                 || (phc.group(2) != null && Integer.parseInt(phc.group(2)) != output.length)) {
             return null;

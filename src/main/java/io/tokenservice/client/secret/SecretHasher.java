@@ -1,6 +1,7 @@
 package io.tokenservice.client.secret;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,13 +14,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.OptionalInt;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Creates and verifies salted slow hashes of client secrets. New hashes are Argon2id with the configured cost;
@@ -37,28 +44,37 @@ public class SecretHasher {
     }
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final Logger LOG = Logger.getLogger(SecretHasher.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final Argon2idFormat argon2id;
     private final List<SecretHashFormat> formats;
     private final CompletableFuture<String> dummyHash;
     private final ThreadPoolExecutor pool;
     private final VerificationBudget budget;
+    private final Duration verificationTimeout;
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "secret-hasher-timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Inject
     SecretHasher(TokenServiceConfig config) {
         this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
-                config.hashing().queueSize(), config.hashing().maxCpuCores());
+                config.hashing().queueSize(), config.hashing().maxCpuCores(), config.hashing().verificationTimeout());
     }
 
     /** A hasher outside the container (unit tests), with no CPU budget. */
     public SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
-        this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0);
+        this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0, Duration.ofSeconds(30));
     }
 
     SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize,
-            double maxCpuCores) {
+            double maxCpuCores, Duration verificationTimeout) {
+        this.verificationTimeout = verificationTimeout;
         this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
         this.budget = new VerificationBudget(maxCpuCores);
@@ -134,24 +150,63 @@ public class SecretHasher {
         return hash;
     }
 
-    private <T> Uni<T> offload(Supplier<T> work) {
+    /** Runs {@code work} on the hashing pool and delivers its outcome on the caller's context. */
+    <T> Uni<T> offload(Supplier<T> work) {
         return Uni.createFrom().emitter(emitter -> {
-            Context caller = Vertx.currentContext();
+            Task<T> task = new Task<>(work, emitter, Vertx.currentContext());
             try {
-                pool.execute(() -> {
-                    T result;
-                    try {
-                        result = work.get();
-                    } catch (RuntimeException e) {
-                        resume(caller, () -> emitter.fail(e));
-                        return;
-                    }
-                    resume(caller, () -> emitter.complete(result));
-                });
+                pool.execute(task);
             } catch (RejectedExecutionException e) {
                 emitter.fail(new HashingSaturatedException());
             }
         });
+    }
+
+    /**
+     * One piece of hashing work and the request waiting for it. Whatever happens it answers once: the result; a
+     * failure, {@link Error}s such as {@code OutOfMemoryError} included; a timeout once it has run longer than
+     * the verification timeout (the worker finishes on its own, bounded by the accepted hash parameters); or,
+     * when the pool shuts down before running it, a refusal.
+     */
+    private final class Task<T> implements Runnable {
+        private final Supplier<T> work;
+        private final UniEmitter<? super T> emitter;
+        private final Context caller;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Task(Supplier<T> work, UniEmitter<? super T> emitter, Context caller) {
+            this.work = work;
+            this.emitter = emitter;
+            this.caller = caller;
+        }
+
+        @Override
+        public void run() {
+            ScheduledFuture<?> deadline = timeouts.schedule(() -> answer(() -> emitter.fail(new HashingFailedException(
+                    "verification ran longer than " + verificationTimeout, null))), verificationTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                T result = work.get();
+                answer(() -> emitter.complete(result));
+            } catch (RuntimeException e) {
+                answer(() -> emitter.fail(e));
+            } catch (Throwable e) {
+                LOG.errorf("Secret hashing failed: %s", e.toString());
+                answer(() -> emitter.fail(new HashingFailedException("secret hashing failed", e)));
+            } finally {
+                deadline.cancel(false);
+            }
+        }
+
+        void refuse() {
+            answer(() -> emitter.fail(new HashingSaturatedException()));
+        }
+
+        private void answer(Runnable outcome) {
+            if (answered.compareAndSet(false, true)) {
+                resume(caller, outcome);
+            }
+        }
     }
 
     private static void resume(Context caller, Runnable continuation) {
@@ -162,8 +217,23 @@ public class SecretHasher {
         }
     }
 
+    /**
+     * Lets the queued and running verifications finish for up to {@code quarkus.shutdown.timeout}-like grace
+     * (five seconds), then refuses whatever is left, so that no request waits for an answer that never comes.
+     */
     @PreDestroy
     void shutdown() {
-        pool.shutdownNow();
+        pool.shutdown();
+        try {
+            pool.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Runnable left : pool.shutdownNow()) {
+            if (left instanceof Task<?> task) {
+                task.refuse();
+            }
+        }
+        timeouts.shutdownNow();
     }
 }

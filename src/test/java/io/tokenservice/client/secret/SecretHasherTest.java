@@ -80,10 +80,50 @@ class SecretHasherTest {
     @Test
     void verificationsBeyondTheCpuBudgetFailFast() {
         // A thousandth of a core: one millisecond of CPU per second; one Argon2id verification spends it all.
-        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001);
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001, java.time.Duration.ofSeconds(30));
         List<SecretHasher.Check> twoChecks = List.of(new SecretHasher.Check("a", null), new SecretHasher.Check("b", null));
         assertTrue(hasher.firstMatch(twoChecks).await().indefinitely().isEmpty());
         org.junit.jupiter.api.Assertions.assertThrows(HashingSaturatedException.class,
                 () -> hasher.firstMatch(twoChecks).await().indefinitely());
+    }
+
+    // Issue 11, defects 4 and 8: whatever happens on the pool, the request is answered.
+
+    @Test
+    void anErrorOnThePoolStillAnswersTheRequest() {
+        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 16);
+        org.junit.jupiter.api.Assertions.assertThrows(HashingFailedException.class, () -> hasher.offload(() -> {
+            throw new OutOfMemoryError("a hash asked for more memory than there is");
+        }).await().atMost(java.time.Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aVerificationPastItsTimeLimitAnswersWithoutWaitingForIt() {
+        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 16, 0, java.time.Duration.ofMillis(100));
+        long started = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertThrows(HashingFailedException.class, () -> hasher.offload(() -> {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }).await().atMost(java.time.Duration.ofSeconds(5)));
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 2_000, "the request waited for the slow verification");
+    }
+
+    @Test
+    void shutdownAnswersEveryQueuedVerification() throws Exception {
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16);
+        List<CompletableFuture<Object>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            CompletableFuture<Object> outcome = new CompletableFuture<>();
+            hasher.hash("secret-" + i).subscribe().with(outcome::complete, outcome::complete);
+            outcomes.add(outcome);
+        }
+        hasher.shutdown();
+        for (CompletableFuture<Object> outcome : outcomes) {
+            outcome.get(10, TimeUnit.SECONDS);
+        }
     }
 }
