@@ -4,10 +4,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -17,51 +21,103 @@ import org.jboss.logging.Logger;
  * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
  * the client_id of every updated or deleted row, whichever replica (or operator) made the change, and
  * tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
- * notifications sent while disconnected are lost. Reconnects every second while the database is away.
+ * notifications sent while disconnected are lost. It connects with the reactive datasource's address,
+ * credentials and TLS settings, and retries with backoff (1 s doubling to 30 s) from the very first attempt,
+ * whether the database was away at startup or went away later.
  */
 @ApplicationScoped
 public class ClientChangeListener {
 
     static final String CHANNEL = "token_service_client";
     private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final Vertx vertx;
     private final ClientDirectory directory;
     private final boolean enabled;
-    private final String url;
-    private final String user;
-    private final String password;
+    private final PgConnectOptions options;
     private final AtomicInteger subscriptions = new AtomicInteger();
+    private volatile boolean stopped;
     private PgSubscriber subscriber;
 
+    @Inject
     ClientChangeListener(Vertx vertx, ClientDirectory directory, TokenServiceConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "quarkus.datasource.reactive.postgresql.ssl-mode") Optional<String> sslMode,
+            @ConfigProperty(name = "quarkus.datasource.reactive.trust-all", defaultValue = "false") boolean trustAll,
+            @ConfigProperty(name = "quarkus.datasource.reactive.trust-certificate-pem.certs") Optional<List<String>> trustedCerts,
+            @ConfigProperty(name = "quarkus.datasource.reactive.hostname-verification-algorithm") Optional<String> hostnameVerification) {
+        this(vertx, directory, config.cache().clients().listen(),
+                connectOptions(url, user, password.orElse(""), sslMode, trustAll, trustedCerts, hostnameVerification));
+    }
+
+    ClientChangeListener(Vertx vertx, ClientDirectory directory, boolean enabled, PgConnectOptions options) {
         this.vertx = vertx;
         this.directory = directory;
-        this.enabled = config.cache().clients().listen();
-        this.url = url;
-        this.user = user;
-        this.password = password.orElse("");
+        this.enabled = enabled;
+        this.options = options;
+    }
+
+    /** The LISTEN connection's options: the reactive datasource's URL, credentials and TLS settings. */
+    static PgConnectOptions connectOptions(String url, String user, String password, Optional<String> sslMode,
+            boolean trustAll, Optional<List<String>> trustedCerts, Optional<String> hostnameVerification) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password);
+        sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));
+        options.setTrustAll(trustAll);
+        trustedCerts.filter(certs -> !certs.isEmpty()).ifPresent(certs -> {
+            PemTrustOptions trust = new PemTrustOptions();
+            certs.forEach(trust::addCertPath);
+            options.setPemTrustOptions(trust);
+        });
+        hostnameVerification.filter(algorithm -> !algorithm.equalsIgnoreCase("NONE"))
+                .ifPresent(options::setHostnameVerificationAlgorithm);
+        return options;
     }
 
     void start(@Observes StartupEvent event) {
+        start();
+    }
+
+    void start() {
         if (!enabled) {
             LOG.info("Client change notifications are off: cached clients are refreshed by max-staleness only");
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1_000L);
-        subscriber.channel(CHANNEL)
+        subscribe(0);
+    }
+
+    /**
+     * A subscriber whose first connection failed never connects again (PgSubscriber retries only after an
+     * established connection closed, and ignores a second connect): each first attempt gets a fresh one.
+     */
+    private synchronized void subscribe(int attempt) {
+        if (stopped) {
+            return;
+        }
+        PgSubscriber attemptSubscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(ClientChangeListener::backoff);
+        attemptSubscriber.channel(CHANNEL)
                 .subscribeHandler(ignored -> {
                     directory.allChanged();
                     subscriptions.incrementAndGet();
                     LOG.debugf("Listening for client changes on %s", CHANNEL);
                 })
                 .handler(directory::changed);
-        subscriber.connect().onFailure(failure ->
-                LOG.warnf("Cannot listen for client changes yet (%s); retrying", failure.toString()));
+        subscriber = attemptSubscriber;
+        attemptSubscriber.connect().onFailure(failure -> {
+            attemptSubscriber.close();
+            if (stopped) {
+                return;
+            }
+            long delay = backoff(attempt);
+            LOG.warnf("Cannot listen for client changes yet (%s); retrying in %d ms", failure.toString(), delay);
+            vertx.setTimer(delay, id -> subscribe(attempt + 1));
+        });
+    }
+
+    private static long backoff(int attempt) {
+        return Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempt, 5));
     }
 
     /** How many times the channel was (re)subscribed: each one dropped the whole cache first. */
@@ -70,6 +126,11 @@ public class ClientChangeListener {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void stop() {
+        stopped = true;
         if (subscriber != null) {
             subscriber.close();
         }

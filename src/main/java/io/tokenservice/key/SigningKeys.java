@@ -66,7 +66,9 @@ public class SigningKeys {
         LOG.infof("Signing access tokens with %s key %s from %s; %d key(s) published", active.algorithm(),
                 active.kid(), source.scheduled() ? "the database" : "PEM files", keys.keys().size());
         if (source.scheduled()) {
-            refresh = PeriodicRefresh.every(vertx, config.keys().refreshInterval(), "the signing keys", this::reload);
+            // A refresh may generate a key (RSA: up to a second on a busy core) beside its database work.
+            refresh = PeriodicRefresh.every(vertx, config.keys().refreshInterval(),
+                    config.database().timeout().plusSeconds(10), "the signing keys", this::reload);
         }
     }
 

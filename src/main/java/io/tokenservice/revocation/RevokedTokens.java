@@ -39,6 +39,7 @@ public class RevokedTokens {
     private final Vertx vertx;
     private final Duration refreshInterval;
     private final Duration clockSkew;
+    private final Duration databaseTimeout;
     private final DatabaseCalls database;
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
@@ -49,12 +50,13 @@ public class RevokedTokens {
         this.vertx = vertx;
         this.refreshInterval = config.revocation().refreshInterval();
         this.clockSkew = config.token().clockSkew();
+        this.databaseTimeout = config.database().timeout();
         this.database = database;
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
         VertxContextSupport.subscribeAndAwait(this::refresh);
-        periodic = PeriodicRefresh.every(vertx, refreshInterval, "revoked tokens", this::refresh);
+        periodic = PeriodicRefresh.every(vertx, refreshInterval, databaseTimeout, "revoked tokens", this::refresh);
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,0 +1,67 @@
+package io.tokenservice.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.TcpProxy;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Issue 11, defect 6: the LISTEN connection retries from its first attempt, with the datasource's TLS settings. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class ClientChangeListenerTest {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ClientDirectory directory;
+
+    @Test
+    void aDatabaseAwayAtStartupIsListenedToOnceItAnswers() throws Exception {
+        int port = System.getenv("DB_HOST") != null
+                ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
+                : EmbeddedPostgresResource.port();
+        try (TcpProxy proxy = new TcpProxy(port)) {
+            proxy.mode(TcpProxy.Mode.REFUSE);
+            PgConnectOptions options = ClientChangeListener.connectOptions(
+                    "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
+                    System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
+                    Optional.empty(), false, Optional.empty(), Optional.empty());
+            ClientChangeListener listener = new ClientChangeListener(vertx, directory, true, options);
+            listener.start();
+            try {
+                Thread.sleep(1_500);
+                assertEquals(0, listener.subscriptions());
+                proxy.mode(TcpProxy.Mode.FORWARD);
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (listener.subscriptions() == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(listener.subscriptions() > 0, "never subscribed after the database came back");
+            } finally {
+                listener.stop();
+            }
+        }
+    }
+
+    @Test
+    void theListenConnectionUsesTheDatasourcesTlsSettings() {
+        PgConnectOptions options = ClientChangeListener.connectOptions("postgresql://db.internal:5432/tokens", "svc",
+                "pw", Optional.of("verify-full"), false, Optional.of(List.of("/etc/ssl/db-ca.pem")), Optional.of("HTTPS"));
+        assertEquals(SslMode.VERIFY_FULL, options.getSslMode());
+        assertEquals(List.of("/etc/ssl/db-ca.pem"), options.getPemTrustOptions().getCertPaths());
+        assertEquals("HTTPS", options.getHostnameVerificationAlgorithm());
+        assertEquals("db.internal", options.getHost());
+        assertEquals("svc", options.getUser());
+    }
+}
