@@ -45,6 +45,7 @@ public class ClientMetadataParser {
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_AUDIENCE_LENGTH = 2000;
     private static final int MAX_NAME_LENGTH = 200;
+    private static final int MAX_TOKEN_RATE_LIMIT = 1_000_000;
     private static final int MAX_SECRET_LENGTH = 512;
     private static final Set<String> READ_ONLY = Set.of("created_at", "updated_at");
 
@@ -123,6 +124,10 @@ public class ClientMetadataParser {
             case "access_token_ttl" -> {
                 Integer ttl = reset ? null : ttl(value);
                 yield client -> client.accessTokenTtl = ttl;
+            }
+            case "token_rate_limit" -> {
+                Integer limit = reset ? null : tokenRateLimit(value);
+                yield client -> client.tokenRateLimit = limit;
             }
             case "token_endpoint_auth_method" -> {
                 ClientAuthMethod method = authMethod(notNull(name, value));
@@ -215,6 +220,15 @@ public class ClientMetadataParser {
         if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() < 1 || value.longValue() > maxTtlSeconds) {
             throw OAuthException.invalidField("access_token_ttl",
                     "access_token_ttl must be whole seconds from 1 to " + maxTtlSeconds);
+        }
+        return (int) value.longValue();
+    }
+
+    private static Integer tokenRateLimit(JsonNode value) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1
+                || value.longValue() > MAX_TOKEN_RATE_LIMIT) {
+            throw OAuthException.invalidField("token_rate_limit",
+                    "token_rate_limit must be tokens per minute from 1 to " + MAX_TOKEN_RATE_LIMIT);
         }
         return (int) value.longValue();
     }

@@ -19,6 +19,7 @@ public record ClientView(
         @JsonProperty("audience") List<String> audience,
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
+        @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("enabled") boolean enabled,
         @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
         @JsonProperty("created_at") String createdAt,
@@ -31,7 +32,7 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.enabled,
+                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.tokenRateLimit, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));

@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.throttle.FailureThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
@@ -23,16 +24,31 @@ public class ClientAuthenticator {
 
     private final ClientDirectory directory;
     private final SecretVerifier verifier;
+    private final FailureThrottle throttle;
 
-    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier) {
+    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, FailureThrottle throttle) {
         this.directory = directory;
         this.verifier = verifier;
+        this.throttle = throttle;
     }
 
-    public Uni<ClientSnapshot> authenticate(ClientCredentials credentials) {
+    /**
+     * Authenticates the client the request presents from {@code source} (its peer address, or the forwarded one
+     * from a trusted proxy). A source or client past its failure budget is refused first, before any lookup or slow
+     * hash, with {@link io.tokenservice.throttle.ThrottledException}; a guess that fails is charged to both.
+     */
+    public Uni<ClientSnapshot> authenticate(ClientCredentials credentials, String source) {
+        String presented = credentials.presentedClientId();
+        throttle.check(presented, source);
         return directory.find(credentials.candidates().stream().map(Candidate::clientId).distinct().toList())
                 .flatMap(clients -> verifier.verify(credentials.candidates(), clients)
-                        .map(match -> accept(credentials, clients, match)));
+                        .map(match -> accept(credentials, clients, match)))
+                .onFailure(ClientAuthenticationException.class).invoke(failure -> {
+                    AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();
+                    if (reason == AuthenticationFailure.UNKNOWN_CLIENT || reason == AuthenticationFailure.BAD_SECRET) {
+                        throttle.failed(presented, source);
+                    }
+                });
     }
 
     /**

@@ -12,17 +12,19 @@ import java.util.List;
  * @param version the row's version, which its tokens carry as {@code client_version}
  * @param tokensMinVersion its tokens of an older version are no longer honoured
  * @param tokensNotBefore its tokens issued before this instant are no longer honoured; {@link Instant#EPOCH} for none
+ * @param tokenRateLimit tokens per minute, or null for the service's default quota
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
-        ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore) {
+        ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
+        Integer tokenRateLimit) {
 
     /** A client with no tokens-not-before. */
     public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
             List<String> scopes, List<String> audience, Integer accessTokenTtl, ClientAuthMethod authMethod,
             boolean enabled) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
-                authMethod, enabled, 0, 0, Instant.EPOCH);
+                authMethod, enabled, 0, 0, Instant.EPOCH, null);
     }
 
     static ClientSnapshot of(RegisteredClient client) {
@@ -30,7 +32,7 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 client.previousSecretExpiresAt == null ? null : client.previousSecretExpiresAt.toInstant(),
                 List.of(client.scopes), List.of(client.audience), client.accessTokenTtl, client.authMethod,
                 client.enabled, client.version, client.tokensMinVersion,
-                client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant());
+                client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit);
     }
 
     /**

@@ -50,6 +50,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "access_token_ttl")
     public Integer accessTokenTtl;
 
+    /** Tokens it may get per minute per replica; null means {@code token-service.quota.tokens-per-minute}. */
+    @Column(name = "token_rate_limit")
+    public Integer tokenRateLimit;
+
     @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
 

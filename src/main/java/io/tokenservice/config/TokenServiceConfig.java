@@ -53,6 +53,10 @@ public interface TokenServiceConfig {
 
     Admin admin();
 
+    Throttle throttle();
+
+    Quota quota();
+
     Cache cache();
 
     interface Token {
@@ -224,6 +228,29 @@ public interface TokenServiceConfig {
     enum BootstrapMode {
         CREATE_ONCE,
         ENFORCE
+    }
+
+    interface Throttle {
+        /** Failed client authentications a source address may make per minute; beyond, 429 without hashing. */
+        @WithDefault("30")
+        int failuresPerSourcePerMinute();
+
+        /**
+         * Failed authentications a client id may take per minute; beyond, the sources that failed for it get 429,
+         * while sources that have not keep working.
+         */
+        @WithDefault("20")
+        int failuresPerClientPerMinute();
+
+        /** Sources, clients and pairs tracked per replica, each (the least recently used are forgotten first). */
+        @WithDefault("100000")
+        long maxTracked();
+    }
+
+    interface Quota {
+        /** Tokens a client may get per minute per replica unless it has a token_rate_limit of its own; 0: none. */
+        @WithDefault("0")
+        int tokensPerMinute();
     }
 
     interface Admin {

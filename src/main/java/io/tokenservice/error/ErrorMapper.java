@@ -11,6 +11,7 @@ import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
 import io.tokenservice.key.UnknownKeyException;
+import io.tokenservice.throttle.ThrottledException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import jakarta.ws.rs.WebApplicationException;
@@ -91,6 +92,10 @@ public final class ErrorMapper {
             return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof StoreUnavailableException) {
             return storeUnavailable();
+        } else if (cause instanceof ThrottledException e) {
+            // RFC 8628 §3.5 slow_down; RFC 6585 §4: 429 with Retry-After, whole seconds rounded up.
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            return body(429, "slow_down", e.getMessage(), null).header(HttpHeaders.RETRY_AFTER, seconds).build();
         } else if (cause instanceof ClientNotFoundException || cause instanceof UnknownKeyException) {
             return body(404, "not_found", cause.getMessage(), null).build();
         } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException) {

@@ -5,10 +5,12 @@ import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.error.NoStore;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.endpoint.Sources;
 import io.tokenservice.endpoint.PresentedTokenParser;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
 import io.tokenservice.revocation.ActiveTokens;
 import io.tokenservice.token.VerifiedToken;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -46,9 +48,9 @@ public class IntrospectionResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, String body) {
+    public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
-        return authenticator.authenticate(presented.caller())
+        return authenticator.authenticate(presented.caller(), Sources.of(http))
                 .flatMap(caller -> honoured(verifier.read(presented.token())))
                 .map(IntrospectionResource::describe)
                 .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build());

@@ -3,6 +3,7 @@ package io.tokenservice.revocation;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.endpoint.Sources;
 import io.tokenservice.endpoint.PresentedTokenParser;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
 import io.tokenservice.error.NoStore;
@@ -10,6 +11,7 @@ import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.VerifiedToken;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -39,9 +41,9 @@ public class RevocationResource {
     }
 
     @POST
-    public Uni<RestResponse<Void>> revoke(HttpHeaders headers, String body) {
+    public Uni<RestResponse<Void>> revoke(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
-        return authenticator.authenticate(presented.caller())
+        return authenticator.authenticate(presented.caller(), Sources.of(http))
                 .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())))
                 .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build());
     }

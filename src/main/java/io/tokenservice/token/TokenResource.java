@@ -5,7 +5,10 @@ import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientCredentials;
 import io.tokenservice.endpoint.ClientCredentialsParser;
 import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.endpoint.Sources;
 import io.tokenservice.error.NoStore;
+import io.tokenservice.throttle.TokenQuota;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,23 +28,26 @@ public class TokenResource {
     private final ClientAuthenticator authenticator;
     private final ClientCredentialsGrant grant;
     private final AccessTokenMinter minter;
+    private final TokenQuota quota;
 
     TokenResource(TokenRequestParser parser, ClientAuthenticator authenticator, ClientCredentialsGrant grant,
-            AccessTokenMinter minter) {
+            AccessTokenMinter minter, TokenQuota quota) {
         this.parser = parser;
         this.authenticator = authenticator;
         this.grant = grant;
         this.minter = minter;
+        this.quota = quota;
     }
 
     // No @Consumes: a request of any other content type gets the OAuth error, not a bare 415.
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<TokenResponse>> token(HttpHeaders headers, String body) {
+    public Uni<RestResponse<TokenResponse>> token(HttpHeaders headers, HttpServerRequest http, String body) {
         TokenRequest request = parser.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body);
         ClientCredentials credentials = ClientCredentialsParser.parse(
                 headers.getRequestHeader(HttpHeaders.AUTHORIZATION), request.clientId(), request.clientSecret());
-        return authenticator.authenticate(credentials)
+        return authenticator.authenticate(credentials, Sources.of(http))
+                .invoke(client -> quota.take(client.clientId(), client.tokenRateLimit()))
                 .map(client -> grant.authorize(client, request))
                 .map(minter::mint)
                 .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build());

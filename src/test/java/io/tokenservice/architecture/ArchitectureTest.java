@@ -19,7 +19,7 @@ class ArchitectureTest {
     static final String ROOT = "io.tokenservice";
     /** Capabilities whose classes decide things; only their JAX-RS resources may speak HTTP. */
     static final String[] DOMAIN = {ROOT + ".client..", ROOT + ".key..", ROOT + ".revocation..", ROOT + ".database..",
-        ROOT + ".config.."};
+        ROOT + ".throttle..", ROOT + ".config.."};
 
     static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -50,7 +50,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".client..", ROOT + ".key..",
                         ROOT + ".token..", ROOT + ".admin..", ROOT + ".revocation..", ROOT + ".database..",
                         ROOT + ".error..", ROOT + ".endpoint..", ROOT + ".discovery..", ROOT + ".introspection..",
-                        ROOT + ".health..", ROOT + ".dev..")
+                        ROOT + ".health..", ROOT + ".dev..", ROOT + ".throttle..")
                 .check(CLASSES);
     }
 }

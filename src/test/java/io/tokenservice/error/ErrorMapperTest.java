@@ -13,6 +13,7 @@ import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
 import io.tokenservice.key.UnknownKeyException;
+import io.tokenservice.throttle.ThrottledException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import java.net.ConnectException;
@@ -57,6 +58,8 @@ class ErrorMapperTest {
                         String.valueOf(DATABASE_RETRY_AFTER), null),
                 Arguments.of(new ConnectException("refused"), 503, 503, "temporarily_unavailable",
                         String.valueOf(DATABASE_RETRY_AFTER), null),
+                Arguments.of(new ThrottledException("too many", java.time.Duration.ofMillis(11_200)), 429, 429, "slow_down",
+                        "12", null),
                 Arguments.of(new ClientNotFoundException(), 404, 404, "not_found", null, null),
                 Arguments.of(new UnknownKeyException("kid"), 404, 404, "not_found", null, null),
                 Arguments.of(new ClientExistsException(), 409, 409, "conflict", null, null),

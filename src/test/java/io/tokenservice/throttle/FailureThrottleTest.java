@@ -1,0 +1,70 @@
+package io.tokenservice.throttle;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The failure budgets and quotas on a fake clock: who is refused, for how long, and in how much memory. */
+class FailureThrottleTest {
+
+    final AtomicLong nanos = new AtomicLong();
+    final FailureThrottle throttle = new FailureThrottle(5, 3, 1_000, nanos::get);
+
+    private void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void aSourcePastItsBudgetIsRefusedForEveryClientUntilItRefills() {
+        for (int i = 0; i < 5; i++) {
+            throttle.check("client-" + i, "10.0.0.1");
+            throttle.failed("client-" + i, "10.0.0.1");
+        }
+        ThrottledException refused = assertThrows(ThrottledException.class, () -> throttle.check("another", "10.0.0.1"));
+        // Five per minute: one more after twelve seconds.
+        assertEquals(Duration.ofSeconds(12), refused.retryAfter());
+        assertDoesNotThrow(() -> throttle.check("another", "10.0.0.2"));
+        advance(Duration.ofSeconds(12));
+        assertDoesNotThrow(() -> throttle.check("another", "10.0.0.1"));
+    }
+
+    @Test
+    void failingOnBehalfOfAClientDoesNotLockItOutFromOtherSources() {
+        for (int source = 1; source <= 4; source++) {
+            throttle.failed("victim", "10.0.1." + source);
+        }
+        // The client's budget (3) is spent: the sources that failed for it wait...
+        assertThrows(ThrottledException.class, () -> throttle.check("victim", "10.0.1.1"));
+        // ...while one that never failed for it goes on to authenticate.
+        assertDoesNotThrow(() -> throttle.check("victim", "10.0.2.1"));
+        assertDoesNotThrow(() -> throttle.check("someone-else", "10.0.1.1"));
+    }
+
+    @Test
+    void memoryIsBoundedWhateverTheNumberOfSources() {
+        TokenBuckets buckets = new TokenBuckets(100, nanos::get);
+        for (int i = 0; i < 10_000; i++) {
+            buckets.take("10.1." + (i / 256) + "." + (i % 256), 5);
+        }
+        assertTrue(buckets.size() <= 100, buckets.size() + " buckets held");
+    }
+
+    @Test
+    void aClientPastItsQuotaWaitsForItsBucketToRefill() {
+        TokenQuota quota = new TokenQuota(0, 1_000, nanos::get);
+        quota.take("client", 2);
+        quota.take("client", 2);
+        assertEquals(Duration.ofSeconds(30), assertThrows(ThrottledException.class, () -> quota.take("client", 2)).retryAfter());
+        advance(Duration.ofSeconds(30));
+        assertDoesNotThrow(() -> quota.take("client", 2));
+        // No limit of its own and no default: no quota.
+        for (int i = 0; i < 100; i++) {
+            quota.take("unlimited", null);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.tokenservice.throttle;
+
+import static io.tokenservice.testing.TokenRequests.basicRaw;
+import static io.tokenservice.testing.TokenRequests.form;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import io.tokenservice.client.secret.SecretHasher;
+import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Sql;
+import io.tokenservice.testing.TestClients;
+import jakarta.inject.Inject;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, defect 2: failed client authentication is budgeted per source and per client, beyond which requests
+ * get 429 slow_down without any hashing, while a right secret from a source that has not failed keeps working;
+ * and per-client token quotas. Sources are told apart by X-Forwarded-For from the trusted proxy 127.0.0.1.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+@TestProfile(ThrottlingTest.SmallBudgetsBehindAProxy.class)
+class ThrottlingTest {
+
+    public static class SmallBudgetsBehindAProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("token-service.throttle.failures-per-source-per-minute", "5",
+                    "token-service.throttle.failures-per-client-per-minute", "3",
+                    "quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.allow-x-forwarded", "true",
+                    "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
+        }
+    }
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    SecretHasher hasher;
+
+    private static ValidatableResponse token(String source, String clientId, String secret) {
+        return form("grant_type=client_credentials").header("X-Forwarded-For", source)
+                .header("Authorization", basicRaw(clientId, secret)).post("/oauth2/token").then();
+    }
+
+    @Test
+    void guessesBeyondASourcesBudgetAre429SlowDownEvenWithTheRightSecret() {
+        var client = new TestClients(dataSource, hasher).client().register();
+        for (int i = 0; i < 5; i++) {
+            token("192.0.2.10", "guessed-" + i, "wrong").statusCode(403).body("error", equalTo("invalid_client"));
+        }
+        token("192.0.2.10", client.clientId(), client.secret()).statusCode(429)
+                .header("Retry-After", notNullValue())
+                .header("Cache-Control", "no-store")
+                .body("error", equalTo("slow_down"));
+        token("192.0.2.11", client.clientId(), client.secret()).statusCode(200);
+    }
+
+    @Test
+    void failingOnBehalfOfAClientDoesNotLockItOut() {
+        var victim = new TestClients(dataSource, hasher).client().register();
+        for (int source = 1; source <= 4; source++) {
+            token("198.51.100." + source, victim.clientId(), "wrong").statusCode(403);
+        }
+        token("198.51.100.1", victim.clientId(), "wrong").statusCode(429).body("error", equalTo("slow_down"));
+        token("203.0.113.7", victim.clientId(), victim.secret()).statusCode(200);
+    }
+
+    @Test
+    void aClientBeyondItsTokenQuotaGets429() throws Exception {
+        var client = new TestClients(dataSource, hasher).client().register();
+        Sql.update(dataSource, "UPDATE token_service.client SET token_rate_limit = 2 WHERE client_id = ?", client.clientId());
+        token("192.0.2.50", client.clientId(), client.secret()).statusCode(200);
+        token("192.0.2.50", client.clientId(), client.secret()).statusCode(200);
+        token("192.0.2.51", client.clientId(), client.secret()).statusCode(429)
+                .header("Retry-After", notNullValue())
+                .body("error", equalTo("slow_down"));
+    }
+}
