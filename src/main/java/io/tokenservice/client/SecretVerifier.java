@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Decides which presented secret, if any, belongs to which client: each candidate reading against its client's
@@ -34,6 +37,8 @@ public class SecretVerifier {
     private final SecretHasher hasher;
     private final VerifiedSecrets verifiedSecrets;
     private final Clock clock;
+    private final Set<String> reverifying = ConcurrentHashMap.newKeySet();
+    private static final Logger LOG = Logger.getLogger(SecretVerifier.class);
 
     @Inject
     SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets) {
@@ -53,8 +58,15 @@ public class SecretVerifier {
     public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
         List<Attempt> attempts = plan(candidates, clients, clock.instant());
         for (Attempt attempt : attempts) {
-            if (attempt.storedHash() != null
-                    && verifiedSecrets.contains(attempt.client().clientId(), attempt.candidate().secret(), attempt.storedHash())) {
+            if (attempt.storedHash() == null) {
+                continue;
+            }
+            VerifiedSecrets.Recall recall = verifiedSecrets.recall(attempt.client().clientId(), attempt.candidate().secret(),
+                    attempt.storedHash());
+            if (recall == VerifiedSecrets.Recall.TRUSTED_REVERIFY) {
+                reverifyInBackground(attempt);
+            }
+            if (recall != VerifiedSecrets.Recall.UNKNOWN) {
                 return Uni.createFrom().item(Optional.of(new Match(attempt.client(), attempt.storedHash())));
             }
         }
@@ -68,6 +80,25 @@ public class SecretVerifier {
             verifiedSecrets.remember(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
             return Optional.of(new Match(matched.client(), matched.storedHash()));
         });
+    }
+
+    /**
+     * Runs the slow hash for a trusted secret nearing its bound, without holding up the request that presented
+     * it; success renews the verification. One at a time per client; a busy pool just leaves it to the next
+     * request (the bound, not this, is what keeps a secret from being trusted forever).
+     */
+    private void reverifyInBackground(Attempt attempt) {
+        String clientId = attempt.client().clientId();
+        if (!reverifying.add(clientId)) {
+            return;
+        }
+        hasher.firstMatch(List.of(new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())))
+                .eventually(() -> reverifying.remove(clientId))
+                .subscribe().with(match -> {
+                    if (match.isPresent()) {
+                        verifiedSecrets.remember(clientId, attempt.candidate().secret(), attempt.storedHash());
+                    }
+                }, failure -> LOG.debugf("Background re-verification of client '%s' deferred: %s", clientId, failure));
     }
 
     /** Every candidate against the current secret first, then every one against the grace-window secret. */

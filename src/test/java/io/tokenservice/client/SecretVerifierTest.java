@@ -43,7 +43,8 @@ class SecretVerifierTest {
     }
 
     final RecordingHasher hasher = new RecordingHasher();
-    final VerifiedSecrets remembered = new VerifiedSecrets(100, Duration.ofHours(1), () -> 0L);
+    final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    final VerifiedSecrets remembered = new VerifiedSecrets(100, Duration.ofHours(1), nanos::get);
     final SecretVerifier verifier = new SecretVerifier(hasher, remembered, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private String hash(String secret) {
@@ -104,5 +105,35 @@ class SecretVerifierTest {
         List<SecretHasher.Check> plan = hasher.plans.get(hasher.plans.size() - 1);
         assertEquals(List.of(client.secretHash(), client.secretHash(), client.previousSecretHash(), client.previousSecretHash()),
                 plan.stream().map(SecretHasher.Check::storedHash).toList());
+    }
+
+    // Issue 11, defect 1: a verified secret expired an hour after its verification, used or not.
+
+    @Test
+    void aSecretInUseIsReverifiedInTheBackgroundAndStaysTrustedPastMaxAge() throws Exception {
+        ClientSnapshot client = client(hash("current"), null, null);
+        verify(client, "current");
+        int plans = hasher.plans.size();
+
+        nanos.addAndGet(Duration.ofMinutes(40).toNanos());
+        assertTrue(verify(client, "current").isPresent(), "trusted at once, past half the bound");
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (remembered.recall("client", "current", client.secretHash()) != VerifiedSecrets.Recall.TRUSTED
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(plans + 1, hasher.plans.size(), "one background re-verification");
+
+        nanos.addAndGet(Duration.ofMinutes(30).toNanos());
+        assertTrue(verify(client, "current").isPresent());
+        assertEquals(plans + 1, hasher.plans.size(), "70 minutes after the first verification, no slow hash on the request path");
+    }
+
+    @Test
+    void aSecretNotUsedForMaxAgeIsForgotten() {
+        ClientSnapshot client = client(hash("current"), null, null);
+        verify(client, "current");
+        nanos.addAndGet(Duration.ofMinutes(61).toNanos());
+        assertEquals(VerifiedSecrets.Recall.UNKNOWN, remembered.recall("client", "current", client.secretHash()));
     }
 }

@@ -21,13 +21,27 @@ import javax.crypto.spec.SecretKeySpec;
  * constant-time compare instead of an Argon2id verification. What is kept is HMAC-SHA256 of the presented
  * secret under a random key of this process, bound to the stored hash it matched: a rotation changes the stored
  * hash, and an expired grace window removes the previous one, so neither is honoured any longer. Never the
- * secret itself; a wrong secret never enters. Bounded in size ({@code token-service.cache.secrets.max-size}) and
- * age ({@code token-service.cache.secrets.max-age}).
+ * secret itself; a wrong secret never enters. Bounded in size ({@code token-service.cache.secrets.max-size}).
+ *
+ * <p>A verification stays trusted while the secret is in use, up to a hard bound of
+ * {@code token-service.cache.secrets.max-age} after the slow hash last passed; one not used for max-age is
+ * dropped. Past half the bound, {@link #recall} says so, and the caller re-verifies the presented secret in the
+ * background, which renews the verification: a client in use never meets the slow hash on its request path.
  */
 @ApplicationScoped
 public class VerifiedSecrets {
 
-    private record Verified(String storedHash, byte[] mac) {
+    private record Verified(String storedHash, byte[] mac, long verifiedAtNanos) {
+    }
+
+    /** What is known of a presented secret. */
+    public enum Recall {
+        /** Never verified here, or past the hard bound: the slow hash must run. */
+        UNKNOWN,
+        /** Verified recently: trusted. */
+        TRUSTED,
+        /** Verified more than half the bound ago: trusted, and to be re-verified in the background. */
+        TRUSTED_REVERIFY
     }
 
     private static final int MAX_SECRETS_PER_CLIENT = 2;
@@ -35,6 +49,8 @@ public class VerifiedSecrets {
     // A keyed Mac per thread (the event loops): JCA lookup and key setup once, not on every warm request.
     private final ThreadLocal<Mac> hmac;
     private final Cache<String, List<Verified>> verified;
+    private final Ticker ticker;
+    private final long maxAgeNanos;
 
     @Inject
     VerifiedSecrets(TokenServiceConfig config) {
@@ -55,31 +71,40 @@ public class VerifiedSecrets {
                 throw new IllegalStateException(e);
             }
         });
+        this.ticker = ticker;
+        this.maxAgeNanos = maxAge.toNanos();
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxSize)
-                .expireAfterWrite(maxAge)
+                .expireAfterAccess(maxAge)
                 .ticker(ticker)
                 .build();
     }
 
-    /** True when {@code secret} was verified against {@code storedHash} for this client before. */
+    /** True when {@code secret} was verified against {@code storedHash} for this client, within the bound. */
     public boolean contains(String clientId, String secret, String storedHash) {
-        List<Verified> entries = verified.getIfPresent(clientId);
-        if (entries == null || storedHash == null) {
-            return false;
-        }
-        byte[] mac = mac(secret);
-        for (Verified entry : entries) {
-            if (entry.storedHash.equals(storedHash) && MessageDigest.isEqual(entry.mac, mac)) {
-                return true;
-            }
-        }
-        return false;
+        return recall(clientId, secret, storedHash) != Recall.UNKNOWN;
     }
 
-    /** Records a successful slow verification; call only after one. */
+    /** What is known of {@code secret} against {@code storedHash} for this client. */
+    public Recall recall(String clientId, String secret, String storedHash) {
+        List<Verified> entries = verified.getIfPresent(clientId);
+        if (entries == null || storedHash == null) {
+            return Recall.UNKNOWN;
+        }
+        byte[] mac = mac(secret);
+        long now = ticker.read();
+        for (Verified entry : entries) {
+            if (entry.storedHash.equals(storedHash) && MessageDigest.isEqual(entry.mac, mac)) {
+                long age = now - entry.verifiedAtNanos;
+                return age >= maxAgeNanos ? Recall.UNKNOWN : age > maxAgeNanos / 2 ? Recall.TRUSTED_REVERIFY : Recall.TRUSTED;
+            }
+        }
+        return Recall.UNKNOWN;
+    }
+
+    /** Records a successful slow verification, now; call only after one. */
     public void remember(String clientId, String secret, String storedHash) {
-        Verified entry = new Verified(storedHash, mac(secret));
+        Verified entry = new Verified(storedHash, mac(secret), ticker.read());
         verified.asMap().compute(clientId, (id, entries) -> {
             List<Verified> next = new ArrayList<>(MAX_SECRETS_PER_CLIENT);
             next.add(entry);
