@@ -100,6 +100,8 @@ public class ClientAdminResource {
                 .call(() -> audit.record("client.registered", client.clientId,
                         (imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
                                 + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled))).plug(database::bounded))
+                // This replica forgets the id as unknown now; the others when PostgreSQL's notification arrives.
+                .invoke(() -> directory.changed(client.clientId))
                 .map(ignored -> RestResponse.ResponseBuilder
                         .<ClientView>created(UriBuilder.fromPath("/admin/clients/{id}").build(client.clientId))
                         .entity(ClientView.of(client, generated))

@@ -7,6 +7,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.BackgroundWork;
+import io.tokenservice.database.ConcurrencyGate;
 import io.tokenservice.database.DatabaseCalls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,7 +33,11 @@ import org.jboss.logging.Logger;
  *     the background, so a client in use never waits for the database; at max-staleness it expires whatever
  *     happened, the bound on how long a lost notification can keep a change from this replica;</li>
  * <li>a load waits at most {@code token-service.database.timeout}, then fails with
- *     {@link io.tokenservice.database.StoreUnavailableException}. Unknown client ids are never cached.</li>
+ *     {@link io.tokenservice.database.StoreUnavailableException}; at most
+ *     {@code token-service.cache.clients.max-concurrent-loads} run at once, so a flood of random ids takes a few
+ *     of the pool's connections, never all;</li>
+ * <li>an id found to have no client is remembered as unknown (bounded, for max-staleness at most) until a
+ *     notification says a client was created under it.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -54,12 +59,16 @@ public class ClientDirectory {
     }
 
     private static final Logger LOG = Logger.getLogger(ClientDirectory.class);
+    private static final int MAX_QUEUED_LOADS = 1024;
 
     private final Loader loader;
     private final DatabaseCalls database;
     private final Ticker ticker;
     private final Background background;
     private final Cache<String, Entry> clients;
+    // Ids found to have no client, for max-staleness at most, until a notification says one was created.
+    private final Cache<String, Boolean> unknown;
+    private final ConcurrencyGate loads;
     private final long refreshAfterNanos;
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     // Bumped by every change: a load that began before one must not repopulate the cache with what it read.
@@ -68,11 +77,12 @@ public class ClientDirectory {
     @Inject
     ClientDirectory(TokenServiceConfig config, DatabaseCalls database) {
         this(ClientDirectory::loadWithPanache, database, Ticker.systemTicker(), BackgroundWork::start,
-                config.cache().clients().maxSize(), config.cache().clients().maxStaleness());
+                config.cache().clients().maxSize(), config.cache().clients().maxStaleness(),
+                config.cache().clients().maxConcurrentLoads());
     }
 
     ClientDirectory(Loader loader, DatabaseCalls database, Ticker ticker, Background background, long maxSize,
-            Duration maxStaleness) {
+            Duration maxStaleness, int maxConcurrentLoads) {
         this.loader = loader;
         this.database = database;
         this.ticker = ticker;
@@ -83,6 +93,12 @@ public class ClientDirectory {
                 .ticker(ticker)
                 .build();
         this.refreshAfterNanos = maxStaleness.toNanos() / 2;
+        this.unknown = Caffeine.newBuilder()
+                .maximumSize(maxSize)
+                .expireAfterWrite(maxStaleness)
+                .ticker(ticker)
+                .build();
+        this.loads = new ConcurrencyGate(maxConcurrentLoads, MAX_QUEUED_LOADS);
     }
 
     /** The clients with these ids, by id; ids of no client are absent from the map. */
@@ -93,7 +109,7 @@ public class ClientDirectory {
             ClientSnapshot cached = cached(clientId);
             if (cached != null) {
                 found.put(clientId, cached);
-            } else {
+            } else if (unknown.getIfPresent(clientId) == null) {
                 missing.add(clientId);
             }
         }
@@ -101,25 +117,32 @@ public class ClientDirectory {
             return Uni.createFrom().item(found);
         }
         long readAt = generation.get();
-        return loader.load(missing).plug(database::boundedRead).map(loaded -> {
+        return loads.run(() -> loader.load(missing)).plug(database::boundedRead).map(loaded -> {
             for (ClientSnapshot client : loaded) {
                 putIfUnchanged(readAt, client);
                 found.put(client.clientId(), client);
+            }
+            for (String clientId : missing) {
+                if (!found.containsKey(clientId) && generation.get() == readAt) {
+                    unknown.put(clientId, Boolean.TRUE);
+                }
             }
             return found;
         });
     }
 
-    /** PostgreSQL announced a change to this client (update or delete). */
+    /** PostgreSQL announced a change to this client (created, updated or deleted). */
     public void changed(String clientId) {
         generation.incrementAndGet();
         clients.invalidate(clientId);
+        unknown.invalidate(clientId);
     }
 
     /** Announcements may have been missed (a (re)connection of the listener): nothing cached can be trusted. */
     public void allChanged() {
         generation.incrementAndGet();
         clients.invalidateAll();
+        unknown.invalidateAll();
     }
 
     private ClientSnapshot cached(String clientId) {
@@ -138,7 +161,7 @@ public class ClientDirectory {
     /** Re-reads an aging client; a deleted client leaves the cache, a failed read leaves the entry to expire. */
     private void reRead(String clientId) {
         long readAt = generation.get();
-        loader.load(Set.of(clientId)).plug(database::boundedRead)
+        loads.run(() -> loader.load(Set.of(clientId))).plug(database::boundedRead)
                 .eventually(() -> refreshing.remove(clientId))
                 .subscribe().with(loaded -> {
                     if (loaded.isEmpty()) {

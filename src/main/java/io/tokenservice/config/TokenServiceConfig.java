@@ -117,6 +117,14 @@ public interface TokenServiceConfig {
         /** How often every replica reads the revocations made through the others. */
         @WithDefault("60S")
         Duration refreshInterval();
+
+        /** Revocations a replica holds in memory; beyond, it asks PostgreSQL for the tokens it does not hold. */
+        @WithDefault("100000")
+        int maxInMemory();
+
+        /** Tokens a client may revoke per minute per replica; beyond, 429 slow_down. */
+        @WithDefault("60")
+        int maxPerClientPerMinute();
     }
 
     interface Discovery {
@@ -193,6 +201,10 @@ public interface TokenServiceConfig {
         /** Longest a cached client is used without re-reading it, the bound when a change notification is lost. */
         @WithDefault("30S")
         Duration maxStaleness();
+
+        /** Client lookups a replica runs at once against the database; more wait in a bounded queue. */
+        @WithDefault("4")
+        int maxConcurrentLoads();
 
         /** Listen for PostgreSQL change notifications (off behind poolers that cannot LISTEN). */
         @WithDefault("true")

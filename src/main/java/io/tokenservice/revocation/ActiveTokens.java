@@ -30,10 +30,9 @@ public class ActiveTokens {
      * {@link io.tokenservice.database.StoreUnavailableException} when the client must be read and cannot be.
      */
     public Uni<Optional<ClientSnapshot>> clientOf(VerifiedToken token) {
-        if (revoked.isRevoked(token)) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return directory.find(List.of(token.clientId())).map(clients -> Optional.ofNullable(clients.get(token.clientId()))
-                .filter(client -> client.honoursToken(token.clientVersion(), token.issuedAt())));
+        return revoked.isRevoked(token).flatMap(isRevoked -> isRevoked
+                ? Uni.createFrom().item(Optional.<ClientSnapshot>empty())
+                : directory.find(List.of(token.clientId())).map(clients -> Optional.ofNullable(clients.get(token.clientId()))
+                        .filter(client -> client.honoursToken(token.clientVersion(), token.issuedAt()))));
     }
 }

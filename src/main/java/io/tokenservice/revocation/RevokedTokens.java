@@ -1,5 +1,6 @@
 package io.tokenservice.revocation;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -7,6 +8,8 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
+import io.tokenservice.throttle.ThrottledException;
+import io.tokenservice.throttle.TokenBuckets;
 import io.tokenservice.token.VerifiedToken;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,6 +18,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,10 +27,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code jti}s of access tokens revoked before their {@code exp} (RFC 7009), held in memory on every replica:
- * a revocation through this replica counts here at once, one through another replica within
- * {@code token-service.revocation.refresh-interval}. Rows are purged from the database once their token has expired
- * by more than {@code token-service.token.clock-skew}.
+ * The {@code jti}s of access tokens revoked before their {@code exp} (RFC 7009): a revocation through this replica
+ * counts here at once, one through another replica within {@code token-service.revocation.refresh-interval}.
+ * Rows are purged from the database once their token has expired by more than {@code token-service.token.clock-skew}.
+ *
+ * <p>Bounded: a replica holds at most {@code token-service.revocation.max-in-memory} of them; beyond that it
+ * consults PostgreSQL for the tokens it does not hold, until a refresh finds that the live revocations fit again.
+ * Each client may revoke at most {@code token-service.revocation.max-per-client-per-minute} tokens per minute
+ * per replica, so that no client can mint and revoke its own tokens until the replicas run out of memory.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -41,17 +49,33 @@ public class RevokedTokens {
     private final Duration clockSkew;
     private final Duration databaseTimeout;
     private final DatabaseCalls database;
+    private final int maxInMemory;
+    private final int perClientPerMinute;
+    private final TokenBuckets revocationsByClient;
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+    // Some live revocation is not held in memory: a token missing from it must be looked up in the database.
+    private volatile boolean overflow;
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
 
+    @Inject
     RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config, DatabaseCalls database) {
+        this(pool, vertx, config.revocation().refreshInterval(), config.token().clockSkew(), config.database().timeout(),
+                database, config.revocation().maxInMemory(), config.revocation().maxPerClientPerMinute(),
+                config.throttle().maxTracked());
+    }
+
+    RevokedTokens(Pool pool, Vertx vertx, Duration refreshInterval, Duration clockSkew, Duration databaseTimeout,
+            DatabaseCalls database, int maxInMemory, int perClientPerMinute, long maxClientsTracked) {
         this.pool = pool;
         this.vertx = vertx;
-        this.refreshInterval = config.revocation().refreshInterval();
-        this.clockSkew = config.token().clockSkew();
-        this.databaseTimeout = config.database().timeout();
+        this.refreshInterval = refreshInterval;
+        this.clockSkew = clockSkew;
+        this.databaseTimeout = databaseTimeout;
         this.database = database;
+        this.maxInMemory = maxInMemory;
+        this.perClientPerMinute = perClientPerMinute;
+        this.revocationsByClient = new TokenBuckets(maxClientsTracked, Ticker.systemTicker());
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
@@ -65,30 +89,52 @@ public class RevokedTokens {
         }
     }
 
-    /** Whether this token was revoked, as far as this replica knows (others' revocations arrive on refresh). */
-    public boolean isRevoked(VerifiedToken token) {
-        return revoked.containsKey(token.jwtId());
+    /**
+     * Whether this token was revoked, as far as this replica knows (others' revocations arrive on refresh); asks
+     * the database when it is not held here and some revocations did not fit in memory. Fails with
+     * {@link io.tokenservice.database.StoreUnavailableException} when that lookup cannot be made.
+     */
+    public Uni<Boolean> isRevoked(VerifiedToken token) {
+        if (revoked.containsKey(token.jwtId())) {
+            return Uni.createFrom().item(true);
+        }
+        if (!overflow) {
+            return Uni.createFrom().item(false);
+        }
+        return pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
+                .execute(Tuple.of(token.jwtId())).plug(database::bounded).map(rows -> rows.size() > 0);
+    }
+
+    /** How many revocations this replica holds in memory. */
+    int inMemory() {
+        return revoked.size();
     }
 
     /**
      * Records the revocation of a token of {@code clientId} that expires at {@code expiresAt}; idempotent. Fails
-     * with {@link io.tokenservice.database.StoreUnavailableException} when the database does not answer within
+     * with {@link ThrottledException} beyond the client's revocations per minute, and with
+     * {@link io.tokenservice.database.StoreUnavailableException} when the database does not answer within
      * {@code token-service.database.timeout}.
      */
     public Uni<Void> revoke(String jti, String clientId, Instant expiresAt) {
+        var wait = revocationsByClient.take(clientId, perClientPerMinute);
+        if (wait.isPresent()) {
+            return Uni.createFrom().failure(new ThrottledException("Too many revocations by this client", wait.get()));
+        }
         return pool.preparedQuery("""
                 INSERT INTO token_service.revoked_token (jti, client_id, expires_at) VALUES ($1, $2, $3)
                 ON CONFLICT (jti) DO NOTHING
                 """).execute(Tuple.of(jti, clientId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
                 .plug(database::bounded)
-                .invoke(() -> revoked.put(jti, expiresAt))
+                .invoke(() -> hold(jti, expiresAt))
                 .replaceWithVoid();
     }
 
     /**
      * Reads revocations made since the last refresh, and forgets (and purges the rows of) those whose token is
      * past its {@code exp} by more than {@code token-service.token.clock-skew}: until then our own checks would
-     * still accept the token, so its revocation must still count.
+     * still accept the token, so its revocation must still count. After an overflow, reloads them all once they
+     * fit in memory again.
      */
     Uni<Void> refresh() {
         Instant forgetBefore = Instant.now().minus(clockSkew);
@@ -102,18 +148,42 @@ public class RevokedTokens {
                 .flatMap(ignored -> pool.preparedQuery(
                         "DELETE FROM token_service.revoked_token WHERE expires_at < now() - make_interval(secs => $1)")
                         .execute(Tuple.of(skewSeconds)))
+                .flatMap(ignored -> overflow ? reloadIfTheyFit(skewSeconds) : Uni.createFrom().voidItem())
                 .replaceWithVoid();
+    }
+
+    private Uni<Void> reloadIfTheyFit(double skewSeconds) {
+        return pool.preparedQuery("""
+                SELECT jti, expires_at FROM token_service.revoked_token
+                WHERE expires_at > now() - make_interval(secs => $1) LIMIT $2
+                """).execute(Tuple.of(skewSeconds, maxInMemory + 1)).invoke(rows -> {
+            if (rows.size() <= maxInMemory) {
+                revoked.clear();
+                for (Row row : rows) {
+                    revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
+                }
+                overflow = false;
+            }
+        }).replaceWithVoid();
     }
 
     private void remember(RowSet<Row> rows) {
         OffsetDateTime latest = seenUpTo;
         for (Row row : rows) {
-            revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
+            hold(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
             OffsetDateTime revokedAt = row.getOffsetDateTime("revoked_at");
             if (revokedAt.isAfter(latest)) {
                 latest = revokedAt;
             }
         }
         seenUpTo = latest;
+    }
+
+    private void hold(String jti, Instant expiresAt) {
+        if (revoked.size() < maxInMemory || revoked.containsKey(jti)) {
+            revoked.put(jti, expiresAt);
+        } else {
+            overflow = true;
+        }
     }
 }

@@ -34,7 +34,7 @@ class ClientDirectoryTest {
     Uni<List<ClientSnapshot>> nextRead;
 
     final ClientDirectory directory = new ClientDirectory(this::read, new DatabaseCalls(Duration.ofSeconds(1)),
-            nanos::get, background::add, 100, MAX_STALENESS);
+            nanos::get, background::add, 100, MAX_STALENESS, 4);
 
     private Uni<List<ClientSnapshot>> read(Set<String> ids) {
         reads.add(Set.copyOf(ids));
@@ -67,11 +67,45 @@ class ClientDirectoryTest {
         assertEquals(1, reads.size());
     }
 
+    // Issue 11, defect 3: every request with an unknown id went to PostgreSQL, without any bound.
+
     @Test
-    void anUnknownIdIsNeverCached() {
+    void anUnknownIdIsRememberedUntilAClientIsCreatedUnderIt() {
         assertTrue(find("ghost").isEmpty());
         assertTrue(find("ghost").isEmpty());
+        assertEquals(1, reads.size());
+        stored.put("ghost", client("ghost", true));
+        directory.changed("ghost");
+        assertEquals(Set.of("ghost"), find("ghost").keySet());
+    }
+
+    @Test
+    void anUnknownIdIsReadAgainAfterMaxStaleness() {
+        find("ghost");
+        advance(MAX_STALENESS.plusSeconds(1));
+        find("ghost");
         assertEquals(2, reads.size());
+    }
+
+    @Test
+    void atMostTheConfiguredNumberOfLookupsRunAtOnce() {
+        List<io.smallrye.mutiny.subscription.UniEmitter<? super List<ClientSnapshot>>> pending = new ArrayList<>();
+        ClientDirectory gated = new ClientDirectory(ids -> {
+            reads.add(Set.copyOf(ids));
+            return Uni.createFrom().emitter(pending::add);
+        }, new DatabaseCalls(Duration.ofSeconds(10)), nanos::get, background::add, 100, MAX_STALENESS, 2);
+        List<java.util.concurrent.CompletableFuture<Map<String, ClientSnapshot>>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            answers.add(gated.find(List.of("random-" + i)).subscribeAsCompletionStage());
+        }
+        assertEquals(2, reads.size(), "only two lookups at once");
+        pending.get(0).complete(List.of());
+        assertEquals(3, reads.size(), "the next one starts as one ends");
+        for (int i = 1; i < 5; i++) {
+            // Each completion starts the next waiting lookup, which adds its emitter to the list.
+            pending.get(i).complete(List.of());
+        }
+        answers.forEach(answer -> assertTrue(answer.join().isEmpty()));
     }
 
     @Test
@@ -127,7 +161,7 @@ class ClientDirectoryTest {
                 work -> {
                     refused.add(work);
                     return false;
-                }, 100, MAX_STALENESS);
+                }, 100, MAX_STALENESS, 4);
         stored.put("a", client("a", true));
         offVertx.find(List.of("a")).await().indefinitely();
         advance(MAX_STALENESS.dividedBy(2).plusSeconds(1));

@@ -35,9 +35,9 @@ class RevokedTokensTest {
     void revocationStoredByAnotherReplicaCountsAfterRefresh() throws Exception {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() + interval '1 hour'");
-        assertFalse(revoked.isRevoked(token(jti)));
+        assertFalse(revoked.isRevoked(token(jti)).await().indefinitely());
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
-        assertTrue(revoked.isRevoked(token(jti)));
+        assertTrue(revoked.isRevoked(token(jti)).await().indefinitely());
     }
 
     @Test
@@ -45,7 +45,7 @@ class RevokedTokensTest {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() - interval '31 seconds'");
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
-        assertFalse(revoked.isRevoked(token(jti)));
+        assertFalse(revoked.isRevoked(token(jti)).await().indefinitely());
         try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(
                 "SELECT count(*) FROM token_service.revoked_token WHERE jti = ?")) {
             query.setString(1, jti);
@@ -56,13 +56,54 @@ class RevokedTokensTest {
         }
     }
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    /** A replica's revocations with room for two in memory and two revocations per client and minute. */
+    private RevokedTokens small() {
+        return new RevokedTokens(pool, vertx, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                new io.tokenservice.database.DatabaseCalls(Duration.ofSeconds(5)), 2, 2, 100);
+    }
+
+    // Issue 11, defect 5: revoked jtis were held in memory without bound, and a client could revoke at will.
+
+    @Test
+    void revocationsBeyondWhatMemoryHoldsAreFoundInTheDatabase() {
+        RevokedTokens bounded = small();
+        Instant exp = Instant.now().plusSeconds(3600);
+        java.util.List<String> jtis = java.util.List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                UUID.randomUUID().toString());
+        for (int i = 0; i < jtis.size(); i++) {
+            bounded.revoke(jtis.get(i), "client-" + i, exp).await().atMost(Duration.ofSeconds(10));
+        }
+        assertEquals(2, bounded.inMemory());
+        for (String jti : jtis) {
+            assertTrue(bounded.isRevoked(token(jti)).await().atMost(Duration.ofSeconds(10)), jti);
+        }
+        assertFalse(bounded.isRevoked(token(UUID.randomUUID().toString())).await().atMost(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aClientRevokingBeyondItsRateIsSlowedDown() {
+        RevokedTokens limited = small();
+        Instant exp = Instant.now().plusSeconds(3600);
+        limited.revoke(UUID.randomUUID().toString(), "eager", exp).await().atMost(Duration.ofSeconds(10));
+        limited.revoke(UUID.randomUUID().toString(), "eager", exp).await().atMost(Duration.ofSeconds(10));
+        org.junit.jupiter.api.Assertions.assertThrows(io.tokenservice.throttle.ThrottledException.class,
+                () -> limited.revoke(UUID.randomUUID().toString(), "eager", exp).await().atMost(Duration.ofSeconds(10)));
+        limited.revoke(UUID.randomUUID().toString(), "someone-else", exp).await().atMost(Duration.ofSeconds(10));
+    }
+
     /** Our own checks accept a token until exp + clock-skew (30 s): its revocation must count that long. */
     @Test
     void revocationOfATokenJustPastExpCountsUntilTheClockSkewHasPassed() throws Exception {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() - interval '1 second'");
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
-        assertTrue(revoked.isRevoked(token(jti)));
+        assertTrue(revoked.isRevoked(token(jti)).await().indefinitely());
         assertEquals(1, count(jti));
     }
 
