@@ -4,13 +4,10 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +30,12 @@ public class DiscoveryResource {
     private final SigningKeys keys;
     private final String issuer;
     private final String base;
-    private final String issuerPath;
     private final List<String> scopes;
     private final String cacheControl;
 
     DiscoveryResource(SigningKeys keys, TokenServiceConfig config) {
         this.keys = keys;
         this.issuer = config.issuer();
-        String path = URI.create(issuer).getPath();
-        this.issuerPath = path == null ? "" : path.replaceAll("/+$", "");
         this.scopes = config.discovery().scopesSupported().orElse(List.of());
         this.base = issuer.replaceAll("/+$", "");
         // The document lists the published keys' algorithms: cached as long as the JWKS.
@@ -55,33 +49,10 @@ public class DiscoveryResource {
         return document();
     }
 
-    /** RFC 8414 §3.1: {@code /.well-known/oauth-authorization-server/tenant} for issuer {@code https://host/tenant}. */
-    @GET
-    @Path(OAUTH + "/{issuerPath: .+}")
-    @Produces(MediaType.APPLICATION_JSON)
-    public RestResponse<Map<String, Object>> oauthAuthorizationServerWithPath(@PathParam("issuerPath") String path) {
-        return forIssuerPath(path);
-    }
-
     @GET
     @Path(OPENID)
     @Produces(MediaType.APPLICATION_JSON)
     public RestResponse<Map<String, Object>> openidConfiguration() {
-        return document();
-    }
-
-    /** OpenID Connect Discovery §4.1: {@code /tenant/.well-known/openid-configuration}. */
-    @GET
-    @Path("{issuerPath: .+}/" + OPENID)
-    @Produces(MediaType.APPLICATION_JSON)
-    public RestResponse<Map<String, Object>> openidConfigurationWithPath(@PathParam("issuerPath") String path) {
-        return forIssuerPath(path);
-    }
-
-    private RestResponse<Map<String, Object>> forIssuerPath(String path) {
-        if (issuerPath.isEmpty() || !("/" + path).replaceAll("/+$", "").equals(issuerPath)) {
-            throw new NotFoundException();
-        }
         return document();
     }
 
