@@ -137,14 +137,16 @@ public class BootstrapAdminClient {
         if (!existing.enabled) {
             LOG.warnf("Bootstrap admin client '%s' is disabled; leaving it disabled", existing.clientId);
         }
-        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash))).map(match -> match.isPresent());
+        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash)), SecretHasher.Lane.ADMIN, false)
+                .map(match -> match.isPresent());
     }
 
     private Uni<Void> rememberIfMatches(String clientId, String secret, RegisteredClient existing) {
         if (existing == null) {
             return Uni.createFrom().voidItem();
         }
-        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash))).invoke(match -> {
+        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash)), SecretHasher.Lane.ADMIN, false)
+                .invoke(match -> {
             if (match.isPresent()) {
                 verifiedSecrets.remember(clientId, secret, existing.secretHash);
             } else {

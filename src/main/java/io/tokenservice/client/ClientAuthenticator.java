@@ -41,7 +41,7 @@ public class ClientAuthenticator {
         String presented = credentials.presentedClientId();
         throttle.check(presented, source);
         return directory.find(credentials.candidates().stream().map(Candidate::clientId).distinct().toList())
-                .flatMap(clients -> verifier.verify(credentials.candidates(), clients)
+                .flatMap(clients -> verifier.verify(credentials.candidates(), clients, source)
                         .map(match -> accept(credentials, clients, match)))
                 .onFailure(ClientAuthenticationException.class).invoke(failure -> {
                     AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();

@@ -6,7 +6,10 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,10 @@ public class SecretVerifier {
     private final VerifiedSecrets verifiedSecrets;
     private final Clock clock;
     private final Set<String> reverifying = ConcurrentHashMap.newKeySet();
+    // (client, source) pairs whose secret verified here: their slow hashes take the lane a flood cannot fill.
+    private final Cache<String, Boolean> knownPairs = Caffeine.newBuilder()
+            .maximumSize(KNOWN_PAIRS).expireAfterAccess(Duration.ofDays(1)).build();
+    private static final long KNOWN_PAIRS = 100_000;
     private static final Logger LOG = Logger.getLogger(SecretVerifier.class);
 
     @Inject
@@ -56,6 +63,16 @@ public class SecretVerifier {
      * {@link io.tokenservice.client.secret.HashingSaturatedException} when the hashing pool refuses the work.
      */
     public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
+        return verify(candidates, clients, "unknown");
+    }
+
+    /**
+     * As {@link #verify(List, Map)}, for a request from {@code source}. A (client, source) pair that verified
+     * before hashes on the {@link SecretHasher.Lane#KNOWN} lane, which a flood of guesses cannot fill; when any
+     * candidate's client is disabled, every check is computed even after a match, so that the right secret of a
+     * disabled client takes as long as a wrong one.
+     */
+    public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients, String source) {
         List<Attempt> attempts = plan(candidates, clients, clock.instant());
         for (Attempt attempt : attempts) {
             if (attempt.storedHash() == null) {
@@ -72,14 +89,23 @@ public class SecretVerifier {
         }
         List<SecretHasher.Check> checks = attempts.stream()
                 .map(attempt -> new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())).toList();
-        return hasher.firstMatch(checks).map(index -> {
-            if (index.isEmpty()) {
-                return Optional.empty();
-            }
-            Attempt matched = attempts.get(index.getAsInt());
-            verifiedSecrets.remember(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
-            return Optional.of(new Match(matched.client(), matched.storedHash()));
-        });
+        boolean knownSource = candidates.stream().anyMatch(candidate ->
+                knownPairs.getIfPresent(pair(candidate.clientId(), source)) != null);
+        boolean anyDisabled = clients.values().stream().anyMatch(client -> !client.enabled());
+        return hasher.firstMatch(checks, knownSource ? SecretHasher.Lane.KNOWN : SecretHasher.Lane.OTHER, anyDisabled)
+                .map(index -> {
+                    if (index.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    Attempt matched = attempts.get(index.getAsInt());
+                    verifiedSecrets.remember(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
+                    knownPairs.put(pair(matched.client().clientId(), source), Boolean.TRUE);
+                    return Optional.of(new Match(matched.client(), matched.storedHash()));
+                });
+    }
+
+    private static String pair(String clientId, String source) {
+        return clientId + '\u0000' + source;
     }
 
     /**
@@ -92,7 +118,8 @@ public class SecretVerifier {
         if (!reverifying.add(clientId)) {
             return;
         }
-        hasher.firstMatch(List.of(new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())))
+        hasher.firstMatch(List.of(new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())),
+                        SecretHasher.Lane.KNOWN, false)
                 .eventually(() -> reverifying.remove(clientId))
                 .subscribe().with(match -> {
                     if (match.isPresent()) {

@@ -30,15 +30,19 @@ class SecretVerifierTest {
     /** Records every plan the verifier hands the hashing pool, and verifies it for real (cheap Argon2id). */
     static final class RecordingHasher extends SecretHasher {
         final List<List<Check>> plans = new ArrayList<>();
+        final List<Lane> lanes = new ArrayList<>();
+        final List<Boolean> exhaustive = new ArrayList<>();
 
         RecordingHasher() {
             super(1024, 1, 1, 1, 16);
         }
 
         @Override
-        public Uni<OptionalInt> firstMatch(List<Check> checks) {
+        public Uni<OptionalInt> firstMatch(List<Check> checks, Lane lane, boolean computeAll) {
             plans.add(checks);
-            return super.firstMatch(checks);
+            lanes.add(lane);
+            exhaustive.add(computeAll);
+            return super.firstMatch(checks, lane, computeAll);
         }
     }
 
@@ -135,5 +139,29 @@ class SecretVerifierTest {
         verify(client, "current");
         nanos.addAndGet(Duration.ofMinutes(61).toNanos());
         assertEquals(VerifiedSecrets.Recall.UNKNOWN, remembered.recall("client", "current", client.secretHash()));
+    }
+
+    // Issue 11: lanes, and the right secret of a disabled client answering as fast as a wrong one (defect 8).
+
+    @Test
+    void aClientVerifyingFromASourceItVerifiedFromBeforeHashesOnTheKnownLane() {
+        ClientSnapshot client = client(hash("first"), null, null);
+        verifier.verify(List.of(new Candidate("client", "first")), Map.of("client", client), "10.0.0.1").await().indefinitely();
+        // Rotated: the new secret needs the slow hash again, from the same source.
+        ClientSnapshot rotated = client(hash("second"), null, null);
+        verifier.verify(List.of(new Candidate("client", "second")), Map.of("client", rotated), "10.0.0.1").await().indefinitely();
+        verifier.verify(List.of(new Candidate("client", "third")), Map.of("client", rotated), "10.0.0.2").await().indefinitely();
+        List<SecretHasher.Lane> verifications = hasher.lanes.subList(hasher.lanes.size() - 3, hasher.lanes.size());
+        assertEquals(List.of(SecretHasher.Lane.OTHER, SecretHasher.Lane.KNOWN, SecretHasher.Lane.OTHER), verifications);
+    }
+
+    @Test
+    void theRightSecretOfADisabledClientIsCheckedAsExhaustivelyAsAWrongOne() {
+        ClientSnapshot disabled = new ClientSnapshot("client", hash("right"), null, null, List.of(), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, false);
+        verify(disabled, "right");
+        assertEquals(true, hasher.exhaustive.get(hasher.exhaustive.size() - 1));
+        verify(client(hash("right"), null, null), "right");
+        assertEquals(false, hasher.exhaustive.get(hasher.exhaustive.size() - 1));
     }
 }

@@ -12,7 +12,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,9 +33,11 @@ import org.jboss.logging.Logger;
 /**
  * Creates and verifies salted slow hashes of client secrets. New hashes are Argon2id with the configured cost;
  * verification also reads PBKDF2-SHA256 and bcrypt, so clients imported from Ory Hydra or Spring Authorization
- * Server keep their secrets. All hashing runs on a bounded pool of its own, never on the event loop, and the
- * result is delivered back on the caller's Vert.x context. When the pool and its queue are full, or the
- * CPU budget of {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with
+ * Server keep their secrets. All hashing runs on bounded pools of its own, never on the event loop, and the
+ * result is delivered back on the caller's Vert.x context. The pools are {@link Lane}s, so that a flood of guesses
+ * fills only its own: clients that verified before, and the admin API, keep hashing capacity it cannot take.
+ * When a lane and its queue are full, or (for the {@link Lane#OTHER} lane) the CPU budget of
+ * {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with
  * {@link HashingSaturatedException}.
  */
 @ApplicationScoped
@@ -43,6 +47,18 @@ public class SecretHasher {
     public record Check(String secret, String storedHash) {
     }
 
+    /** Which pool a piece of hashing runs on. */
+    public enum Lane {
+        /** Clients verifying from a source they verified from before, and background re-verifications: 1 thread. */
+        KNOWN,
+        /** Every other verification, the lane a flood of guesses fills: hashing.workers threads, the CPU budget. */
+        OTHER,
+        /** New and rotated secrets of the admin API and the bootstrap: 1 thread. */
+        ADMIN
+    }
+
+    private static final int SMALL_LANE_QUEUE = 64;
+
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(SecretHasher.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -50,7 +66,7 @@ public class SecretHasher {
     private final Argon2idFormat argon2id;
     private final List<SecretHashFormat> formats;
     private final CompletableFuture<String> dummyHash;
-    private final ThreadPoolExecutor pool;
+    private final Map<Lane, ThreadPoolExecutor> pools = new EnumMap<>(Lane.class);
     private final VerificationBudget budget;
     private final Duration verificationTimeout;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -78,48 +94,65 @@ public class SecretHasher {
         this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
         this.budget = new VerificationBudget(maxCpuCores);
-        AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueSize), task -> {
-                    Thread thread = new Thread(task, "secret-hasher-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+        pools.put(Lane.OTHER, lane("secret-hasher-", workers, queueSize));
+        pools.put(Lane.KNOWN, lane("secret-hasher-known-", 1, SMALL_LANE_QUEUE));
+        pools.put(Lane.ADMIN, lane("secret-hasher-admin-", 1, SMALL_LANE_QUEUE));
         // What an unknown client is checked against, so that it costs what a wrong secret costs. Made on the
         // pool, off the startup path: a cold JVM takes a second or more for its first Argon2id.
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        this.dummyHash = CompletableFuture.supplyAsync(() -> argon2id.hash(random), pool);
+        this.dummyHash = CompletableFuture.supplyAsync(() -> argon2id.hash(random), pools.get(Lane.OTHER));
     }
 
-    /** A new Argon2id PHC string for {@code secret}. */
+    private static ThreadPoolExecutor lane(String name, int workers, int queueSize) {
+        AtomicInteger threads = new AtomicInteger();
+        return new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueSize), task -> {
+            Thread thread = new Thread(task, name + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** A new Argon2id PHC string for {@code secret}, on the admin lane. */
     public Uni<String> hash(String secret) {
-        return offload(() -> argon2id.hash(secret.getBytes(StandardCharsets.UTF_8)));
+        return offload(Lane.ADMIN, () -> argon2id.hash(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@link #firstMatch(List, Lane, boolean)} on the {@link Lane#OTHER} lane, stopping at the first match. */
+    public Uni<OptionalInt> firstMatch(List<Check> checks) {
+        return firstMatch(checks, Lane.OTHER, false);
     }
 
     /**
      * Checks each pair in order and stops at the first that verifies.
      *
+     * @param exhaustive compute every check even after a match, so that a match takes as long as none
      * @return the index of the matching check, or empty; every check is computed when none matches
      */
-    public Uni<OptionalInt> firstMatch(List<Check> checks) {
-        if (!budget.tryAcquire()) {
+    public Uni<OptionalInt> firstMatch(List<Check> checks, Lane lane, boolean exhaustive) {
+        if (lane == Lane.OTHER && !budget.tryAcquire()) {
             return Uni.createFrom().failure(new HashingSaturatedException());
         }
-        return offload(() -> {
+        return offload(lane, () -> {
             long started = CPU.getCurrentThreadCpuTime();
             try {
+                OptionalInt first = OptionalInt.empty();
                 for (int i = 0; i < checks.size(); i++) {
                     Check check = checks.get(i);
                     boolean known = check.storedHash() != null;
                     boolean matches = verifyNow(check.secret(), known ? check.storedHash() : dummyHash.join());
-                    if (matches && known) {
-                        return OptionalInt.of(i);
+                    if (matches && known && first.isEmpty()) {
+                        first = OptionalInt.of(i);
+                        if (!exhaustive) {
+                            return first;
+                        }
                     }
                 }
-                return OptionalInt.empty();
+                return first;
             } finally {
-                budget.charge(CPU.getCurrentThreadCpuTime() - started);
+                if (lane == Lane.OTHER) {
+                    budget.charge(CPU.getCurrentThreadCpuTime() - started);
+                }
             }
         });
     }
@@ -150,12 +183,17 @@ public class SecretHasher {
         return hash;
     }
 
-    /** Runs {@code work} on the hashing pool and delivers its outcome on the caller's context. */
+    /** Runs {@code work} on the {@link Lane#OTHER} lane; for tests. */
     <T> Uni<T> offload(Supplier<T> work) {
+        return offload(Lane.OTHER, work);
+    }
+
+    /** Runs {@code work} on the lane's pool and delivers its outcome on the caller's context. */
+    <T> Uni<T> offload(Lane lane, Supplier<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             Task<T> task = new Task<>(work, emitter, Vertx.currentContext());
             try {
-                pool.execute(task);
+                pools.get(lane).execute(task);
             } catch (RejectedExecutionException e) {
                 emitter.fail(new HashingSaturatedException());
             }
@@ -223,15 +261,20 @@ public class SecretHasher {
      */
     @PreDestroy
     void shutdown() {
-        pool.shutdown();
+        pools.values().forEach(ThreadPoolExecutor::shutdown);
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
         try {
-            pool.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            for (ThreadPoolExecutor pool : pools.values()) {
+                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Runnable left : pool.shutdownNow()) {
-            if (left instanceof Task<?> task) {
-                task.refuse();
+        for (ThreadPoolExecutor pool : pools.values()) {
+            for (Runnable left : pool.shutdownNow()) {
+                if (left instanceof Task<?> task) {
+                    task.refuse();
+                }
             }
         }
         timeouts.shutdownNow();

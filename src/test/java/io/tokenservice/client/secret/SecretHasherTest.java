@@ -64,7 +64,8 @@ class SecretHasherTest {
         List<CompletableFuture<Object>> outcomes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             CompletableFuture<Object> outcome = new CompletableFuture<>();
-            hasher.hash("secret-" + i).subscribe().with(outcome::complete, outcome::complete);
+            hasher.firstMatch(List.of(new SecretHasher.Check("secret-" + i, null))).subscribe()
+                    .with(outcome::complete, outcome::complete);
             outcomes.add(outcome);
         }
         long rejected = 0;
@@ -125,5 +126,47 @@ class SecretHasherTest {
         for (CompletableFuture<Object> outcome : outcomes) {
             outcome.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aFloodOnTheOtherLaneLeavesTheKnownAndAdminLanesFree() throws Exception {
+        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 1);
+        java.util.function.Supplier<Boolean> slow = () -> {
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        };
+        // Once the dummy hash (made on the pool at construction) is done, the lane is idle: fill worker and queue.
+        hasher.firstMatch(List.of(new SecretHasher.Check("warm-up", null))).await().atMost(java.time.Duration.ofSeconds(5));
+        hasher.offload(SecretHasher.Lane.OTHER, slow).subscribe().with(ignored -> { }, ignored -> { });
+        hasher.offload(SecretHasher.Lane.OTHER, slow).subscribe().with(ignored -> { }, ignored -> { });
+        org.junit.jupiter.api.Assertions.assertThrows(HashingSaturatedException.class,
+                () -> hasher.offload(SecretHasher.Lane.OTHER, slow).await().atMost(java.time.Duration.ofSeconds(5)));
+        long started = System.nanoTime();
+        assertTrue(hasher.offload(SecretHasher.Lane.KNOWN, () -> true).await().atMost(java.time.Duration.ofSeconds(5)));
+        String hash = hasher.hash("an admin's new secret").await().atMost(java.time.Duration.ofSeconds(5));
+        assertTrue(hash.startsWith("$argon2id$"));
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 1_500, "the other lanes waited for the flood");
+    }
+
+    @Test
+    void anExhaustiveCheckComputesEveryPairEvenAfterAMatch() {
+        java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
+        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 16) {
+            @Override
+            boolean verifyNow(String secret, String storedHash) {
+                verifications.incrementAndGet();
+                return super.verifyNow(secret, storedHash);
+            }
+        };
+        String hash = hasher.hash("right").await().indefinitely();
+        List<SecretHasher.Check> checks = List.of(new SecretHasher.Check("right", hash), new SecretHasher.Check("right", null));
+        assertEquals(0, hasher.firstMatch(checks, SecretHasher.Lane.OTHER, false).await().indefinitely().getAsInt());
+        assertEquals(1, verifications.getAndSet(0));
+        assertEquals(0, hasher.firstMatch(checks, SecretHasher.Lane.OTHER, true).await().indefinitely().getAsInt());
+        assertEquals(2, verifications.get());
     }
 }
