@@ -2,6 +2,7 @@ package io.tokenservice.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
@@ -38,8 +39,6 @@ public class ClientMetadataParser {
     }
 
     static final int MIN_IMPORTED_SECRET_LENGTH = 32;
-    // RFC 6749 Appendix A.1: client-id = *VSCHAR; a space would not survive Basic's reading here.
-    private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
     // A scope token's syntax is RFC 6749 §3.3 (endpoint.ScopeSyntax); its length, ours.
     private static final int MAX_SCOPE_LENGTH = 200;
     private static final int MAX_AUDIENCES = 20;
@@ -167,7 +166,7 @@ public class ClientMetadataParser {
 
     private static String clientId(JsonNode value) {
         String clientId = text("client_id", value, 255);
-        if (!CLIENT_ID.matcher(clientId).matches()) {
+        if (!ClientIds.isValid(clientId)) {
             throw OAuthException.invalidField("client_id", "client_id must be visible ASCII characters without spaces");
         }
         return clientId;

@@ -2,8 +2,12 @@ package io.tokenservice.client;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.throttle.FailureThrottle;
+import io.tokenservice.throttle.ThrottledException;
+import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -34,19 +38,38 @@ public class ClientAuthenticator {
 
     /**
      * Authenticates the client the request presents from {@code source} (its peer address, or the forwarded one
-     * from a trusted proxy). A source or client past its failure budget is refused first, before any lookup or slow
-     * hash, with {@link io.tokenservice.throttle.ThrottledException}; a guess that fails is charged to both.
+     * from a trusted proxy). The request is charged to the source's failure budget first and given it back on
+     * success; a source or client past its budget is refused before any lookup or slow hash with
+     * {@link ThrottledException}, unless it presents a secret this replica already trusts for a cached client (one
+     * HMAC: clients behind a shared address are not locked out by a guesser beside them). A guess that fails is
+     * charged to the source and to the client.
      */
     public Uni<ClientSnapshot> authenticate(ClientCredentials credentials, String source) {
-        String presented = credentials.presentedClientId();
-        throttle.check(presented, source);
-        return directory.find(credentials.candidates().stream().map(Candidate::clientId).distinct().toList())
-                .flatMap(clients -> verifier.verify(credentials.candidates(), clients, source)
+        List<String> ids = credentials.candidates().stream().map(Candidate::clientId).distinct().toList();
+        // An id no client can have is budgeted under one key, not under a key of its own size.
+        String budgetKey = ClientIds.isValid(credentials.presentedClientId()) ? credentials.presentedClientId() : "";
+        try {
+            throttle.admit(budgetKey, source);
+        } catch (ThrottledException throttled) {
+            Map<String, ClientSnapshot> cached = directory.cachedOnly(ids);
+            Optional<SecretVerifier.Match> warm = verifier.warmMatch(credentials.candidates(), cached);
+            if (warm.isEmpty()) {
+                throw throttled;
+            }
+            return Uni.createFrom().item(() -> accept(credentials, cached, warm));
+        }
+        boolean suspect = throttle.failedRecently(source);
+        return directory.find(ids)
+                .flatMap(clients -> verifier.verify(credentials.candidates(), clients, source, suspect)
                         .map(match -> accept(credentials, clients, match)))
+                .invoke(client -> throttle.succeeded(source))
+                // A source that failed recently and finds its lane full is told to slow down, not that we are down.
+                .onFailure(failure -> suspect && failure instanceof HashingSaturatedException)
+                .transform(failure -> new ThrottledException("Too many failed client authentications", Duration.ofSeconds(1)))
                 .onFailure(ClientAuthenticationException.class).invoke(failure -> {
                     AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();
                     if (reason == AuthenticationFailure.UNKNOWN_CLIENT || reason == AuthenticationFailure.BAD_SECRET) {
-                        throttle.failed(presented, source);
+                        throttle.failed(budgetKey, source, credentials.candidates().size());
                     }
                 });
     }

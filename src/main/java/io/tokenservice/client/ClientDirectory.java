@@ -106,6 +106,10 @@ public class ClientDirectory {
         Map<String, ClientSnapshot> found = new HashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (String clientId : clientIds) {
+            if (!ClientIds.isValid(clientId)) {
+                // No client can have this id: unknown, without a lookup or a cache entry of its size.
+                continue;
+            }
             ClientSnapshot cached = cached(clientId);
             if (cached != null) {
                 found.put(clientId, cached);
@@ -129,6 +133,18 @@ public class ClientDirectory {
             }
             return found;
         });
+    }
+
+    /** The clients with these ids that are cached now, without any lookup (for requests that must not cause one). */
+    public Map<String, ClientSnapshot> cachedOnly(Collection<String> clientIds) {
+        Map<String, ClientSnapshot> found = new HashMap<>();
+        for (String clientId : clientIds) {
+            Entry entry = clients.getIfPresent(clientId);
+            if (entry != null) {
+                found.put(clientId, entry.client());
+            }
+        }
+        return found;
     }
 
     /** PostgreSQL announced a change to this client (created, updated or deleted). */

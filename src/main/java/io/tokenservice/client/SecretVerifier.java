@@ -63,19 +63,23 @@ public class SecretVerifier {
      * {@link io.tokenservice.client.secret.HashingSaturatedException} when the hashing pool refuses the work.
      */
     public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
-        return verify(candidates, clients, "unknown");
+        return verify(candidates, clients, "unknown", false);
     }
 
     /**
      * As {@link #verify(List, Map)}, for a request from {@code source}. A (client, source) pair that verified
-     * before hashes on the {@link SecretHasher.Lane#KNOWN} lane, which a flood of guesses cannot fill; when any
+     * before hashes on the {@link SecretHasher.Lane#KNOWN} lane, a source that failed recently ({@code suspect})
+     * on the {@link SecretHasher.Lane#SUSPECT} lane, every other request on {@link SecretHasher.Lane#OTHER}, so
+     * that a flood of guesses delays neither clients in use nor clients arriving for the first time; when any
      * candidate's client is disabled, every check is computed even after a match, so that the right secret of a
      * disabled client takes as long as a wrong one.
      */
-    public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients, String source) {
+    public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients, String source,
+            boolean suspect) {
         List<Attempt> attempts = plan(candidates, clients, clock.instant());
         for (Attempt attempt : attempts) {
-            if (attempt.storedHash() == null) {
+            if (attempt.storedHash() == null || !attempt.client().enabled()) {
+                // A disabled client's secret takes the exhaustive slow path: right or wrong, it costs the same.
                 continue;
             }
             VerifiedSecrets.Recall recall = verifiedSecrets.recall(attempt.client().clientId(), attempt.candidate().secret(),
@@ -92,9 +96,13 @@ public class SecretVerifier {
         boolean knownSource = candidates.stream().anyMatch(candidate ->
                 knownPairs.getIfPresent(pair(candidate.clientId(), source)) != null);
         boolean anyDisabled = clients.values().stream().anyMatch(client -> !client.enabled());
-        return hasher.firstMatch(checks, knownSource ? SecretHasher.Lane.KNOWN : SecretHasher.Lane.OTHER, anyDisabled)
+        // A source that failed recently is a suspect even for a client it verified before: no lane it cannot fill.
+        SecretHasher.Lane lane = suspect ? SecretHasher.Lane.SUSPECT
+                : knownSource ? SecretHasher.Lane.KNOWN : SecretHasher.Lane.OTHER;
+        return hasher.firstMatch(checks, lane, anyDisabled)
                 .map(index -> {
                     if (index.isEmpty()) {
+                        candidates.forEach(candidate -> knownPairs.invalidate(pair(candidate.clientId(), source)));
                         return Optional.empty();
                     }
                     Attempt matched = attempts.get(index.getAsInt());
@@ -106,6 +114,20 @@ public class SecretVerifier {
 
     private static String pair(String clientId, String source) {
         return clientId + '\u0000' + source;
+    }
+
+    /**
+     * The match a verified secret gives at the cost of one HMAC, or empty: for a request that may not cause a slow
+     * hash (its source is over its failure budget) but presents a secret this replica already trusts.
+     */
+    public Optional<Match> warmMatch(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
+        for (Attempt attempt : plan(candidates, clients, clock.instant())) {
+            if (attempt.storedHash() != null && attempt.client().enabled() && verifiedSecrets.recall(
+                    attempt.client().clientId(), attempt.candidate().secret(), attempt.storedHash()) != VerifiedSecrets.Recall.UNKNOWN) {
+                return Optional.of(new Match(attempt.client(), attempt.storedHash()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

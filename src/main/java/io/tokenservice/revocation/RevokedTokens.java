@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.ConcurrencyGate;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
 import io.tokenservice.throttle.ThrottledException;
@@ -52,6 +53,8 @@ public class RevokedTokens {
     private final int maxInMemory;
     private final int perClientPerMinute;
     private final TokenBuckets revocationsByClient;
+    // Lookups beyond memory take a few of the pool's connections at most.
+    private final ConcurrencyGate lookups = new ConcurrencyGate(4, 1024);
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     // Some live revocation is not held in memory: a token missing from it must be looked up in the database.
     private volatile boolean overflow;
@@ -101,8 +104,8 @@ public class RevokedTokens {
         if (!overflow) {
             return Uni.createFrom().item(false);
         }
-        return pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
-                .execute(Tuple.of(token.jwtId())).plug(database::bounded).map(rows -> rows.size() > 0);
+        return lookups.run(() -> pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
+                .execute(Tuple.of(token.jwtId()))).plug(database::bounded).map(rows -> rows.size() > 0);
     }
 
     /** How many revocations this replica holds in memory. */
@@ -158,7 +161,7 @@ public class RevokedTokens {
                 WHERE expires_at > now() - make_interval(secs => $1) LIMIT $2
                 """).execute(Tuple.of(skewSeconds, maxInMemory + 1)).invoke(rows -> {
             if (rows.size() <= maxInMemory) {
-                revoked.clear();
+                // No clear(): a revocation made here meanwhile stays; expired ones leave on the next refresh.
                 for (Row row : rows) {
                     revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
                 }

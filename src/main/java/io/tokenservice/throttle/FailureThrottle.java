@@ -23,6 +23,8 @@ public class FailureThrottle {
     private final TokenBuckets byClient;
     // (client, source) pairs that failed within the last minute: the sources a spent client budget holds back.
     private final Cache<String, Boolean> failedPairs;
+    // Sources that failed within the last minute: suspects, whose slow hashes take a lane of their own.
+    private final Cache<String, Boolean> failedSources;
     private final int perSource;
     private final int perClient;
 
@@ -39,29 +41,55 @@ public class FailureThrottle {
         this.byClient = new TokenBuckets(maxTracked, ticker);
         this.failedPairs = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
                 .ticker(ticker).build();
+        this.failedSources = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
+                .ticker(ticker).build();
     }
 
     /**
-     * Refuses a request from {@code source} presenting {@code clientId} while a budget it draws on is spent.
+     * Admits a request from {@code source} presenting {@code clientId}, charging the source's budget now, before
+     * the outcome is known, so that a burst of requests sent at once is held to the budget too; a success gives
+     * the charge back ({@link #succeeded}). Refused while a budget it draws on is spent: the source's, or the
+     * client's when this source failed for it.
      *
      * @throws ThrottledException with the time until the budget refills
      */
-    public void check(String clientId, String source) {
-        Optional<Duration> wait = bySource.emptyFor(source, perSource);
+    public void admit(String clientId, String source) {
+        Optional<Duration> wait = bySource.take(source, perSource);
         if (wait.isEmpty() && failedPairs.getIfPresent(pair(clientId, source)) != null) {
             // This source failed for the client: it waits for the client's budget as well.
             wait = byClient.emptyFor(clientId, perClient);
+            if (wait.isPresent()) {
+                bySource.giveBack(source);
+            }
         }
         if (wait.isPresent()) {
             throw new ThrottledException("Too many failed client authentications", wait.get());
         }
     }
 
-    /** A guess failed (unknown client or wrong secret): it is charged to the source and to the client. */
-    public void failed(String clientId, String source) {
-        bySource.take(source, perSource);
-        byClient.take(clientId, perClient);
+    /** The admitted request authenticated: its charge to the source is given back. */
+    public void succeeded(String source) {
+        bySource.giveBack(source);
+    }
+
+    /** Whether {@code source} failed within the last minute: a suspect. */
+    public boolean failedRecently(String source) {
+        return failedSources.getIfPresent(source) != null;
+    }
+
+    /**
+     * An admitted guess failed (unknown client or wrong secret), {@code guesses} secrets in one request (a Basic
+     * header may be read two ways): the source was charged one at admission, the rest now, and the client all.
+     */
+    public void failed(String clientId, String source, int guesses) {
+        for (int i = 1; i < guesses; i++) {
+            bySource.take(source, perSource);
+        }
+        for (int i = 0; i < guesses; i++) {
+            byClient.take(clientId, perClient);
+        }
         failedPairs.put(pair(clientId, source), Boolean.TRUE);
+        failedSources.put(source, Boolean.TRUE);
     }
 
     private static String pair(String clientId, String source) {

@@ -38,6 +38,14 @@ public final class TokenBuckets {
         return bucket == null ? Optional.empty() : bucket.emptyFor(ticker.read());
     }
 
+    /** Gives back one token taken from {@code key}'s bucket (never beyond its capacity). */
+    public void giveBack(String key) {
+        Bucket bucket = buckets.getIfPresent(key);
+        if (bucket != null) {
+            bucket.giveBack();
+        }
+    }
+
     /** How many keys are held now, for tests and metrics. */
     public long size() {
         buckets.cleanUp();
@@ -66,6 +74,10 @@ public final class TokenBuckets {
                 return Optional.empty();
             }
             return Optional.of(untilOne());
+        }
+
+        synchronized void giveBack() {
+            tokens = Math.min(capacity, tokens + 1);
         }
 
         synchronized Optional<Duration> emptyFor(long now) {

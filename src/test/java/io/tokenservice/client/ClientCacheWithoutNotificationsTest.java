@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.NoNotificationsSmallBudgets;
 import io.tokenservice.testing.TestClients;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -27,18 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
-@TestProfile(ClientCacheWithoutNotificationsTest.NotificationsLost.class)
+@TestProfile(NoNotificationsSmallBudgets.class)
 class ClientCacheWithoutNotificationsTest {
 
-    static final long MAX_STALENESS_MILLIS = 4_000;
-
-    public static class NotificationsLost implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("token-service.cache.clients.listen", "false",
-                    "token-service.cache.clients.max-staleness", MAX_STALENESS_MILLIS + "ms");
-        }
-    }
+    static final long MAX_STALENESS_MILLIS = NoNotificationsSmallBudgets.MAX_STALENESS_MILLIS;
 
     @Inject
     DataSource dataSource;

@@ -80,6 +80,13 @@ class ClientDirectoryTest {
     }
 
     @Test
+    void anIdNoClientCanHaveIsUnknownWithoutALookupOrACacheEntry() {
+        assertTrue(find("x".repeat(300)).isEmpty());
+        assertTrue(find("has space").isEmpty());
+        assertEquals(0, reads.size());
+    }
+
+    @Test
     void anUnknownIdIsReadAgainAfterMaxStaleness() {
         find("ghost");
         advance(MAX_STALENESS.plusSeconds(1));

@@ -144,15 +144,47 @@ class SecretVerifierTest {
     // Issue 11: lanes, and the right secret of a disabled client answering as fast as a wrong one (defect 8).
 
     @Test
-    void aClientVerifyingFromASourceItVerifiedFromBeforeHashesOnTheKnownLane() {
+    void eachRequestHashesOnTheLaneOfItsSource() {
         ClientSnapshot client = client(hash("first"), null, null);
-        verifier.verify(List.of(new Candidate("client", "first")), Map.of("client", client), "10.0.0.1").await().indefinitely();
+        verifier.verify(List.of(new Candidate("client", "first")), Map.of("client", client), "10.0.0.1", false).await().indefinitely();
         // Rotated: the new secret needs the slow hash again, from the same source.
         ClientSnapshot rotated = client(hash("second"), null, null);
-        verifier.verify(List.of(new Candidate("client", "second")), Map.of("client", rotated), "10.0.0.1").await().indefinitely();
-        verifier.verify(List.of(new Candidate("client", "third")), Map.of("client", rotated), "10.0.0.2").await().indefinitely();
-        List<SecretHasher.Lane> verifications = hasher.lanes.subList(hasher.lanes.size() - 3, hasher.lanes.size());
-        assertEquals(List.of(SecretHasher.Lane.OTHER, SecretHasher.Lane.KNOWN, SecretHasher.Lane.OTHER), verifications);
+        verifier.verify(List.of(new Candidate("client", "second")), Map.of("client", rotated), "10.0.0.1", false).await().indefinitely();
+        verifier.verify(List.of(new Candidate("client", "third")), Map.of("client", rotated), "10.0.0.2", false)
+                .await().indefinitely();
+        verifier.verify(List.of(new Candidate("client", "fourth")), Map.of("client", rotated), "10.0.0.3", true)
+                .await().indefinitely();
+        List<SecretHasher.Lane> verifications = hasher.lanes.subList(hasher.lanes.size() - 4, hasher.lanes.size());
+        assertEquals(List.of(SecretHasher.Lane.OTHER, SecretHasher.Lane.KNOWN, SecretHasher.Lane.OTHER,
+                SecretHasher.Lane.SUSPECT), verifications);
+    }
+
+    @Test
+    void aSourceThatFailedRecentlyIsSuspectEvenForAClientItVerifiedBefore() {
+        ClientSnapshot client = client(hash("mine"), null, null);
+        verifier.verify(List.of(new Candidate("client", "mine")), Map.of("client", client), "10.0.9.1", false)
+                .await().indefinitely();
+        // A tenant flooding wrong secrets for its own client, from the address it verified from.
+        verifier.verify(List.of(new Candidate("client", "wrong")), Map.of("client", client), "10.0.9.1", true)
+                .await().indefinitely();
+        assertEquals(SecretHasher.Lane.SUSPECT, hasher.lanes.get(hasher.lanes.size() - 1));
+        // And a failure forgets the pair: it is not known any more once the suspicion has passed.
+        verifier.verify(List.of(new Candidate("client", "wrong-again")), Map.of("client", client), "10.0.9.1", false)
+                .await().indefinitely();
+        assertEquals(SecretHasher.Lane.OTHER, hasher.lanes.get(hasher.lanes.size() - 1));
+    }
+
+    @Test
+    void aWarmSecretOfADisabledClientTakesTheSlowPath() {
+        ClientSnapshot enabled = client(hash("right"), null, null);
+        verify(enabled, "right");
+        int plans = hasher.plans.size();
+        ClientSnapshot disabled = new ClientSnapshot("client", enabled.secretHash(), null, null, List.of(), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, false);
+        verify(disabled, "right");
+        assertEquals(plans + 1, hasher.plans.size(), "a disabled client's remembered secret answered in one HMAC");
+        assertTrue(verifier.warmMatch(List.of(new Candidate("client", "right")), Map.of("client", disabled)).isEmpty());
+        assertTrue(verifier.warmMatch(List.of(new Candidate("client", "right")), Map.of("client", enabled)).isPresent());
     }
 
     @Test

@@ -19,30 +19,73 @@ class FailureThrottleTest {
         nanos.addAndGet(duration.toNanos());
     }
 
+    /** A request that is admitted and fails, as a wrong guess does. */
+    private void guess(String clientId, String source) {
+        throttle.admit(clientId, source);
+        throttle.failed(clientId, source, 1);
+    }
+
     @Test
     void aSourcePastItsBudgetIsRefusedForEveryClientUntilItRefills() {
         for (int i = 0; i < 5; i++) {
-            throttle.check("client-" + i, "10.0.0.1");
-            throttle.failed("client-" + i, "10.0.0.1");
+            guess("client-" + i, "10.0.0.1");
         }
-        ThrottledException refused = assertThrows(ThrottledException.class, () -> throttle.check("another", "10.0.0.1"));
+        ThrottledException refused = assertThrows(ThrottledException.class, () -> throttle.admit("another", "10.0.0.1"));
         // Five per minute: one more after twelve seconds.
         assertEquals(Duration.ofSeconds(12), refused.retryAfter());
-        assertDoesNotThrow(() -> throttle.check("another", "10.0.0.2"));
+        assertDoesNotThrow(() -> throttle.admit("another", "10.0.0.2"));
         advance(Duration.ofSeconds(12));
-        assertDoesNotThrow(() -> throttle.check("another", "10.0.0.1"));
+        assertDoesNotThrow(() -> throttle.admit("another", "10.0.0.1"));
+    }
+
+    @Test
+    void aBurstSentAtOnceIsHeldToTheBudgetBeforeAnyOutcomeIsKnown() {
+        for (int i = 0; i < 5; i++) {
+            throttle.admit("random-" + i, "10.0.4.1");
+        }
+        assertThrows(ThrottledException.class, () -> throttle.admit("random-5", "10.0.4.1"));
+    }
+
+    @Test
+    void successesGiveTheirChargeBack() {
+        for (int i = 0; i < 50; i++) {
+            throttle.admit("busy-client", "10.0.5.1");
+            throttle.succeeded("10.0.5.1");
+        }
+        assertDoesNotThrow(() -> throttle.admit("busy-client", "10.0.5.1"));
+    }
+
+    @Test
+    void bothReadingsOfABasicHeaderAreChargedAsGuesses() {
+        throttle.admit("client", "10.0.6.1");
+        throttle.failed("client", "10.0.6.1", 2);
+        throttle.admit("client", "10.0.6.1");
+        throttle.failed("client", "10.0.6.1", 2);
+        assertDoesNotThrow(() -> throttle.admit("other", "10.0.6.1"));
+        assertThrows(ThrottledException.class, () -> throttle.admit("other", "10.0.6.1"));
     }
 
     @Test
     void failingOnBehalfOfAClientDoesNotLockItOutFromOtherSources() {
         for (int source = 1; source <= 4; source++) {
-            throttle.failed("victim", "10.0.1." + source);
+            guess("victim", "10.0.1." + source);
         }
         // The client's budget (3) is spent: the sources that failed for it wait...
-        assertThrows(ThrottledException.class, () -> throttle.check("victim", "10.0.1.1"));
+        assertThrows(ThrottledException.class, () -> throttle.admit("victim", "10.0.1.1"));
         // ...while one that never failed for it goes on to authenticate.
-        assertDoesNotThrow(() -> throttle.check("victim", "10.0.2.1"));
-        assertDoesNotThrow(() -> throttle.check("someone-else", "10.0.1.1"));
+        assertDoesNotThrow(() -> throttle.admit("victim", "10.0.2.1"));
+        assertDoesNotThrow(() -> throttle.admit("someone-else", "10.0.1.1"));
+    }
+
+    @Test
+    void aSourceThatFailedIsSuspectForAMinute() {
+        assertEquals(false, throttle.failedRecently("10.0.3.1"));
+        throttle.admit("client", "10.0.3.1");
+        assertEquals(false, throttle.failedRecently("10.0.3.1"), "admitted, not yet failed");
+        throttle.failed("client", "10.0.3.1", 1);
+        assertEquals(true, throttle.failedRecently("10.0.3.1"));
+        advance(Duration.ofSeconds(61));
+        assertEquals(false, throttle.failedRecently("10.0.3.1"));
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  * Server keep their secrets. All hashing runs on bounded pools of its own, never on the event loop, and the
  * result is delivered back on the caller's Vert.x context. The pools are {@link Lane}s, so that a flood of guesses
  * fills only its own: clients that verified before, and the admin API, keep hashing capacity it cannot take.
- * When a lane and its queue are full, or (for the {@link Lane#OTHER} lane) the CPU budget of
+ * When a lane and its queue are full, or (for the {@link Lane#OTHER} and {@link Lane#SUSPECT} lanes) the CPU budget of
  * {@code token-service.hashing.max-cpu-cores} is spent, the returned {@link Uni} fails at once with
  * {@link HashingSaturatedException}.
  */
@@ -51,8 +51,10 @@ public class SecretHasher {
     public enum Lane {
         /** Clients verifying from a source they verified from before, and background re-verifications: 1 thread. */
         KNOWN,
-        /** Every other verification, the lane a flood of guesses fills: hashing.workers threads, the CPU budget. */
+        /** Every other verification, first-time clients included: hashing.workers threads, the CPU budget. */
         OTHER,
+        /** Verifications from sources that failed recently, where a flood of guesses lands: 1 thread, the CPU budget. */
+        SUSPECT,
         /** New and rotated secrets of the admin API and the bootstrap: 1 thread. */
         ADMIN
     }
@@ -67,7 +69,8 @@ public class SecretHasher {
     private final List<SecretHashFormat> formats;
     private final CompletableFuture<String> dummyHash;
     private final Map<Lane, ThreadPoolExecutor> pools = new EnumMap<>(Lane.class);
-    private final VerificationBudget budget;
+    // One CPU budget per budgeted lane: suspects spending theirs leave first-time clients theirs.
+    private final Map<Lane, VerificationBudget> budgets = new EnumMap<>(Lane.class);
     private final Duration verificationTimeout;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "secret-hasher-timeouts");
@@ -93,9 +96,11 @@ public class SecretHasher {
         this.verificationTimeout = verificationTimeout;
         this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
-        this.budget = new VerificationBudget(maxCpuCores);
+        budgets.put(Lane.OTHER, new VerificationBudget(maxCpuCores));
+        budgets.put(Lane.SUSPECT, new VerificationBudget(maxCpuCores));
         pools.put(Lane.OTHER, lane("secret-hasher-", workers, queueSize));
         pools.put(Lane.KNOWN, lane("secret-hasher-known-", 1, SMALL_LANE_QUEUE));
+        pools.put(Lane.SUSPECT, lane("secret-hasher-suspect-", 1, SMALL_LANE_QUEUE));
         pools.put(Lane.ADMIN, lane("secret-hasher-admin-", 1, SMALL_LANE_QUEUE));
         // What an unknown client is checked against, so that it costs what a wrong secret costs. Made on the
         // pool, off the startup path: a cold JVM takes a second or more for its first Argon2id.
@@ -130,7 +135,8 @@ public class SecretHasher {
      * @return the index of the matching check, or empty; every check is computed when none matches
      */
     public Uni<OptionalInt> firstMatch(List<Check> checks, Lane lane, boolean exhaustive) {
-        if (lane == Lane.OTHER && !budget.tryAcquire()) {
+        VerificationBudget budget = budgets.get(lane);
+        if (budget != null && !budget.tryAcquire()) {
             return Uni.createFrom().failure(new HashingSaturatedException());
         }
         return offload(lane, () -> {
@@ -150,7 +156,7 @@ public class SecretHasher {
                 }
                 return first;
             } finally {
-                if (lane == Lane.OTHER) {
+                if (budget != null) {
                     budget.charge(CPU.getCurrentThreadCpuTime() - started);
                 }
             }
@@ -195,7 +201,7 @@ public class SecretHasher {
             try {
                 pools.get(lane).execute(task);
             } catch (RejectedExecutionException e) {
-                emitter.fail(new HashingSaturatedException());
+                task.refuse();
             }
         });
     }
@@ -212,17 +218,24 @@ public class SecretHasher {
         private final Context caller;
         private final AtomicBoolean answered = new AtomicBoolean();
 
+        private final ScheduledFuture<?> deadline;
+
         Task(Supplier<T> work, UniEmitter<? super T> emitter, Context caller) {
             this.work = work;
             this.emitter = emitter;
             this.caller = caller;
+            // From submission: a request waits for its queue and its verification together at most this long.
+            this.deadline = timeouts.schedule(() -> answer(() -> emitter.fail(new HashingFailedException(
+                    "no verification within " + verificationTimeout, null))), verificationTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void run() {
-            ScheduledFuture<?> deadline = timeouts.schedule(() -> answer(() -> emitter.fail(new HashingFailedException(
-                    "verification ran longer than " + verificationTimeout, null))), verificationTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            if (answered.get()) {
+                // Timed out while queued: nobody waits for it any more.
+                return;
+            }
             try {
                 T result = work.get();
                 answer(() -> emitter.complete(result));
@@ -237,6 +250,7 @@ public class SecretHasher {
         }
 
         void refuse() {
+            deadline.cancel(false);
             answer(() -> emitter.fail(new HashingSaturatedException()));
         }
 
