@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.throttle.FailureThrottle;
 import io.tokenservice.throttle.ThrottledException;
@@ -58,13 +59,16 @@ public class ClientAuthenticator {
             }
             return Uni.createFrom().item(() -> accept(credentials, cached, warm));
         }
-        boolean suspect = throttle.failedRecently(source);
+        boolean suspect = throttle.suspect(source);
         return directory.find(ids)
                 .flatMap(clients -> verifier.verify(credentials.candidates(), clients, source, suspect)
                         .map(match -> accept(credentials, clients, match)))
                 .invoke(client -> throttle.succeeded(source))
-                // A source that failed recently and finds its lane full is told to slow down, not that we are down.
-                .onFailure(failure -> suspect && failure instanceof HashingSaturatedException)
+                .eventually(() -> throttle.finished(source))
+                // A source that failed recently and finds its lane full, or waits past the verification time limit
+                // there, is told to slow down, not that we are down.
+                .onFailure(failure -> suspect
+                        && (failure instanceof HashingSaturatedException || failure instanceof HashingFailedException))
                 .transform(failure -> new ThrottledException("Too many failed client authentications", Duration.ofSeconds(1)))
                 .onFailure(ClientAuthenticationException.class).invoke(failure -> {
                     AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();

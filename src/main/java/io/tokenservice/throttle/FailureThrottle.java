@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Budgets failed client authentications (RFC 6749 §2.3.1: the token endpoint MUST protect against brute force),
@@ -25,6 +26,10 @@ public class FailureThrottle {
     private final Cache<String, Boolean> failedPairs;
     // Sources that failed within the last minute: suspects, whose slow hashes take a lane of their own.
     private final Cache<String, Boolean> failedSources;
+    // Requests admitted and not finished, per source: a burst is a suspect before any of it has failed.
+    private final Cache<String, AtomicInteger> inFlight;
+    /** Requests a source may have in flight before its slow hashes count as a suspect's. */
+    static final int CLEAN_IN_FLIGHT = 2;
     private final int perSource;
     private final int perClient;
 
@@ -42,6 +47,8 @@ public class FailureThrottle {
         this.failedPairs = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
                 .ticker(ticker).build();
         this.failedSources = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
+                .ticker(ticker).build();
+        this.inFlight = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterAccess(Duration.ofMinutes(1))
                 .ticker(ticker).build();
     }
 
@@ -65,6 +72,15 @@ public class FailureThrottle {
         if (wait.isPresent()) {
             throw new ThrottledException("Too many failed client authentications", wait.get());
         }
+        inFlight.get(source, ignored -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** An admitted request finished, however it ended. */
+    public void finished(String source) {
+        AtomicInteger count = inFlight.getIfPresent(source);
+        if (count != null) {
+            count.updateAndGet(value -> Math.max(0, value - 1));
+        }
     }
 
     /** The admitted request authenticated: its charge to the source is given back. */
@@ -72,9 +88,13 @@ public class FailureThrottle {
         bySource.giveBack(source);
     }
 
-    /** Whether {@code source} failed within the last minute: a suspect. */
-    public boolean failedRecently(String source) {
-        return failedSources.getIfPresent(source) != null;
+    /**
+     * Whether {@code source} is a suspect: it failed within the last minute, or has more than
+     * {@value #CLEAN_IN_FLIGHT} admitted requests unfinished (a burst, before any of it could fail).
+     */
+    public boolean suspect(String source) {
+        AtomicInteger count = inFlight.getIfPresent(source);
+        return failedSources.getIfPresent(source) != null || count != null && count.get() > CLEAN_IN_FLIGHT;
     }
 
     /**

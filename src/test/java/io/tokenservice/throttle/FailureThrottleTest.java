@@ -79,13 +79,25 @@ class FailureThrottleTest {
 
     @Test
     void aSourceThatFailedIsSuspectForAMinute() {
-        assertEquals(false, throttle.failedRecently("10.0.3.1"));
+        assertEquals(false, throttle.suspect("10.0.3.1"));
         throttle.admit("client", "10.0.3.1");
-        assertEquals(false, throttle.failedRecently("10.0.3.1"), "admitted, not yet failed");
+        assertEquals(false, throttle.suspect("10.0.3.1"), "admitted, not yet failed");
         throttle.failed("client", "10.0.3.1", 1);
-        assertEquals(true, throttle.failedRecently("10.0.3.1"));
+        throttle.finished("10.0.3.1");
+        assertEquals(true, throttle.suspect("10.0.3.1"));
         advance(Duration.ofSeconds(61));
-        assertEquals(false, throttle.failedRecently("10.0.3.1"));
+        assertEquals(false, throttle.suspect("10.0.3.1"));
+    }
+
+    @Test
+    void aBurstInFlightIsSuspectBeforeAnyOfItHasFailed() {
+        throttle.admit("a", "10.0.7.1");
+        throttle.admit("b", "10.0.7.1");
+        assertEquals(false, throttle.suspect("10.0.7.1"));
+        throttle.admit("c", "10.0.7.1");
+        assertEquals(true, throttle.suspect("10.0.7.1"));
+        throttle.finished("10.0.7.1");
+        assertEquals(false, throttle.suspect("10.0.7.1"));
     }
 
     @Test

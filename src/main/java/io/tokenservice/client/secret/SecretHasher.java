@@ -60,6 +60,7 @@ public class SecretHasher {
     }
 
     private static final int SMALL_LANE_QUEUE = 64;
+    private static final int SUSPECT_QUEUE = 16;
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(SecretHasher.class);
@@ -100,7 +101,8 @@ public class SecretHasher {
         budgets.put(Lane.SUSPECT, new VerificationBudget(maxCpuCores));
         pools.put(Lane.OTHER, lane("secret-hasher-", workers, queueSize));
         pools.put(Lane.KNOWN, lane("secret-hasher-known-", 1, SMALL_LANE_QUEUE));
-        pools.put(Lane.SUSPECT, lane("secret-hasher-suspect-", 1, SMALL_LANE_QUEUE));
+        // A short queue: a suspect is told to slow down within a few verifications' time rather than wait.
+        pools.put(Lane.SUSPECT, lane("secret-hasher-suspect-", 1, SUSPECT_QUEUE));
         pools.put(Lane.ADMIN, lane("secret-hasher-admin-", 1, SMALL_LANE_QUEUE));
         // What an unknown client is checked against, so that it costs what a wrong secret costs. Made on the
         // pool, off the startup path: a cold JVM takes a second or more for its first Argon2id.
