@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * the client_id of every updated or deleted row, whichever replica (or operator) made the change, and
  * tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
  * notifications sent while disconnected are lost. It connects with the reactive datasource's address,
- * credentials and TLS settings, and retries with backoff (1 s doubling to 30 s) from the very first attempt,
+ * credentials and TLS settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt,
  * whether the database was away at startup or went away later.
  */
 @ApplicationScoped
@@ -30,7 +30,7 @@ public class ClientChangeListener {
 
     static final String CHANNEL = "token_service_client";
     private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final Vertx vertx;
     private final ClientDirectory directory;

@@ -75,7 +75,9 @@ class DatabaseOutageTest {
     void databaseBack() throws InterruptedException {
         int before = listener.subscriptions();
         proxy.mode(TcpProxy.Mode.FORWARD);
-        long deadline = System.currentTimeMillis() + 10_000;
+        // The listener retries with backoff up to 5 s: wait for its resubscription (which drops the cache) before
+        // the test relies on what it caches.
+        long deadline = System.currentTimeMillis() + 15_000;
         while (listener.subscriptions() == before && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
