@@ -2,13 +2,13 @@ package io.tokenservice.introspection;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.error.NoStore;
-import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.endpoint.Endpoints;
-import io.tokenservice.endpoint.Sources;
 import io.tokenservice.endpoint.PresentedTokenParser;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
+import io.tokenservice.endpoint.Sources;
+import io.tokenservice.error.NoStore;
 import io.tokenservice.revocation.ActiveTokens;
+import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.VerifiedToken;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.POST;

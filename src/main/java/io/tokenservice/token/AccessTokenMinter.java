@@ -43,8 +43,9 @@ public class AccessTokenMinter {
 
     public AccessToken mint(AccessGrant grant) {
         SigningKey key = keys.active();
-        // JWT NumericDate is whole seconds (RFC 7519 §2), so exp - iat is exactly expires_in. Within the second in
-        // which the client's tokens were cut off, iat is that next whole second, or the token would be born dead.
+        // JWT NumericDate is whole seconds (RFC 7519 §2), so exp - iat is exactly expires_in. A client honours no
+        // token issued before its registration (a reused client_id): within that second, iat is the next whole
+        // second, or the token would be born dead.
         Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         if (issuedAt.isBefore(grant.notBefore())) {
             issuedAt = grant.notBefore();
