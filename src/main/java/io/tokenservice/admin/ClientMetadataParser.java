@@ -3,6 +3,7 @@ package io.tokenservice.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientIds;
+import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
@@ -124,6 +125,10 @@ public class ClientMetadataParser {
                 Integer ttl = reset ? null : ttl(value);
                 yield client -> client.accessTokenTtl = ttl;
             }
+            case "access_token_typ" -> {
+                String typ = reset ? null : accessTokenTyp(value);
+                yield client -> client.accessTokenTyp = typ;
+            }
             case "token_rate_limit" -> {
                 Integer limit = reset ? null : tokenRateLimit(value);
                 yield client -> client.tokenRateLimit = limit;
@@ -221,6 +226,13 @@ public class ClientMetadataParser {
                     "access_token_ttl must be whole seconds from 1 to " + maxTtlSeconds);
         }
         return (int) value.longValue();
+    }
+
+    private static String accessTokenTyp(JsonNode value) {
+        if (!value.isTextual() || !(value.textValue().equals(ClientSnapshot.AT_JWT) || value.textValue().equals(ClientSnapshot.JWT))) {
+            throw OAuthException.invalidField("access_token_typ", "access_token_typ must be at+jwt or JWT");
+        }
+        return value.textValue();
     }
 
     private static Integer tokenRateLimit(JsonNode value) {

@@ -20,6 +20,7 @@ public record ClientView(
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
+        @JsonProperty("access_token_typ") String accessTokenTyp,
         @JsonProperty("enabled") boolean enabled,
         @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
         @JsonProperty("created_at") String createdAt,
@@ -32,7 +33,8 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.tokenRateLimit, client.enabled,
+                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.tokenRateLimit,
+                client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));

@@ -13,18 +13,24 @@ import java.util.List;
  * @param tokensMinVersion its tokens of an older version are no longer honoured
  * @param tokensNotBefore its tokens issued before this instant are no longer honoured; {@link Instant#EPOCH} for none
  * @param tokenRateLimit tokens per minute, or null for the service's default quota
+ * @param accessTokenTyp the typ header of its tokens: {@code at+jwt} (RFC 9068) or {@code JWT}
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
-        Integer tokenRateLimit) {
+        Integer tokenRateLimit, String accessTokenTyp) {
+
+    /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
+    public static final String AT_JWT = "at+jwt";
+    /** The plain typ, for APIs whose framework insists on it. */
+    public static final String JWT = "JWT";
 
     /** A client with no tokens-not-before. */
     public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
             List<String> scopes, List<String> audience, Integer accessTokenTtl, ClientAuthMethod authMethod,
             boolean enabled) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
-                authMethod, enabled, 0, 0, Instant.EPOCH, null);
+                authMethod, enabled, 0, 0, Instant.EPOCH, null, AT_JWT);
     }
 
     static ClientSnapshot of(RegisteredClient client) {
@@ -32,7 +38,8 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 client.previousSecretExpiresAt == null ? null : client.previousSecretExpiresAt.toInstant(),
                 List.of(client.scopes), List.of(client.audience), client.accessTokenTtl, client.authMethod,
                 client.enabled, client.version, client.tokensMinVersion,
-                client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit);
+                client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit,
+                client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp);
     }
 
     /**

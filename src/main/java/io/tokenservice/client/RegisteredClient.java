@@ -54,6 +54,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "token_rate_limit")
     public Integer tokenRateLimit;
 
+    /** The typ header of its access tokens, {@code at+jwt} or {@code JWT}; null means {@code at+jwt}. */
+    @Column(name = "access_token_typ", columnDefinition = "text")
+    public String accessTokenTyp;
+
     @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
 

@@ -12,11 +12,12 @@ import java.util.List;
  * @param lifetime how long the token is valid; {@code expires_in} and {@code exp - iat}
  * @param clientVersion the version of the client the grant was decided on, carried as {@code client_version}
  * @param notBefore the earliest {@code iat} the client's tokens are honoured with ({@link Instant#EPOCH}: any)
+ * @param typ the token's typ header: {@code at+jwt} (RFC 9068 §2.1) or {@code JWT}
  */
 public record AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime,
-        long clientVersion, Instant notBefore) {
+        long clientVersion, Instant notBefore, String typ) {
 
     public AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
-        this(clientId, scopes, audience, lifetime, 0, Instant.EPOCH);
+        this(clientId, scopes, audience, lifetime, 0, Instant.EPOCH, "at+jwt");
     }
 }

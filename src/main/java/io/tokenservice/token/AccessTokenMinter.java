@@ -13,7 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.UUID;
 
 /**
- * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt}, {@code kid}
+ * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt} (or {@code JWT}
+ * for a client whose APIs insist on it), {@code kid}
  * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} and {@code client_id} (the client),
  * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, {@code scope} when any was granted, and
  * {@code client_version}, the version of the client it was minted from (see {@code revocation.ActiveTokens}).
@@ -23,8 +24,6 @@ public class AccessTokenMinter {
 
     /** The version of the client a token was minted from: a cut-off retires the tokens of older versions. */
     static final String CLIENT_VERSION = "client_version";
-    // RFC 9068 §2.1: the typ header of a JWT access token.
-    private static final String AT_JWT = "at+jwt";
 
     private final String issuer;
     private final SigningKeys keys;
@@ -67,7 +66,7 @@ public class AccessTokenMinter {
         String jwt = claims.jws()
                 .algorithm(key.algorithm().jws())
                 .keyId(key.kid())
-                .type(AT_JWT)
+                .type(grant.typ())
                 .sign(key.privateKey());
         return new AccessToken(jwt, lifetime, grant.scopes());
     }

@@ -30,11 +30,19 @@ public class AccessTokenVerifier {
 
     private static final Logger LOG = Logger.getLogger(AccessTokenVerifier.class);
 
+    private static final java.util.Set<String> ACCEPTED_TYPS = java.util.Set.of("at+jwt", "application/at+jwt", "JWT");
+
     private final JwtConsumer consumer;
 
     AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys) {
         this.consumer = new JwtConsumerBuilder()
-                .setExpectedType(true, "at+jwt")
+                // RFC 9068 §4: at+jwt (application/at+jwt spelled in full), or JWT for clients registered for it.
+                .registerValidator((org.jose4j.jwt.consumer.ErrorCodeValidator) context -> {
+                    String typ = context.getJoseObjects().get(0).getHeader("typ");
+                    return ACCEPTED_TYPS.contains(typ) ? null
+                            : new org.jose4j.jwt.consumer.ErrorCodeValidator.Error(
+                                    org.jose4j.jwt.consumer.ErrorCodes.TYPE_INVALID, "typ " + typ + " is not an access token's");
+                })
                 .setExpectedIssuer(config.issuer())
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()

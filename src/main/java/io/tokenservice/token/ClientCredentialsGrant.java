@@ -59,7 +59,8 @@ public class ClientCredentialsGrant {
         Duration own = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
         // A lowered max-ttl applies to clients that stored a longer lifetime before.
         Duration lifetime = admin.lifetime(audience, own.compareTo(maxLifetime) > 0 ? maxLifetime : own);
-        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.tokensNotBefore());
+        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.tokensNotBefore(),
+                client.accessTokenTyp());
     }
 
     /** The audience a client's tokens may carry: its registered one, or the service default when it has none. */

@@ -87,8 +87,9 @@ class AdminAuthenticationTest {
     }
 
     @Test
-    void tokenWithoutAtJwtTypeIs401InvalidToken() {
-        String token = AdminTokens.forged(keys.active(), ISSUER, "admin", Instant.now().plusSeconds(600), "JWT",
+    void tokenOfAnotherJwtTypeIs401InvalidToken() {
+        // at+jwt and JWT (for clients registered for it) are access tokens; a DPoP proof, say, is not.
+        String token = AdminTokens.forged(keys.active(), ISSUER, "admin", Instant.now().plusSeconds(600), "dpop+jwt",
                 keys.active().privateKey());
         unauthorized("Bearer " + token, "Bearer realm=\"token-service\", error=\"invalid_token\"");
     }
@@ -108,6 +109,15 @@ class AdminAuthenticationTest {
         var admin = new TestClients(dataSource, hasher).client().administrator().register();
         given().header("Authorization", "Bearer " + AdminTokens.issued(admin)).get("/admin/clients").then()
                 .statusCode(200);
+    }
+
+    @Test
+    void anAdminRegisteredForTheJwtTypeIsAccepted() throws Exception {
+        var admin = new TestClients(dataSource, hasher).client().administrator().accessTokenTyp("JWT").register();
+        String token = AdminTokens.issued(admin);
+        org.junit.jupiter.api.Assertions.assertEquals("JWT",
+                com.nimbusds.jwt.SignedJWT.parse(token).getHeader().getType().getType());
+        given().header("Authorization", "Bearer " + token).get("/admin/clients").then().statusCode(200);
     }
 
     @Test

@@ -149,6 +149,7 @@ class ClientAdminApiTest {
         "{\"scope\":[\"read\"]}|scope",
         "{\"audience\":\"https://a.example\"}|audience",
         "{\"enabled\":\"yes\"}|enabled",
+        "{\"access_token_typ\":\"jwt\"}|access_token_typ",
         "{\"client_id\":\"has space\"}|client_id",
         "{\"client_secret\":\"too-short\"}|client_secret",
         "{\"client_secret_hash\":\"$argon2id$broken\"}|client_secret_hash",

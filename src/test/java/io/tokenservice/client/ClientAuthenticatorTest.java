@@ -57,7 +57,7 @@ class ClientAuthenticatorTest {
     void aClientHonoursOnlyTokensOfItsCurrentVersionsIssuedAfterItsRegistration() {
         java.time.Instant registered = java.time.Instant.parse("2026-01-01T00:00:00Z");
         ClientSnapshot client = new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 9, 7, registered, null);
+                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 9, 7, registered, null, "at+jwt");
         assertEquals(true, client.honoursToken(7, registered));
         assertEquals(true, client.honoursToken(9, registered.plusSeconds(60)));
         // Minted later, but from a copy cached before the cut-off: dead.
@@ -65,7 +65,7 @@ class ClientAuthenticatorTest {
         // A token of an earlier client with the same id, from before this one was registered.
         assertEquals(false, client.honoursToken(9, registered.minusSeconds(1)));
         ClientSnapshot disabled = new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, false, 9, 7, registered, null);
+                ClientAuthMethod.CLIENT_SECRET_BASIC, false, 9, 7, registered, null, "at+jwt");
         assertEquals(false, disabled.honoursToken(9, registered.plusSeconds(60)));
     }
 }

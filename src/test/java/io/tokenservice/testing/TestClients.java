@@ -57,6 +57,7 @@ public final class TestClients {
         private Integer ttl;
         private String method = "client_secret_basic";
         private boolean enabled = true;
+        private String typ;
 
         public Builder clientId(String clientId) {
             this.clientId = clientId;
@@ -99,6 +100,11 @@ public final class TestClients {
             return this;
         }
 
+        public Builder accessTokenTyp(String typ) {
+            this.typ = typ;
+            return this;
+        }
+
         public Builder disabled() {
             this.enabled = false;
             return this;
@@ -109,7 +115,7 @@ public final class TestClients {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement insert = connection.prepareStatement("""
                             INSERT INTO token_service.client (client_id, secret_hash, scopes, audience, access_token_ttl,
-                                token_endpoint_auth_method, enabled) VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                                token_endpoint_auth_method, enabled, access_token_typ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 Array scopeArray = connection.createArrayOf("text", scopes.toArray());
                 Array audienceArray = connection.createArrayOf("text", audience.toArray());
                 insert.setString(1, clientId);
@@ -123,6 +129,7 @@ public final class TestClients {
                 }
                 insert.setString(6, method);
                 insert.setBoolean(7, enabled);
+                insert.setString(8, typ);
                 insert.executeUpdate();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

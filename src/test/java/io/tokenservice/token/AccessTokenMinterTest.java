@@ -63,7 +63,7 @@ class AccessTokenMinterTest {
     @Test
     void theTokenCarriesTheClientVersionItWasMintedFrom() throws Exception {
         AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 42, Instant.EPOCH));
+                Duration.ofMinutes(5), 42, Instant.EPOCH, "at+jwt"));
         assertEquals(42L, IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet().getLongClaim("client_version"));
     }
 
@@ -71,10 +71,18 @@ class AccessTokenMinterTest {
     void withinTheSecondAClientWasRegisteredTheIssueTimeIsThatNextSecond() throws Exception {
         Instant registeredFrom = Instant.parse("2026-03-01T10:15:31Z");
         AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 0, registeredFrom));
+                Duration.ofMinutes(5), 0, registeredFrom, "at+jwt"));
         JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
         assertEquals(Date.from(registeredFrom), claims.getIssueTime());
         assertEquals(Date.from(registeredFrom.plusSeconds(300)), claims.getExpirationTime());
+    }
+
+    @Test
+    void aClientRegisteredForTheJwtTypeGetsIt() throws Exception {
+        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                Duration.ofMinutes(5), 0, Instant.EPOCH, "JWT"));
+        // IndependentVerifier insists on at+jwt, as an RFC 9068 verifier does: only the header is read here.
+        assertEquals("JWT", SignedJWT.parse(token.jwt()).getHeader().getType().getType());
     }
 
     @Test

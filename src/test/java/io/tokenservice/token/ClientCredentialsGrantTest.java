@@ -108,7 +108,7 @@ class ClientCredentialsGrantTest {
     void theGrantCarriesTheClientsVersionAndRegistrationInstant() {
         Instant registered = Instant.parse("2026-01-01T00:00:01Z");
         ClientSnapshot client = new ClientSnapshot("client", "hash", null, null, List.of("read"), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 7, 5, registered, null);
+                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 7, 5, registered, null, "at+jwt");
         AccessGrant grant = GRANT.authorize(client, request(null, List.of()));
         assertEquals(7, grant.clientVersion());
         assertEquals(registered, grant.notBefore());
