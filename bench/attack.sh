@@ -28,18 +28,10 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 URL="http://127.0.0.1:$PORT"
 DB=tokenattack
 ADMIN_ID=attack-admin
-ADMIN_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
-KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
-export PGHOST=127.0.0.1 PGUSER=postgres
-
-log() { printf '\n== %s\n' "$*" >&2; }
-
-for tool in curl jq python3; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq curl jq python3 >/dev/null; break; }
-done
-pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 || createdb "$DB"
-psql -d "$DB" -qc "DROP SCHEMA IF EXISTS token_service CASCADE"
+# shellcheck source=bench/common.sh
+. bench/common.sh
+require_tools curl jq python3
+fresh_database "$DB"
 
 log "building the production jar"
 [ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q package -DskipTests

@@ -137,7 +137,12 @@ public class BootstrapAdminClient {
         if (!existing.enabled) {
             LOG.warnf("Bootstrap admin client '%s' is disabled; leaving it disabled", existing.clientId);
         }
-        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash)), SecretHasher.Lane.ADMIN, false)
+        return matches(secret, existing.secretHash);
+    }
+
+    /** Whether {@code secret} verifies against {@code storedHash}, on the admin lane. */
+    private Uni<Boolean> matches(String secret, String storedHash) {
+        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, storedHash)), SecretHasher.Lane.ADMIN, false)
                 .map(match -> match.isPresent());
     }
 
@@ -145,9 +150,8 @@ public class BootstrapAdminClient {
         if (existing == null) {
             return Uni.createFrom().voidItem();
         }
-        return hasher.firstMatch(List.of(new SecretHasher.Check(secret, existing.secretHash)), SecretHasher.Lane.ADMIN, false)
-                .invoke(match -> {
-            if (match.isPresent()) {
+        return matches(secret, existing.secretHash).invoke(matches -> {
+            if (matches) {
                 verifiedSecrets.remember(clientId, secret, existing.secretHash);
             } else {
                 LOG.infof("Bootstrap admin client '%s' has another secret than the configured one; left as it is", clientId);

@@ -1,13 +1,13 @@
 package io.tokenservice.client;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,19 +77,9 @@ public class SecretVerifier {
     public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients, String source,
             boolean suspect) {
         List<Attempt> attempts = plan(candidates, clients, clock.instant());
-        for (Attempt attempt : attempts) {
-            if (attempt.storedHash() == null || !attempt.client().enabled()) {
-                // A disabled client's secret takes the exhaustive slow path: right or wrong, it costs the same.
-                continue;
-            }
-            VerifiedSecrets.Recall recall = verifiedSecrets.recall(attempt.client().clientId(), attempt.candidate().secret(),
-                    attempt.storedHash());
-            if (recall == VerifiedSecrets.Recall.TRUSTED_REVERIFY) {
-                reverifyInBackground(attempt);
-            }
-            if (recall != VerifiedSecrets.Recall.UNKNOWN) {
-                return Uni.createFrom().item(Optional.of(new Match(attempt.client(), attempt.storedHash())));
-            }
+        Optional<Match> warm = recall(attempts, true);
+        if (warm.isPresent()) {
+            return Uni.createFrom().item(warm);
         }
         List<SecretHasher.Check> checks = attempts.stream()
                 .map(attempt -> new SecretHasher.Check(attempt.candidate().secret(), attempt.storedHash())).toList();
@@ -121,9 +111,25 @@ public class SecretVerifier {
      * hash (its source is over its failure budget) but presents a secret this replica already trusts.
      */
     public Optional<Match> warmMatch(List<Candidate> candidates, Map<String, ClientSnapshot> clients) {
-        for (Attempt attempt : plan(candidates, clients, clock.instant())) {
-            if (attempt.storedHash() != null && attempt.client().enabled() && verifiedSecrets.recall(
-                    attempt.client().clientId(), attempt.candidate().secret(), attempt.storedHash()) != VerifiedSecrets.Recall.UNKNOWN) {
+        return recall(plan(candidates, clients, clock.instant()), false);
+    }
+
+    /**
+     * The first attempt {@link VerifiedSecrets} trusts, at one HMAC each; one nearing its bound is re-verified in
+     * the background when {@code renew}. A disabled client's secret is never recalled: it takes the exhaustive
+     * slow path, so that right or wrong it costs the same.
+     */
+    private Optional<Match> recall(List<Attempt> attempts, boolean renew) {
+        for (Attempt attempt : attempts) {
+            if (attempt.storedHash() == null || !attempt.client().enabled()) {
+                continue;
+            }
+            VerifiedSecrets.Recall recall = verifiedSecrets.recall(attempt.client().clientId(), attempt.candidate().secret(),
+                    attempt.storedHash());
+            if (recall == VerifiedSecrets.Recall.TRUSTED_REVERIFY && renew) {
+                reverifyInBackground(attempt);
+            }
+            if (recall != VerifiedSecrets.Recall.UNKNOWN) {
                 return Optional.of(new Match(attempt.client(), attempt.storedHash()));
             }
         }

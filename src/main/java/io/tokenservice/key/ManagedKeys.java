@@ -270,7 +270,8 @@ final class ManagedKeys implements KeySource {
         List<ScheduledKey> keys = new ArrayList<>();
         for (StoredKey row : stored.keys()) {
             SigningKey key = opened.get(row.kid());
-            if (key == null) {
+            if (key == null && !unreadable.contains(row.kid())) {
+                // Stored after this refresh proved the keys (by this replica or another): opened once, here.
                 key = keks.open(row.sealedPrivateKey(), row.kid(), row.kekId()).flatMap(row::parse).orElse(null);
             }
             if (key != null) {
