@@ -101,7 +101,7 @@ public class ClientAdminResource {
                         (imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
                                 + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled))).plug(database::bounded))
                 // This replica forgets the id as unknown now; the others when PostgreSQL's notification arrives.
-                .invoke(() -> directory.changed(client.clientId))
+                .invoke(() -> directory.created(client.clientId))
                 .map(ignored -> RestResponse.ResponseBuilder
                         .<ClientView>created(UriBuilder.fromPath("/admin/clients/{id}").build(client.clientId))
                         .entity(ClientView.of(client, generated))

@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
- * the client_id of every updated or deleted row, whichever replica (or operator) made the change, and
- * tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
+ * the client_id of every updated or deleted row and {@code created <client_id>} for every inserted one, whichever
+ * replica (or operator) made the change, and tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
  * notifications sent while disconnected are lost. It connects with the reactive datasource's address,
  * credentials and TLS settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt,
  * whether the database was away at startup or went away later.
@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 public class ClientChangeListener {
 
     static final String CHANNEL = "token_service_client";
+    private static final String CREATED = "created ";
     private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -103,7 +104,7 @@ public class ClientChangeListener {
                     subscriptions.incrementAndGet();
                     LOG.debugf("Listening for client changes on %s", CHANNEL);
                 })
-                .handler(directory::changed);
+                .handler(this::announced);
         subscriber = attemptSubscriber;
         attemptSubscriber.connect().onFailure(failure -> {
             attemptSubscriber.close();
@@ -114,6 +115,15 @@ public class ClientChangeListener {
             LOG.warnf("Cannot listen for client changes yet (%s); retrying in %d ms", failure.toString(), delay);
             vertx.setTimer(delay, id -> subscribe(attempt + 1));
         });
+    }
+
+    /** A notification's payload: "created <client_id>" for an insert, the client_id for an update or delete. */
+    private void announced(String payload) {
+        if (payload.startsWith(CREATED)) {
+            directory.created(payload.substring(CREATED.length()));
+        } else {
+            directory.changed(payload);
+        }
     }
 
     private static long backoff(int attempt) {

@@ -147,7 +147,16 @@ public class ClientDirectory {
         return found;
     }
 
-    /** PostgreSQL announced a change to this client (created, updated or deleted). */
+    /**
+     * A client was created under this id: it is no longer unknown. What is cached stays (no copy of a client that
+     * did not exist can be), and a load that began before does not remember the id as unknown.
+     */
+    public void created(String clientId) {
+        generation.incrementAndGet();
+        unknown.invalidate(clientId);
+    }
+
+    /** PostgreSQL announced a change to this client (updated or deleted), or this replica made one. */
     public void changed(String clientId) {
         generation.incrementAndGet();
         clients.invalidate(clientId);

@@ -87,6 +87,16 @@ class ClientDirectoryTest {
     }
 
     @Test
+    void aCreationForgetsTheIdAsUnknownAndLeavesWhatIsCached() {
+        stored.put("a", client("a", true));
+        find("a", "ghost");
+        stored.put("ghost", client("ghost", true));
+        directory.created("ghost");
+        assertEquals(Set.of("a", "ghost"), find("a", "ghost").keySet());
+        assertEquals(List.of(Set.of("a", "ghost"), Set.of("ghost")), reads, "the cached client was not read again");
+    }
+
+    @Test
     void anUnknownIdIsReadAgainAfterMaxStaleness() {
         find("ghost");
         advance(MAX_STALENESS.plusSeconds(1));
