@@ -131,7 +131,9 @@ class SecretHasherTest {
     @Test
     void aFloodOnTheOtherLaneLeavesTheKnownAndAdminLanesFree() throws Exception {
         SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 1);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
         java.util.function.Supplier<Boolean> slow = () -> {
+            running.countDown();
             try {
                 Thread.sleep(2_000);
             } catch (InterruptedException e) {
@@ -139,9 +141,10 @@ class SecretHasherTest {
             }
             return true;
         };
-        // Once the dummy hash (made on the pool at construction) is done, the lane is idle: fill worker and queue.
-        hasher.firstMatch(List.of(new SecretHasher.Check("warm-up", null))).await().atMost(java.time.Duration.ofSeconds(5));
+        // Fill the lane's one worker and then its one-place queue. The worker may still be finishing the dummy hash
+        // (made on the pool at construction), so the queue is filled only once the first slow task runs.
         hasher.offload(SecretHasher.Lane.OTHER, slow).subscribe().with(ignored -> { }, ignored -> { });
+        assertTrue(running.await(5, TimeUnit.SECONDS), "the first slow verification never ran");
         hasher.offload(SecretHasher.Lane.OTHER, slow).subscribe().with(ignored -> { }, ignored -> { });
         org.junit.jupiter.api.Assertions.assertThrows(HashingSaturatedException.class,
                 () -> hasher.offload(SecretHasher.Lane.OTHER, slow).await().atMost(java.time.Duration.ofSeconds(5)));
