@@ -1,5 +1,6 @@
 package io.tokenservice.client;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
 import io.tokenservice.client.secret.HashingFailedException;
@@ -45,6 +46,7 @@ public class ClientAuthenticator {
      * HMAC: clients behind a shared address are not locked out by a guesser beside them). A guess that fails is
      * charged to the source and to the client.
      */
+    @WithSpan("client.authenticate")
     public Uni<ClientSnapshot> authenticate(ClientCredentials credentials, String source) {
         List<String> ids = credentials.candidates().stream().map(Candidate::clientId).distinct().toList();
         // An id no client can have is budgeted under one key, not under a key of its own size.
@@ -69,7 +71,8 @@ public class ClientAuthenticator {
                 // there, is told to slow down, not that we are down.
                 .onFailure(failure -> suspect
                         && (failure instanceof HashingSaturatedException || failure instanceof HashingFailedException))
-                .transform(failure -> new ThrottledException("Too many failed client authentications", Duration.ofSeconds(1)))
+                .transform(failure -> new ThrottledException(ThrottledException.Limit.SUSPECT_LANE,
+                        "Too many failed client authentications", Duration.ofSeconds(1)))
                 .onFailure(ClientAuthenticationException.class).invoke(failure -> {
                     AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();
                     if (reason == AuthenticationFailure.UNKNOWN_CLIENT || reason == AuthenticationFailure.BAD_SECRET) {

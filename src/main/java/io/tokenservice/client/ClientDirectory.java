@@ -2,7 +2,10 @@ package io.tokenservice.client;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
@@ -75,10 +78,13 @@ public class ClientDirectory {
     private final AtomicLong generation = new AtomicLong();
 
     @Inject
-    ClientDirectory(TokenServiceConfig config, DatabaseCalls database) {
+    ClientDirectory(TokenServiceConfig config, DatabaseCalls database, MeterRegistry registry) {
         this(ClientDirectory::loadWithPanache, database, Ticker.systemTicker(), BackgroundWork::start,
                 config.cache().clients().maxSize(), config.cache().clients().maxStaleness(),
                 config.cache().clients().maxConcurrentLoads());
+        // cache_gets_total{cache="clients"|"unknown_clients",result="hit"|"miss"}, evictions and sizes.
+        CaffeineCacheMetrics.monitor(registry, clients, "clients");
+        CaffeineCacheMetrics.monitor(registry, unknown, "unknown_clients");
     }
 
     ClientDirectory(Loader loader, DatabaseCalls database, Ticker ticker, Background background, long maxSize,
@@ -91,17 +97,20 @@ public class ClientDirectory {
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxStaleness)
                 .ticker(ticker)
+                .recordStats()
                 .build();
         this.refreshAfterNanos = maxStaleness.toNanos() / 2;
         this.unknown = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxStaleness)
                 .ticker(ticker)
+                .recordStats()
                 .build();
         this.loads = new ConcurrencyGate(maxConcurrentLoads, MAX_QUEUED_LOADS);
     }
 
     /** The clients with these ids, by id; ids of no client are absent from the map. */
+    @WithSpan("client.find")
     public Uni<Map<String, ClientSnapshot>> find(Collection<String> clientIds) {
         Map<String, ClientSnapshot> found = new HashMap<>();
         Set<String> missing = new LinkedHashSet<>();

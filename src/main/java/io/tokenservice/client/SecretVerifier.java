@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
 import io.tokenservice.client.secret.SecretHasher;
@@ -74,6 +75,7 @@ public class SecretVerifier {
      * candidate's client is disabled, every check is computed even after a match, so that the right secret of a
      * disabled client takes as long as a wrong one.
      */
+    @WithSpan("client.verify_secret")
     public Uni<Optional<Match>> verify(List<Candidate> candidates, Map<String, ClientSnapshot> clients, String source,
             boolean suspect) {
         List<Attempt> attempts = plan(candidates, clients, clock.instant());

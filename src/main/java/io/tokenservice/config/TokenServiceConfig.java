@@ -59,6 +59,17 @@ public interface TokenServiceConfig {
 
     Cache cache();
 
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * Clients that get a series of their own in {@code token_service_client_tokens_issued_total}: the first
+         * this many to get a token on a replica; the rest count under {@code client_id="_other"}. 0 for none.
+         */
+        @WithDefault("100")
+        int maxClientSeries();
+    }
+
     interface Token {
         /** Access-token lifetime for clients without one of their own; the seed's default is 24 h. */
         @WithDefault("86400S")
@@ -185,6 +196,13 @@ public interface TokenServiceConfig {
         /** The {@code Retry-After} seconds sent with a 503 while the database is unreachable. */
         @WithDefault("5")
         int retryAfterSeconds();
+
+        /**
+         * Whether this process migrates the schema when it starts (the default); false where a migration job
+         * ({@code java -jar quarkus-run.jar migrate}) does it, and a replica only checks that the schema is current.
+         */
+        @WithDefault("true")
+        boolean migrateAtStart();
     }
 
     interface Cache {

@@ -1,11 +1,18 @@
 package io.tokenservice.database;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -18,22 +25,56 @@ import org.jboss.logging.Logger;
 public class DatabaseCalls {
 
     private static final Logger LOG = Logger.getLogger(DatabaseCalls.class);
+    private static final String OK = "ok";
+    private static final String TIMEOUT = "timeout";
+    private static final String UNAVAILABLE = "unavailable";
+    private static final String FAILED = "failed";
 
     private final Duration timeout;
+    private final Map<String, Timer> calls = new HashMap<>();
 
     @Inject
-    DatabaseCalls(TokenServiceConfig config) {
-        this(config.database().timeout());
+    DatabaseCalls(TokenServiceConfig config, MeterRegistry registry) {
+        this(config.database().timeout(), registry);
     }
 
+    /** Calls bounded by {@code timeout}, timed in a registry of their own (unit tests). */
     public DatabaseCalls(Duration timeout) {
+        this(timeout, new SimpleMeterRegistry());
+    }
+
+    DatabaseCalls(Duration timeout, MeterRegistry registry) {
         this.timeout = timeout;
+        // token_service_database_calls_seconds{outcome}: ok, timeout (past the bound), unavailable, failed.
+        for (String outcome : List.of(OK, TIMEOUT, UNAVAILABLE, FAILED)) {
+            calls.put(outcome, Timer.builder("token_service.database.calls")
+                    .description("Database calls made within requests, bounded by token-service.database.timeout")
+                    .tag("outcome", outcome)
+                    .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(3))
+                    .register(registry));
+        }
     }
 
     /** {@code call}, failing with {@link StoreUnavailableException} when the database is away or slow. */
     public <T> Uni<T> bounded(Uni<T> call) {
-        return call.ifNoItem().after(timeout).failWith(TimeoutException::new)
-                .onFailure(DatabaseCalls::isUnavailable).transform(DatabaseCalls::unavailable);
+        return Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            return call.ifNoItem().after(timeout).failWith(TimeoutException::new)
+                    .onItemOrFailure().invoke((item, failure) -> calls.get(outcome(failure))
+                            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+                    .onFailure(DatabaseCalls::isUnavailable).transform(DatabaseCalls::unavailable);
+        });
+    }
+
+    private static String outcome(Throwable failure) {
+        if (failure == null) {
+            return OK;
+        } else if (failure instanceof TimeoutException) {
+            return TIMEOUT;
+        }
+        return isUnavailable(failure) ? UNAVAILABLE : FAILED;
     }
 
     /** {@code call}, failing with {@link StoreUnavailableException} whatever went wrong: for reads on a request path. */

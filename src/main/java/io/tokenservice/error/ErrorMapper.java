@@ -29,6 +29,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * statuses when {@code token-service.errors.rfc6749-status} is true; every other error keeps its own status.
  * Challenges follow RFC 6749 §5.2 (Basic, for invalid_client) and RFC 6750 §3 (Bearer). Anything unexpected is
  * logged with its stack trace and answered with a bare 500 that reveals nothing.
+ *
+ * <p>Every failure it answers is counted by {@link FailureMetrics}, here where its kind is known.
  */
 public final class ErrorMapper {
 
@@ -39,15 +41,17 @@ public final class ErrorMapper {
 
     private final boolean rfcStatuses;
     private final int databaseRetryAfterSeconds;
+    private final FailureMetrics metrics;
 
     @Inject
-    public ErrorMapper(TokenServiceConfig config) {
-        this(config.errors().rfc6749Status(), config.database().retryAfterSeconds());
+    public ErrorMapper(TokenServiceConfig config, FailureMetrics metrics) {
+        this(config.errors().rfc6749Status(), config.database().retryAfterSeconds(), metrics);
     }
 
-    ErrorMapper(boolean rfcStatuses, int databaseRetryAfterSeconds) {
+    ErrorMapper(boolean rfcStatuses, int databaseRetryAfterSeconds, FailureMetrics metrics) {
         this.rfcStatuses = rfcStatuses;
         this.databaseRetryAfterSeconds = databaseRetryAfterSeconds;
+        this.metrics = metrics;
     }
 
     /**
@@ -63,12 +67,15 @@ public final class ErrorMapper {
             }
             RestResponse<ErrorResponse> known = known(cause);
             if (known != null) {
+                count(cause, known);
                 return known.toResponse();
             }
         }
         if (DatabaseCalls.isUnavailable(failure)) {
             LOG.warnf("Database unavailable: %s", failure.toString());
-            return storeUnavailable().toResponse();
+            RestResponse<ErrorResponse> unavailable = storeUnavailable();
+            count(failure, unavailable);
+            return unavailable.toResponse();
         }
         if (failure instanceof IOException) {
             // The client went away while the request was read or answered: nothing to tell it.
@@ -76,7 +83,13 @@ public final class ErrorMapper {
         } else {
             LOG.error("Request failed", failure);
         }
-        return body(500, OAuthError.SERVER_ERROR.code(), "Internal server error", null).build().toResponse();
+        RestResponse<ErrorResponse> fault = body(500, OAuthError.SERVER_ERROR.code(), "Internal server error", null).build();
+        count(failure, fault);
+        return fault.toResponse();
+    }
+
+    private void count(Throwable cause, RestResponse<ErrorResponse> response) {
+        metrics.answered(cause, response.getEntity().error(), response.getStatus());
     }
 
     /** The response for one of the service's own exceptions, or for a storage outcome it names; null otherwise. */

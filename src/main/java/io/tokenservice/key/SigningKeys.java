@@ -1,5 +1,8 @@
 package io.tokenservice.key;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,21 +40,59 @@ public class SigningKeys {
     private final DatabaseCalls database;
     private final Vertx vertx;
     private volatile KeySet keys;
+    private volatile Instant loadedAt;
     private KeySource source;
     private PeriodicRefresh refresh;
 
     @Inject
-    SigningKeys(TokenServiceConfig config, Pool pool, DatabaseCalls database, Vertx vertx) {
+    SigningKeys(TokenServiceConfig config, Pool pool, DatabaseCalls database, Vertx vertx, MeterRegistry registry) {
         this.config = config;
         this.pool = pool;
         this.database = database;
         this.vertx = vertx;
+        registerMetrics(registry);
     }
 
     private SigningKeys(KeySource source, KeySet keys) {
-        this(null, null, null, null);
+        this(null, null, null, null, new SimpleMeterRegistry());
         this.source = source;
         this.keys = keys;
+        this.loadedAt = Instant.now();
+    }
+
+    /**
+     * The key schedule as gauges: keys published in the JWKS, the age of the signing key, seconds until the next
+     * key signs (NaN when none is scheduled), and seconds since this replica last read the keys (a replica whose
+     * refresh keeps failing goes on signing with what it has: alert when this passes a few refresh intervals).
+     */
+    private void registerMetrics(MeterRegistry registry) {
+        Gauge.builder("token_service.keys.published", this, keys -> keys.published().size())
+                .description("Keys published in the JWKS").register(registry);
+        Gauge.builder("token_service.keys.active.age", this, keys -> keys.activeKeyAge(Instant.now()))
+                .description("Seconds since the signing key started signing").baseUnit("seconds").register(registry);
+        Gauge.builder("token_service.keys.next.activation", this, keys -> keys.untilNextActivation(Instant.now()))
+                .description("Seconds until the next published key starts signing").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("token_service.keys.loaded.age", this,
+                keys -> keys.loadedAt == null ? Double.NaN : secondsBetween(keys.loadedAt, Instant.now()))
+                .description("Seconds since this replica last read its keys").baseUnit("seconds").register(registry);
+    }
+
+    private double activeKeyAge(Instant now) {
+        KeySet current = keys;
+        SigningKey active = current == null ? null : current.activeAt(now);
+        return current == null || active == null ? Double.NaN : current.keys().stream()
+                .filter(scheduled -> scheduled.key() == active).findFirst()
+                .map(scheduled -> secondsBetween(scheduled.activatesAt(), now)).orElse(Double.NaN);
+    }
+
+    private double untilNextActivation(Instant now) {
+        return published().stream().map(ScheduledKey::activatesAt).filter(at -> at.isAfter(now)).min(Instant::compareTo)
+                .map(at -> secondsBetween(now, at)).orElse(Double.NaN);
+    }
+
+    private static double secondsBetween(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
     }
 
     /** One key that never changes, outside the container (benchmarks, unit tests). */
@@ -62,6 +103,7 @@ public class SigningKeys {
     void start(@Observes StartupEvent event) throws Throwable {
         source = configuredSource();
         keys = VertxContextSupport.subscribeAndAwait(() -> source.refresh(true));
+        loadedAt = Instant.now();
         SigningKey active = active();
         LOG.infof("Signing access tokens with %s key %s from %s; %d key(s) published", active.algorithm(),
                 active.kid(), source.scheduled() ? "the database" : "PEM files", keys.keys().size());
@@ -129,7 +171,10 @@ public class SigningKeys {
     }
 
     private Uni<KeySet> reload() {
-        return source.refresh(false).invoke(fresh -> keys = fresh);
+        return source.refresh(false).invoke(fresh -> {
+            keys = fresh;
+            loadedAt = Instant.now();
+        });
     }
 
     private KeySource configuredSource() {

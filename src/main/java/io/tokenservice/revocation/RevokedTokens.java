@@ -1,6 +1,10 @@
 package io.tokenservice.revocation;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -60,12 +64,21 @@ public class RevokedTokens {
     private volatile boolean overflow;
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
+    private Counter revocations;
 
     @Inject
-    RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config, DatabaseCalls database) {
+    RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config, DatabaseCalls database, MeterRegistry registry) {
         this(pool, vertx, config.revocation().refreshInterval(), config.token().clockSkew(), config.database().timeout(),
                 database, config.revocation().maxInMemory(), config.revocation().maxPerClientPerMinute(),
                 config.throttle().maxTracked());
+        this.revocations = Counter.builder("token_service.revocations")
+                .description("Tokens revoked through this replica (RFC 7009)").register(registry);
+        Gauge.builder("token_service.revocations.in_memory", this, RevokedTokens::inMemory)
+                .description("Revocations this replica holds in memory (up to token-service.revocation.max-in-memory)")
+                .register(registry);
+        Gauge.builder("token_service.revocations.overflow", this, tokens -> tokens.overflow ? 1 : 0)
+                .description("1 while revocations did not fit in memory and lookups go to the database")
+                .register(registry);
     }
 
     RevokedTokens(Pool pool, Vertx vertx, Duration refreshInterval, Duration clockSkew, Duration databaseTimeout,
@@ -79,6 +92,7 @@ public class RevokedTokens {
         this.maxInMemory = maxInMemory;
         this.perClientPerMinute = perClientPerMinute;
         this.revocationsByClient = new TokenBuckets(maxClientsTracked, Ticker.systemTicker());
+        this.revocations = Counter.builder("token_service.revocations").register(new SimpleMeterRegistry());
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
@@ -122,14 +136,18 @@ public class RevokedTokens {
     public Uni<Void> revoke(String jti, String clientId, Instant expiresAt) {
         var wait = revocationsByClient.take(clientId, perClientPerMinute);
         if (wait.isPresent()) {
-            return Uni.createFrom().failure(new ThrottledException("Too many revocations by this client", wait.get()));
+            return Uni.createFrom().failure(new ThrottledException(ThrottledException.Limit.REVOCATIONS,
+                    "Too many revocations by this client", wait.get()));
         }
         return pool.preparedQuery("""
                 INSERT INTO token_service.revoked_token (jti, client_id, expires_at) VALUES ($1, $2, $3)
                 ON CONFLICT (jti) DO NOTHING
                 """).execute(Tuple.of(jti, clientId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
                 .plug(database::bounded)
-                .invoke(() -> hold(jti, expiresAt))
+                .invoke(() -> {
+                    hold(jti, expiresAt);
+                    revocations.increment();
+                })
                 .replaceWithVoid();
     }
 

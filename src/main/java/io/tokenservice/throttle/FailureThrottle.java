@@ -62,15 +62,18 @@ public class FailureThrottle {
      */
     public void admit(String clientId, String source) {
         Optional<Duration> wait = bySource.take(source, perSource);
-        if (wait.isEmpty() && failedPairs.getIfPresent(pair(clientId, source)) != null) {
+        if (wait.isPresent()) {
+            throw new ThrottledException(ThrottledException.Limit.SOURCE, "Too many failed client authentications",
+                    wait.get());
+        }
+        if (failedPairs.getIfPresent(pair(clientId, source)) != null) {
             // This source failed for the client: it waits for the client's budget as well.
             wait = byClient.emptyFor(clientId, perClient);
             if (wait.isPresent()) {
                 bySource.giveBack(source);
+                throw new ThrottledException(ThrottledException.Limit.CLIENT, "Too many failed client authentications",
+                        wait.get());
             }
-        }
-        if (wait.isPresent()) {
-            throw new ThrottledException("Too many failed client authentications", wait.get());
         }
         inFlight.get(source, ignored -> new AtomicInteger()).incrementAndGet();
     }

@@ -1,6 +1,7 @@
 package io.tokenservice.throttle;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,7 @@ public class TokenQuota {
      *
      * @throws ThrottledException once the quota is spent
      */
+    @WithSpan("token.quota")
     public void take(String clientId, Integer perMinute) {
         int limit = perMinute != null ? perMinute : defaultPerMinute;
         if (limit <= 0) {
@@ -37,7 +39,7 @@ public class TokenQuota {
         }
         // Keyed by the limit too: a changed limit starts a bucket of its own size.
         buckets.take(clientId + "/" + limit, limit).ifPresent(wait -> {
-            throw new ThrottledException("The client's token quota is spent", wait);
+            throw new ThrottledException(ThrottledException.Limit.TOKEN_QUOTA, "The client's token quota is spent", wait);
         });
     }
 }

@@ -1,5 +1,8 @@
 package io.tokenservice.token;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.tokenservice.config.TokenServiceConfig;
@@ -28,18 +31,25 @@ public class AccessTokenMinter {
     private final String issuer;
     private final SigningKeys keys;
     private final Clock clock;
+    private final IssuedTokens issued;
 
     @Inject
-    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys) {
-        this(config.issuer(), keys, Clock.systemUTC());
+    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys, MeterRegistry registry) {
+        this(config.issuer(), keys, Clock.systemUTC(), new IssuedTokens(registry, config.metrics().maxClientSeries()));
     }
 
     AccessTokenMinter(String issuer, SigningKeys keys, Clock clock) {
+        this(issuer, keys, clock, new IssuedTokens(new SimpleMeterRegistry(), 0));
+    }
+
+    private AccessTokenMinter(String issuer, SigningKeys keys, Clock clock, IssuedTokens issued) {
         this.issuer = issuer;
         this.keys = keys;
         this.clock = clock;
+        this.issued = issued;
     }
 
+    @WithSpan("token.mint")
     public AccessToken mint(AccessGrant grant) {
         SigningKey key = keys.active();
         // JWT NumericDate is whole seconds (RFC 7519 §2), so exp - iat is exactly expires_in. A client honours no
@@ -68,6 +78,7 @@ public class AccessTokenMinter {
                 .keyId(key.kid())
                 .type(grant.typ())
                 .sign(key.privateKey());
+        issued.count(key.algorithm().jws().getAlgorithm(), grant.clientId());
         return new AccessToken(jwt, lifetime, grant.scopes());
     }
 }

@@ -1,5 +1,6 @@
 package io.tokenservice.token;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthError;
@@ -42,6 +43,7 @@ public class ClientCredentialsGrant {
         this.admin = admin;
     }
 
+    @WithSpan("token.authorize_grant")
     public AccessGrant authorize(ClientSnapshot client, TokenRequest request) {
         List<String> registered = client.scopes();
         List<String> scopes = request.scopes().orElse(registered);

@@ -1,5 +1,6 @@
 package io.tokenservice.token;
 
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.endpoint.ScopeSyntax;
@@ -38,6 +39,7 @@ public class TokenRequestParser {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    @WithSpan("token.parse_request")
     public TokenRequest parse(String contentType, String body) {
         FormBody form = FormBody.parse(contentType, body, maxBodyBytes, KNOWN, Set.of(RESOURCE));
         // grant_type (REQUIRED), RFC 6749 §4.4.2

@@ -411,7 +411,7 @@ class ClientAdminApiTest {
 
     @Test
     void theApiIsDescribedByOpenApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        io.tokenservice.testing.Management.given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", hasKey("/admin/clients"))
                 .body("paths", hasKey("/admin/clients/{clientId}/secret"));
     }

@@ -7,16 +7,20 @@ import static org.hamcrest.Matchers.hasItems;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Management;
 import org.junit.jupiter.api.Test;
 
-/** Kubernetes probes: live while the process runs; ready with the database answering and a signing key. */
+/**
+ * Kubernetes probes on the management interface: live while the process runs; ready with the database answering and
+ * a signing key. The public port serves none of the management endpoints.
+ */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class HealthTest {
 
     @Test
     void readinessReportsDatabaseAndSigningKeyUp() {
-        given().get("/q/health/ready").then()
+        Management.given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("database", "signing-key"));
@@ -24,7 +28,14 @@ class HealthTest {
 
     @Test
     void livenessIsUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void theManagementEndpointsAreNotOnThePublicPort() {
+        for (String path : new String[] {"/q/health", "/q/health/ready", "/q/metrics", "/q/openapi"}) {
+            given().get(path).then().statusCode(404);
+        }
     }
 
     @Test

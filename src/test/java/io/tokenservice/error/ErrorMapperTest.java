@@ -3,6 +3,7 @@ package io.tokenservice.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientExistsException;
@@ -58,7 +59,7 @@ class ErrorMapperTest {
                         String.valueOf(DATABASE_RETRY_AFTER), null),
                 Arguments.of(new ConnectException("refused"), 503, 503, "temporarily_unavailable",
                         String.valueOf(DATABASE_RETRY_AFTER), null),
-                Arguments.of(new ThrottledException("too many", java.time.Duration.ofMillis(11_200)), 429, 429, "slow_down",
+                Arguments.of(new ThrottledException(ThrottledException.Limit.SOURCE, "too many", java.time.Duration.ofMillis(11_200)), 429, 429, "slow_down",
                         "12", null),
                 Arguments.of(new ClientNotFoundException(), 404, 404, "not_found", null, null),
                 Arguments.of(new UnknownKeyException("kid"), 404, 404, "not_found", null, null),
@@ -75,14 +76,14 @@ class ErrorMapperTest {
     @ParameterizedTest
     @MethodSource("matrix")
     void seedMode(Throwable failure, int seedStatus, int rfcStatus, String code, String retryAfter, String challenge) {
-        assertResponse(new ErrorMapper(false, DATABASE_RETRY_AFTER).map(failure), seedStatus, code, retryAfter,
+        assertResponse(new ErrorMapper(false, DATABASE_RETRY_AFTER, new FailureMetrics(new SimpleMeterRegistry())).map(failure), seedStatus, code, retryAfter,
                 challenged(code, seedStatus) ? challenge : null);
     }
 
     @ParameterizedTest
     @MethodSource("matrix")
     void rfc6749Mode(Throwable failure, int seedStatus, int rfcStatus, String code, String retryAfter, String challenge) {
-        assertResponse(new ErrorMapper(true, DATABASE_RETRY_AFTER).map(failure), rfcStatus, code, retryAfter,
+        assertResponse(new ErrorMapper(true, DATABASE_RETRY_AFTER, new FailureMetrics(new SimpleMeterRegistry())).map(failure), rfcStatus, code, retryAfter,
                 challenged(code, rfcStatus) ? challenge : null);
     }
 
@@ -94,12 +95,12 @@ class ErrorMapperTest {
 
     @Test
     void jaxRsOwnExceptionsKeepTheirResponse() {
-        assertEquals(404, new ErrorMapper(false, DATABASE_RETRY_AFTER).map(new NotFoundException()).getStatus());
+        assertEquals(404, new ErrorMapper(false, DATABASE_RETRY_AFTER, new FailureMetrics(new SimpleMeterRegistry())).map(new NotFoundException()).getStatus());
     }
 
     @Test
     void aServerErrorRevealsNothingOfTheFailure() {
-        Response response = new ErrorMapper(false, DATABASE_RETRY_AFTER).map(new IllegalStateException("secret detail"));
+        Response response = new ErrorMapper(false, DATABASE_RETRY_AFTER, new FailureMetrics(new SimpleMeterRegistry())).map(new IllegalStateException("secret detail"));
         ErrorResponse body = (ErrorResponse) response.getEntity();
         assertEquals("Internal server error", body.errorDescription());
     }
@@ -117,5 +118,22 @@ class ErrorMapperTest {
         } else {
             assertEquals(true, header != null && header.startsWith(challenge), header);
         }
+    }
+
+    @Test
+    void everyAnsweredFailureIsCountedByItsNamedReasonLimitAndCode() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ErrorMapper mapper = new ErrorMapper(false, DATABASE_RETRY_AFTER, new FailureMetrics(registry));
+        mapper.map(new ClientAuthenticationException(AuthenticationFailure.BAD_SECRET));
+        mapper.map(new RuntimeException(new ClientAuthenticationException(AuthenticationFailure.BAD_SECRET)));
+        mapper.map(new ThrottledException(ThrottledException.Limit.TOKEN_QUOTA, "spent", java.time.Duration.ofSeconds(1)));
+        mapper.map(new IllegalStateException("boom"));
+
+        assertEquals(2.0, registry.get("token_service.authentication.failures").tag("reason", "bad_secret").counter().count());
+        assertEquals(0.0, registry.get("token_service.authentication.failures").tag("reason", "unknown_client").counter().count());
+        assertEquals(1.0, registry.get("token_service.throttled.requests").tag("limit", "token_quota").counter().count());
+        assertEquals(0.0, registry.get("token_service.throttled.requests").tag("limit", "source").counter().count());
+        assertEquals(2.0, registry.get("token_service.errors").tags("error", "invalid_client", "status", "403").counter().count());
+        assertEquals(1.0, registry.get("token_service.errors").tags("error", "server_error", "status", "500").counter().count());
     }
 }

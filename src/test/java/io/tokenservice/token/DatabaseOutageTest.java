@@ -148,7 +148,7 @@ class DatabaseOutageTest {
                 .body("error", equalTo("temporarily_unavailable"));
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
-        given().get("/q/health/ready").then().statusCode(503);
+        io.tokenservice.testing.Management.given().get("/q/health/ready").then().statusCode(503);
 
         proxy.mode(TcpProxy.Mode.FORWARD);
         long deadline = System.currentTimeMillis() + 15_000;
@@ -160,6 +160,6 @@ class DatabaseOutageTest {
             }
         } while (status != 200 && System.currentTimeMillis() < deadline);
         assertTrue(status == 200, "still " + status + " 15 s after the database came back");
-        given().get("/q/health/ready").then().statusCode(200);
+        io.tokenservice.testing.Management.given().get("/q/health/ready").then().statusCode(200);
     }
 }

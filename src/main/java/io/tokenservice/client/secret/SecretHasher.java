@@ -1,5 +1,9 @@
 package io.tokenservice.client.secret;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.tokenservice.config.TokenServiceConfig;
@@ -14,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.time.Duration;
@@ -27,6 +32,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -72,6 +78,8 @@ public class SecretHasher {
     private final Map<Lane, ThreadPoolExecutor> pools = new EnumMap<>(Lane.class);
     // One CPU budget per budgeted lane: suspects spending theirs leave first-time clients theirs.
     private final Map<Lane, VerificationBudget> budgets = new EnumMap<>(Lane.class);
+    private final Map<Lane, AtomicLong> refused = new EnumMap<>(Lane.class);
+    private final Map<Lane, Timer> hashingTime = new EnumMap<>(Lane.class);
     private final Duration verificationTimeout;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "secret-hasher-timeouts");
@@ -80,11 +88,38 @@ public class SecretHasher {
     });
 
     @Inject
-    SecretHasher(TokenServiceConfig config) {
+    SecretHasher(TokenServiceConfig config, MeterRegistry registry) {
         this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
                 config.hashing().queueSize(), config.hashing().maxCpuCores(), config.hashing().verificationTimeout());
+        registerMetrics(registry);
+    }
+
+    /**
+     * Per lane: hashes waiting ({@code token_service_hashing_queued}), running ({@code _in_flight}), refused at
+     * once for a full lane or a spent CPU budget ({@code _refused_total}), and how long each took on its worker
+     * ({@code token_service_hashing_seconds}, a histogram).
+     */
+    void registerMetrics(MeterRegistry registry) {
+        for (Lane lane : Lane.values()) {
+            String name = lane.name().toLowerCase(Locale.ROOT);
+            ThreadPoolExecutor pool = pools.get(lane);
+            Gauge.builder("token_service.hashing.queued", pool, p -> p.getQueue().size())
+                    .description("Hashes waiting for a worker of the lane").tag("lane", name).register(registry);
+            Gauge.builder("token_service.hashing.in_flight", pool, ThreadPoolExecutor::getActiveCount)
+                    .description("Hashes running on the lane's workers").tag("lane", name).register(registry);
+            FunctionCounter.builder("token_service.hashing.refused", refused.get(lane), AtomicLong::get)
+                    .description("Hashes refused at once (lane full or CPU budget spent): a 503, or a 429 for suspects")
+                    .tag("lane", name).register(registry);
+            hashingTime.put(lane, Timer.builder("token_service.hashing")
+                    .description("Time a hash (one or more verifications, or a new hash) took on its worker")
+                    .tag("lane", name)
+                    .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
+                    .register(registry));
+        }
     }
 
     /** A hasher outside the container (unit tests), with no CPU budget. */
@@ -104,6 +139,9 @@ public class SecretHasher {
         // A short queue: a suspect is told to slow down within a few verifications' time rather than wait.
         pools.put(Lane.SUSPECT, lane("secret-hasher-suspect-", 1, SUSPECT_QUEUE));
         pools.put(Lane.ADMIN, lane("secret-hasher-admin-", 1, SMALL_LANE_QUEUE));
+        for (Lane lane : Lane.values()) {
+            refused.put(lane, new AtomicLong());
+        }
         // What an unknown client is checked against, so that it costs what a wrong secret costs. Made on the
         // pool, off the startup path: a cold JVM takes a second or more for its first Argon2id.
         byte[] random = new byte[32];
@@ -139,6 +177,7 @@ public class SecretHasher {
     public Uni<OptionalInt> firstMatch(List<Check> checks, Lane lane, boolean exhaustive) {
         VerificationBudget budget = budgets.get(lane);
         if (budget != null && !budget.tryAcquire()) {
+            refused.get(lane).incrementAndGet();
             return Uni.createFrom().failure(new HashingSaturatedException());
         }
         return offload(lane, () -> {
@@ -199,10 +238,11 @@ public class SecretHasher {
     /** Runs {@code work} on the lane's pool and delivers its outcome on the caller's context. */
     <T> Uni<T> offload(Lane lane, Supplier<T> work) {
         return Uni.createFrom().emitter(emitter -> {
-            Task<T> task = new Task<>(work, emitter, Vertx.currentContext());
+            Task<T> task = new Task<>(work, emitter, Vertx.currentContext(), hashingTime.get(lane));
             try {
                 pools.get(lane).execute(task);
             } catch (RejectedExecutionException e) {
+                refused.get(lane).incrementAndGet();
                 task.refuse();
             }
         });
@@ -221,11 +261,14 @@ public class SecretHasher {
         private final AtomicBoolean answered = new AtomicBoolean();
 
         private final ScheduledFuture<?> deadline;
+        /** Where the time on the worker is recorded; null outside the container. */
+        private final Timer time;
 
-        Task(Supplier<T> work, UniEmitter<? super T> emitter, Context caller) {
+        Task(Supplier<T> work, UniEmitter<? super T> emitter, Context caller, Timer time) {
             this.work = work;
             this.emitter = emitter;
             this.caller = caller;
+            this.time = time;
             // From submission: a request waits for its queue and its verification together at most this long.
             this.deadline = timeouts.schedule(() -> answer(() -> emitter.fail(new HashingFailedException(
                     "no verification within " + verificationTimeout, null))), verificationTimeout.toMillis(),
@@ -238,8 +281,10 @@ public class SecretHasher {
                 // Timed out while queued: nobody waits for it any more.
                 return;
             }
+            long started = System.nanoTime();
             try {
                 T result = work.get();
+                record(started);
                 answer(() -> emitter.complete(result));
             } catch (RuntimeException e) {
                 answer(() -> emitter.fail(e));
@@ -248,6 +293,12 @@ public class SecretHasher {
                 answer(() -> emitter.fail(new HashingFailedException("secret hashing failed", e)));
             } finally {
                 deadline.cancel(false);
+            }
+        }
+
+        private void record(long started) {
+            if (time != null) {
+                time.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         }
 
