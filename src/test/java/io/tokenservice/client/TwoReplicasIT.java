@@ -49,6 +49,10 @@ class TwoReplicasIT {
             port = socket.getLocalPort();
         }
         replicaBUrl = "http://localhost:" + port;
+        int managementPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            managementPort = socket.getLocalPort();
+        }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
                 .redirectErrorStream(true)
@@ -58,6 +62,9 @@ class TwoReplicasIT {
             builder.environment().put("DB_PORT", String.valueOf(EmbeddedPostgresResource.port()));
         }
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        // A migrated the schema; B only checks it, as replicas behind a migration job do.
+        builder.environment().put("TOKEN_SERVICE_DATABASE_MIGRATE_AT_START", "false");
         builder.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
         // B re-reads keys and revocations every second, so a revocation through A reaches it within the test's wait.
         builder.environment().put("TOKEN_SERVICE_KEYS_REFRESH_INTERVAL", "1s");
@@ -66,7 +73,8 @@ class TwoReplicasIT {
         builder.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         replicaB = builder.start();
         long deadline = System.currentTimeMillis() + 60_000;
-        while (status(() -> given().baseUri(replicaBUrl).get("/q/health/ready").statusCode()) != 200) {
+        String management = "http://localhost:" + managementPort;
+        while (status(() -> given().baseUri(management).get("/q/health/ready").statusCode()) != 200) {
             if (!replicaB.isAlive() || System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("replica B did not start; see target/replica-b.log");
             }

@@ -1,0 +1,46 @@
+package io.tokenservice.database;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class SchemaCheckTest {
+
+    @Test
+    void theRequiredVersionIsTheHighestMigrationThisBuildShips() throws IOException {
+        Pattern name = Pattern.compile("V(\\d+)__.*\\.sql");
+        int highest;
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            highest = files.map(file -> name.matcher(file.getFileName().toString())).filter(Matcher::matches)
+                    .mapToInt(matcher -> Integer.parseInt(matcher.group(1))).max().orElseThrow();
+        }
+        assertEquals(highest, SchemaCheck.REQUIRED_VERSION, "a new migration must raise SchemaCheck.REQUIRED_VERSION");
+    }
+
+    @Test
+    void aCurrentOrNewerSchemaServes() {
+        assertNull(SchemaCheck.verdict(SchemaCheck.REQUIRED_VERSION));
+        assertNull(SchemaCheck.verdict(SchemaCheck.REQUIRED_VERSION + 1));
+    }
+
+    @Test
+    void anOlderSchemaIsRefusedWithBothVersionsAndTheWayOut() {
+        String verdict = SchemaCheck.verdict(SchemaCheck.REQUIRED_VERSION - 1);
+        assertTrue(verdict.contains("at version " + (SchemaCheck.REQUIRED_VERSION - 1)), verdict);
+        assertTrue(verdict.contains("version " + SchemaCheck.REQUIRED_VERSION + " this build needs"), verdict);
+        assertTrue(verdict.contains("quarkus-run.jar migrate"), verdict);
+    }
+
+    @Test
+    void noSchemaAtAllIsRefused() {
+        assertTrue(SchemaCheck.verdict(0).startsWith("The database has no token-service schema yet"));
+    }
+}
