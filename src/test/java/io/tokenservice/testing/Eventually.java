@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.function.IntSupplier;
 
-/** Polls a status until it is the expected one, for at most 5 s (a change notification takes milliseconds). */
+/** Polls until something holds: a status for at most 5 s (a change notification takes milliseconds), or assertions. */
 public final class Eventually {
 
     private Eventually() {
@@ -17,5 +17,26 @@ public final class Eventually {
             Thread.sleep(100);
         }
         assertEquals(expected, last);
+    }
+
+    /** Assertions that may throw, retried every 100 ms until they pass or {@code limit} has passed. */
+    public interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code check} until it passes; past {@code limit}, its last failure is the test's. */
+    public static void within(java.time.Duration limit, Check check) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError | Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
