@@ -12,9 +12,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class TokenServiceMain {
 
-    private TokenServiceMain() {
-    }
-
     public static void main(String... args) {
         if (args.length == 1 && "migrate".equals(args[0])) {
             System.setProperty("quarkus.flyway.migrate-at-start", "true");
