@@ -41,7 +41,7 @@ public class SigningKeys {
     private final Vertx vertx;
     private volatile KeySet keys;
     private volatile Instant loadedAt;
-    private KeySource source;
+    private volatile KeySource source;
     private PeriodicRefresh refresh;
 
     @Inject
@@ -62,7 +62,8 @@ public class SigningKeys {
 
     /**
      * The key schedule as gauges: keys published in the JWKS, the age of the signing key, seconds until the next
-     * key signs (NaN when none is scheduled), and seconds since this replica last read the keys (a replica whose
+     * key signs (NaN when none is scheduled; all three NaN for PEM files, which have no schedule and are never
+     * re-read), and seconds since this replica last read the keys (a replica whose
      * refresh keeps failing goes on signing with what it has: alert when this passes a few refresh intervals).
      */
     private void registerMetrics(MeterRegistry registry) {
@@ -74,12 +75,17 @@ public class SigningKeys {
                 .description("Seconds until the next published key starts signing").baseUnit("seconds")
                 .register(registry);
         Gauge.builder("token_service.keys.loaded.age", this,
-                keys -> keys.loadedAt == null ? Double.NaN : secondsBetween(keys.loadedAt, Instant.now()))
+                keys -> keys.loadedAt == null || !keys.managed() ? Double.NaN
+                        : secondsBetween(keys.loadedAt, Instant.now()))
                 .description("Seconds since this replica last read its keys").baseUnit("seconds").register(registry);
     }
 
     private double activeKeyAge(Instant now) {
         KeySet current = keys;
+        if (!managed()) {
+            // An operator's PEM key has no schedule: its "age" would be since 1970, and no alert should read it.
+            return Double.NaN;
+        }
         SigningKey active = current == null ? null : current.activeAt(now);
         return current == null || active == null ? Double.NaN : current.keys().stream()
                 .filter(scheduled -> scheduled.key() == active).findFirst()
@@ -87,8 +93,17 @@ public class SigningKeys {
     }
 
     private double untilNextActivation(Instant now) {
+        if (!managed()) {
+            return Double.NaN;
+        }
         return published().stream().map(ScheduledKey::activatesAt).filter(at -> at.isAfter(now)).min(Instant::compareTo)
                 .map(at -> secondsBetween(now, at)).orElse(Double.NaN);
+    }
+
+    /** Whether the keys follow the database's schedule (and are re-read); false before start and for PEM files. */
+    private boolean managed() {
+        KeySource current = source;
+        return current != null && current.scheduled();
     }
 
     private static double secondsBetween(Instant from, Instant to) {

@@ -50,7 +50,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".client..", ROOT + ".key..",
                         ROOT + ".token..", ROOT + ".admin..", ROOT + ".revocation..", ROOT + ".database..",
                         ROOT + ".error..", ROOT + ".endpoint..", ROOT + ".discovery..", ROOT + ".introspection..",
-                        ROOT + ".health..", ROOT + ".dev..", ROOT + ".throttle..", ROOT + ".metrics..")
+                        ROOT + ".health..", ROOT + ".dev..", ROOT + ".throttle..", ROOT + ".observability..")
                 .check(CLASSES);
     }
 }

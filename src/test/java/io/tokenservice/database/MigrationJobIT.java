@@ -132,9 +132,11 @@ class MigrationJobIT {
         assertNotEquals(0, replica.exitValue(), log);
         assertTrue(log.contains("The database schema is at version " + (SchemaCheck.REQUIRED_VERSION - 1)
                 + ", behind the version " + SchemaCheck.REQUIRED_VERSION + " this build needs"), log);
-        // It refused before touching anything: the schema is as it was.
+        // It refused before touching anything: the schema is as it was, and no signing key was generated (the
+        // keys are read, and the first one made, by a startup step that runs after the check).
         assertEquals(SchemaCheck.REQUIRED_VERSION - 1, scalar(database,
                 "SELECT max(CAST(version AS integer)) FROM token_service.flyway_schema_history WHERE success"));
+        assertEquals(0, scalar(database, "SELECT count(*) FROM token_service.signing_key"));
     }
 
     @Test

@@ -17,11 +17,16 @@ class SchemaCheckTest {
     @Test
     void theRequiredVersionIsTheHighestMigrationThisBuildShips() throws IOException {
         Pattern name = Pattern.compile("V(\\d+)__.*\\.sql");
-        int highest;
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            highest = files.map(file -> name.matcher(file.getFileName().toString())).filter(Matcher::matches)
-                    .mapToInt(matcher -> Integer.parseInt(matcher.group(1))).max().orElseThrow();
+        java.util.List<String> files;
+        try (Stream<Path> listed = Files.list(Path.of("src/main/resources/db/migration"))) {
+            files = listed.map(file -> file.getFileName().toString()).toList();
         }
+        // SchemaCheck compares whole numbers: a dotted version (V8_1) would need it changed.
+        for (String file : files) {
+            assertTrue(name.matcher(file).matches(), file + " is not V<number>__<description>.sql");
+        }
+        int highest = files.stream().map(name::matcher).filter(Matcher::matches)
+                .mapToInt(matcher -> Integer.parseInt(matcher.group(1))).max().orElseThrow();
         assertEquals(highest, SchemaCheck.REQUIRED_VERSION, "a new migration must raise SchemaCheck.REQUIRED_VERSION");
     }
 

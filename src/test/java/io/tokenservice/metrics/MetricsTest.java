@@ -126,4 +126,15 @@ class MetricsTest {
                 .post("/admin/clients").then().statusCode(201);
         assertEquals(before + 1, sample(scrape(), selector));
     }
+
+    @Test
+    void requestsForPathsNoRouteMatchesAddNoSeries() {
+        String random = java.util.UUID.randomUUID().toString();
+        io.restassured.RestAssured.given().put("/admin/keys/" + random + "/retire").then().statusCode(
+                org.hamcrest.Matchers.greaterThanOrEqualTo(400));
+        io.restassured.RestAssured.given().get("/nowhere/" + random).then().statusCode(404);
+        io.restassured.RestAssured.given().contentType("text/plain").body("x".repeat(2_000_000))
+                .post("/any/" + random).then().statusCode(413);
+        assertFalse(scrape().contains(random), "a path of a request became a label value");
+    }
 }

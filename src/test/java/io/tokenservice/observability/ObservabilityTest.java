@@ -93,6 +93,10 @@ class ObservabilityTest {
         form("grant_type=client_credentials&client_id=" + post.clientId() + "&client_secret=" + post.secret())
                 .post("/oauth2/token").then().statusCode(200);
         clientCredentials(basic.clientId(), wrong).post("/oauth2/token").then().statusCode(403);
+        // A client that puts a secret in the URL (which RFC 6749 §2.3.1 forbids): the span keeps the path only.
+        String inQuery = "query-" + TestClients.randomSecret();
+        forbidden.add(inQuery);
+        clientCredentials(basic.clientId(), basic.secret()).post("/oauth2/token?client_secret=" + inQuery);
         clientCredentials(basic.clientId(), basic.secret()).body("token=" + token).post("/oauth2/introspect")
                 .then().statusCode(200);
         // An admin change: its secret is returned once, and its audit record is logged.
@@ -119,6 +123,7 @@ class ObservabilityTest {
             assertFalse(spans.contains(base64) || log.contains(base64), "base64 of a secret exported");
         }
         assertFalse(spans.toLowerCase().contains("authorization"), "an Authorization header in a span");
+        assertTrue(spans.contains("url.query"), "the query attribute is gone altogether: the redaction is not tested");
     }
 
     @Test

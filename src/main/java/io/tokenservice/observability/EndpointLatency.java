@@ -1,4 +1,4 @@
-package io.tokenservice.metrics;
+package io.tokenservice.observability;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
