@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Cold start, launch to first token, median of RUNS (default 5) for each way of starting the service, side by side
+# in one run: the plain jar on JDK 17 and on Temurin 25, the jar with its JDK 25 AOT cache, and the container image
+# (podman; AOT cache inside when the build left one). Each launch is timed to its port accepting a connection and
+# to the first successful token of a client registered beforehand (one Argon2id verification: a cold replica has
+# verified nobody), and its RSS is read after that token. All against a migrated database, replicas not migrating
+# (TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false, as in the manifests); then the AOT-cached jar on a fresh
+# database (migrations, the first signing key and the bootstrap admin included).
+#
+#   bench/cold-start.sh          (about 4 minutes; needs target/quarkus-app built on Temurin 25 for the AOT rows:
+#                                 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw verify -Dtest=NoSuchTest
+#                                 -Dsurefire.failIfNoSpecifiedTests=false; and the image from build-image.sh)
+#
+# Results: bench/results/<time>-cold-start/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-cold-start"
+mkdir -p "$OUT"
+JDK17=${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+IMAGE=${IMAGE:-localhost/token-service:latest}
+RUNS=${RUNS:-5}
+PORT=${PORT:-18280}
+MGMT=${MGMT:-19280}
+URL="http://127.0.0.1:$PORT"
+DB=tokencold
+ADMIN_ID=cold-admin
+APP="$ROOT/target/quarkus-app"
+# shellcheck source=bench/common.sh
+. bench/common.sh
+require_tools curl jq python3
+fresh_database "$DB"
+
+COMMON_ENV=(DB_HOST=127.0.0.1 DB_NAME=$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT
+  TOKEN_SERVICE_ISSUER=$URL TOKEN_SERVICE_KEY_ENCRYPTION_KEY=$KEY_ENCRYPTION_KEY
+  TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID=$ADMIN_ID TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET=$ADMIN_SECRET
+  QUARKUS_SHUTDOWN_DELAY=0s QUARKUS_LOG_LEVEL=WARN)
+PID=""
+CONTAINER=""
+CLIENT_HEADER=""
+
+stop() {
+  if [ -n "$CONTAINER" ]; then
+    podman rm -f "$CONTAINER" >/dev/null 2>&1 || true
+    CONTAINER=""
+  elif [ -n "$PID" ]; then
+    kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
+  fi
+  PID=""
+}
+trap stop EXIT
+
+# launch KIND [args...]: starts the service (KIND jar: JDK and java options follow; KIND image), sets PID.
+launch() {
+  local kind=$1; shift
+  if [ "$kind" = jar ]; then
+    local jdk=$1; shift
+    env "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}" "$jdk/bin/java" "$@" -jar "$APP/quarkus-run.jar" >>"$OUT/server.log" 2>&1 &
+    PID=$!
+  else
+    local envs=()
+    for e in "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}"; do envs+=(-e "$e"); done
+    CONTAINER=$(podman run -d --runtime /usr/sbin/runc --read-only --network host -m 512m \
+      --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 "${envs[@]}" "$IMAGE")
+    PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
+  fi
+}
+
+# measure LABEL KIND [args...]: one cold start; prints "port_ms token_ms rss_mb".
+measure() {
+  local start port_ms="" now
+  start=$(date +%s%N)
+  launch "$@"
+  until curl -s -o /dev/null -X POST -H "Authorization: $CLIENT_HEADER" -d grant_type=client_credentials \
+      -w '%{http_code}' "$URL/oauth2/token" | grep -q 200; do
+    if [ -z "$port_ms" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+      port_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    fi
+    kill -0 "$PID" 2>/dev/null || { echo "the service died, see $OUT/server.log" >&2; exit 1; }
+    sleep 0.005
+  done
+  now=$(date +%s%N)
+  [ -z "$port_ms" ] && port_ms=$(( (now - start) / 1000000 ))
+  echo "$port_ms $(( (now - start) / 1000000 )) $(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status")"
+  stop
+}
+
+log "migrating $DB and registering the client whose first token is timed"
+EXTRA_ENV=()
+env "${COMMON_ENV[@]}" "$JDK17/bin/java" -jar "$APP/quarkus-run.jar" migrate >>"$OUT/server.log" 2>&1
+launch jar "$JDK17"
+until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/q/health/ready"; do sleep 0.1; done
+ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
+PAIR=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"client_id":"cold-client"}' | jq -r '.client_id + ":" + .client_secret')
+CLIENT_HEADER="Basic $(printf '%s' "$PAIR" | base64 -w0)"
+stop
+
+EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false)
+: >"$OUT/runs.tsv"
+run_series() {
+  local label=$1; shift
+  for i in $(seq 1 "$RUNS"); do
+    printf '%s\t%s\n' "$label" "$(measure "$@" | tr ' ' '\t')" >>"$OUT/runs.tsv"
+  done
+}
+run_series "jar, JDK 17" jar "$JDK17"
+run_series "jar, JDK 25" jar "$JDK25"
+if [ -f "$APP/app.aot" ]; then
+  run_series "jar, JDK 25 + AOT cache" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
+  run_series "jar, JDK 25 + AOT cache, serial GC, C1 only" jar "$JDK25" -XX:AOTCache="$APP/app.aot" \
+    -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+fi
+if podman image exists "$IMAGE" 2>/dev/null; then
+  run_series "container image (podman)" image
+fi
+# A fresh database: migrations, the first signing key and the bootstrap admin on the way to the first token.
+if [ -f "$APP/app.aot" ]; then
+  EXTRA_ENV=()
+  for i in $(seq 1 "$RUNS"); do
+    fresh_database "$DB" >/dev/null 2>&1
+    # The client must exist for the first token: created by the bootstrap (its own secret) on this fresh start.
+    CLIENT_HEADER="Basic $(printf '%s' "$ADMIN_ID:$ADMIN_SECRET" | base64 -w0)"
+    printf '%s\t%s\n' "fresh database, JDK 25 + AOT cache (bootstrap admin's token)" \
+      "$(measure jar "$JDK25" -XX:AOTCache="$APP/app.aot" | tr ' ' '\t')" >>"$OUT/runs.tsv"
+  done
+fi
+
+python3 - "$OUT/runs.tsv" "$(nproc)" >"$OUT/results.md" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, port, token, rss = line.rstrip("\n").split("\t")
+    rows.setdefault(label, []).append((int(port), int(token), int(rss)))
+print(f"## Cold start, launch to first token (median of {len(next(iter(rows.values())))}, {sys.argv[2]} cores)\n")
+# The port column: when the polling loop first saw the port accept; it opens at the end of startup, so this is
+# usually the same poll as the first token.
+print("| start | port open ms | first token ms | (min–max) | RSS after first token MB |")
+print("|---|---:|---:|---|---:|")
+for label, runs in rows.items():
+    tokens = [r[1] for r in runs]
+    print(f"| {label} | {statistics.median(r[0] for r in runs):.0f} | {statistics.median(tokens):.0f} | "
+          f"{min(tokens)}–{max(tokens)} | {statistics.median(r[2] for r in runs):.0f} |")
+PY
+cat "$OUT/results.md"
