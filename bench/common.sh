@@ -1,4 +1,4 @@
-# Sourced by bench/run.sh and bench/attack.sh: what both need before their first server starts.
+# Sourced by the bench scripts: what they need before their first server starts, and the clients they register.
 # shellcheck shell=bash
 export PGHOST=127.0.0.1 PGUSER=postgres
 ADMIN_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40)
@@ -18,4 +18,17 @@ fresh_database() {
   pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
   psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1 || createdb "$1"
   psql -d "$1" -qc "DROP SCHEMA IF EXISTS token_service CASCADE"
+}
+
+# register_clients URL ADMIN_ID COUNT PREFIX FILE: COUNT clients registered through the admin API of the service at
+# URL (as the bootstrap admin ADMIN_ID, secret $ADMIN_SECRET), their Basic headers written to FILE, one a line.
+register_clients() {
+  local url=$1 admin=$2 count=$3 prefix=$4 file=$5 token pair
+  token=$(curl -s -u "$admin:$ADMIN_SECRET" -d grant_type=client_credentials "$url/oauth2/token" | jq -r .access_token)
+  : >"$file"
+  for i in $(seq 1 "$count"); do
+    pair=$(curl -s -X POST "$url/admin/clients" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"client_id\":\"$prefix-$i-$RANDOM\"}" | jq -r '.client_id + ":" + .client_secret')
+    echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$file"
+  done
 }

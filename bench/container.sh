@@ -78,13 +78,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 log "registering $CLIENTS clients (bare jar)"
 start_jar || { echo "the jar did not start, see $OUT/jar.log" >&2; exit 1; }
-ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
-: >"$OUT/valid.headers"
-for i in $(seq 1 "$CLIENTS"); do
-  pair=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"client_id\":\"container-$i-$RANDOM\"}" | jq -r '.client_id + ":" + .client_secret')
-  echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$OUT/valid.headers"
-done
+register_clients "$URL" "$ADMIN_ID" "$CLIENTS" container "$OUT/valid.headers"
 stop
 
 printf '| run | memory limit | tokens/s | p99 ms | non-2xx | RSS after steady, MB (anonymous) | peak cgroup memory (MiB) | OOM kills |\n' >"$OUT/table.md"

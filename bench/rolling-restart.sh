@@ -88,13 +88,7 @@ URL="http://127.0.0.1:$LB_PORT"
 until [ "$(lb_state a)" = UP ] && [ "$(lb_state b)" = UP ]; do sleep 0.2; done
 
 log "registering $CLIENTS clients"
-ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
-: >"$OUT/valid.headers"
-for i in $(seq 1 "$CLIENTS"); do
-  secret=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"client_id\":\"rolling-$i-$RANDOM\"}" | jq -r '.client_id + ":" + .client_secret')
-  echo "Basic $(printf '%s' "$secret" | base64 -w0)" >>"$OUT/valid.headers"
-done
+register_clients "$URL" "$ADMIN_ID" "$CLIENTS" rolling "$OUT/valid.headers"
 
 DURATION=${DURATION:-45}
 # Each client is a workload with an address of its own, forwarded by HAProxy (the replicas trust X-Forwarded-For):

@@ -4,24 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenservice.client.secret.SecretHasher;
-import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.PackagedJar;
 import io.tokenservice.testing.TestClients;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,20 +33,7 @@ class GracefulShutdownIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private int status(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
     /** A token request from the workload at {@code address}, as a load balancer forwards it. */
     private CompletableFuture<Integer> token(String base, TestClients.Registered client, String address) {
@@ -69,51 +50,23 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermDrainsThenExits() throws Exception {
-        boolean embedded = System.getenv("DB_HOST") == null;
-        String host = embedded ? "localhost" : System.getenv("DB_HOST");
-        int dbPort = embedded ? EmbeddedPostgresResource.port() : Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"));
-        String user = System.getenv().getOrDefault("DB_USER", "postgres");
-        String password = System.getenv().getOrDefault("DB_PASSWORD", "");
-        String database = "shutdown_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + dbPort + "/postgres",
-                user, password); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-
-        int port = freePort();
-        int management = freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                .redirectErrorStream(true).redirectOutput(new File("target/graceful-shutdown.log"));
-        builder.environment().put("DB_HOST", host);
-        builder.environment().put("DB_PORT", String.valueOf(dbPort));
-        builder.environment().put("DB_NAME", database);
-        builder.environment().put("DB_USER", user);
-        builder.environment().put("DB_PASSWORD", password);
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
-        builder.environment().put("QUARKUS_SHUTDOWN_DELAY", DELAY.toMillis() + "ms");
-        // One hashing worker: the burst outlasts the delay on any machine, however many cores it has.
-        builder.environment().put("TOKEN_SERVICE_HASHING_WORKERS", "1");
-        builder.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        // Behind a load balancer: each workload is its own source, not one burst from one address.
-        builder.environment().put("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true");
-        builder.environment().put("QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true");
-        builder.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
-        Process replica = builder.start();
-        String base = "http://localhost:" + port;
-        String ready = "http://localhost:" + management + "/q/health/ready";
+        String database = PackagedJar.newDatabase("shutdown");
+        PackagedJar.Launched launched = PackagedJar.launch(database, "graceful-shutdown.log", Map.of(
+                "QUARKUS_SHUTDOWN_DELAY", DELAY.toMillis() + "ms",
+                // One hashing worker: the burst outlasts the delay on any machine, however many cores it has.
+                "TOKEN_SERVICE_HASHING_WORKERS", "1",
+                // Behind a load balancer: each workload is its own source, not one burst from one address.
+                "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
+                "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true"));
+        Process replica = launched.process();
+        String base = launched.url();
+        String ready = "http://localhost:" + launched.managementPort() + "/q/health/ready";
         try {
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (status(ready) != 200) {
-                assertTrue(replica.isAlive() && System.currentTimeMillis() < deadline,
-                        "the replica did not start: " + Files.readString(Path.of("target/graceful-shutdown.log")));
-                Thread.sleep(100);
-            }
+            launched.awaitReady(Duration.ofSeconds(90));
             PGSimpleDataSource dataSource = new PGSimpleDataSource();
-            dataSource.setUrl("jdbc:postgresql://" + host + ":" + dbPort + "/" + database);
-            dataSource.setUser(user);
-            dataSource.setPassword(password);
+            dataSource.setUrl(PackagedJar.jdbcUrl(database));
+            dataSource.setUser(PackagedJar.user());
+            dataSource.setPassword(PackagedJar.password());
             // The replica's own production cost (Argon2id m=19 MiB, t=2), so each first verification is slow.
             TestClients clients = new TestClients(dataSource, new SecretHasher(19456, 2, 1, 2, 256));
             List<TestClients.Registered> registered = new ArrayList<>();
@@ -128,7 +81,7 @@ class GracefulShutdownIT {
             // Readiness says DOWN at once, while tokens are still served on the public port.
             long readinessDown = -1;
             while (readinessDown < 0 && System.nanoTime() - signalled < DELAY.toNanos()) {
-                if (status(ready) == 503) {
+                if (PackagedJar.status(ready) == 503) {
                     readinessDown = (System.nanoTime() - signalled) / 1_000_000;
                 }
             }
@@ -147,7 +100,7 @@ class GracefulShutdownIT {
             long last = answeredAfterMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
             assertTrue(last > DELAY.toMillis(), "all answered within the delay (" + last + " ms): the drain was not tested");
             assertTrue(replica.waitFor(30, TimeUnit.SECONDS), "the replica did not exit");
-            String log = Files.readString(Path.of("target/graceful-shutdown.log"));
+            String log = Files.readString(launched.log());
             assertTrue(log.contains("stopped in"), log);
             System.out.printf("graceful shutdown: readiness DOWN after %d ms, last of %d first-time tokens answered "
                     + "%d ms after SIGTERM (delay %d ms), exit code %d%n", readinessDown, FIRST_TIME_CLIENTS, last,

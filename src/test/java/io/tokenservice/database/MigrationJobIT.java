@@ -1,23 +1,18 @@
 package io.tokenservice.database;
 
+import static io.tokenservice.testing.PackagedJar.execute;
+import static io.tokenservice.testing.PackagedJar.launch;
+import static io.tokenservice.testing.PackagedJar.newDatabase;
+import static io.tokenservice.testing.PackagedJar.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenservice.testing.EmbeddedPostgresResource;
-import java.io.File;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
+import io.tokenservice.testing.PackagedJar;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,88 +23,24 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationJobIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final String SCHEMA_VERSION =
+            "SELECT max(CAST(version AS integer)) FROM token_service.flyway_schema_history WHERE success";
+    private static final Map<String, String> NOT_MIGRATING = Map.of("TOKEN_SERVICE_DATABASE_MIGRATE_AT_START", "false");
 
-    private static String host() {
-        return System.getenv().getOrDefault("DB_HOST", "localhost");
-    }
-
-    private static int port() {
-        return System.getenv("DB_HOST") == null ? EmbeddedPostgresResource.port()
-                : Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"));
-    }
-
-    private static String user() {
-        return System.getenv().getOrDefault("DB_USER", "postgres");
-    }
-
-    private static String password() {
-        return System.getenv().getOrDefault("DB_PASSWORD", "");
-    }
-
-    private static String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
-    }
-
-    private static String newDatabase() throws Exception {
-        String name = "migration_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user(), password());
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        return name;
-    }
-
-    private static long scalar(String database, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), user(), password());
-                Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
-    private static void execute(String database, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(database), user(), password());
-                Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Process launch(String database, String log, Map<String, String> env, String... args) throws Exception {
-        String[] command = new String[args.length + 3];
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        command[1] = "-jar";
-        command[2] = JAR.toString();
-        System.arraycopy(args, 0, command, 3, args.length);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(new File("target/" + log));
-        builder.environment().put("DB_HOST", host());
-        builder.environment().put("DB_PORT", String.valueOf(port()));
-        builder.environment().put("DB_NAME", database);
-        builder.environment().put("DB_USER", user());
-        builder.environment().put("DB_PASSWORD", password());
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
-        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
-        builder.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        builder.environment().putAll(env);
-        return builder.start();
+    /** Runs {@code migrate} on {@code database} and returns its log, asserting it exited 0. */
+    private static String migrate(String database, String log) throws Exception {
+        PackagedJar.Launched migrate = launch(database, log, Map.of(), "migrate");
+        assertTrue(migrate.process().waitFor(90, TimeUnit.SECONDS), "migrate did not exit");
+        String output = Files.readString(migrate.log());
+        assertEquals(0, migrate.process().exitValue(), output);
+        return output;
     }
 
     @Test
     void migrateMigratesAnEmptyDatabaseAndExitsZeroWithoutServing() throws Exception {
-        String database = newDatabase();
-        Process migrate = launch(database, "migrate-job.log", Map.of(), "migrate");
-        assertTrue(migrate.waitFor(90, TimeUnit.SECONDS), "migrate did not exit");
-        String log = Files.readString(Path.of("target/migrate-job.log"));
-        assertEquals(0, migrate.exitValue(), log);
-        assertEquals(SchemaCheck.REQUIRED_VERSION, scalar(database,
-                "SELECT max(CAST(version AS integer)) FROM token_service.flyway_schema_history WHERE success"));
+        String database = newDatabase("migration");
+        String log = migrate(database, "migrate-job.log");
+        assertEquals(SchemaCheck.REQUIRED_VERSION, scalar(database, SCHEMA_VERSION));
         // Nothing past initialisation ran: no signing key was generated, no port opened.
         assertEquals(0, scalar(database, "SELECT count(*) FROM token_service.signing_key"));
         assertFalse(log.contains("Listening on"), log);
@@ -117,61 +48,32 @@ class MigrationJobIT {
 
     @Test
     void aReplicaThatDoesNotMigrateRefusesAnOlderSchemaAndSaysSo() throws Exception {
-        String database = newDatabase();
+        String database = newDatabase("migration");
         // The previous release's schema, as Flyway's history tells it: migrated, less the last migration.
-        Process previous = launch(database, "migrate-previous.log", Map.of(), "migrate");
-        assertTrue(previous.waitFor(90, TimeUnit.SECONDS));
-        assertEquals(0, previous.exitValue());
+        migrate(database, "migrate-previous.log");
         execute(database, "DELETE FROM token_service.flyway_schema_history WHERE version = '"
                 + SchemaCheck.REQUIRED_VERSION + "'");
-        Process replica = launch(database, "replica-old-schema.log", Map.of(
-                "TOKEN_SERVICE_DATABASE_MIGRATE_AT_START", "false",
-                "TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey()));
-        assertTrue(replica.waitFor(90, TimeUnit.SECONDS), "the replica did not stop");
-        String log = Files.readString(Path.of("target/replica-old-schema.log"));
-        assertNotEquals(0, replica.exitValue(), log);
+        PackagedJar.Launched replica = launch(database, "replica-old-schema.log", NOT_MIGRATING);
+        assertTrue(replica.process().waitFor(90, TimeUnit.SECONDS), "the replica did not stop");
+        String log = Files.readString(replica.log());
+        assertNotEquals(0, replica.process().exitValue(), log);
         assertTrue(log.contains("The database schema is at version " + (SchemaCheck.REQUIRED_VERSION - 1)
                 + ", behind the version " + SchemaCheck.REQUIRED_VERSION + " this build needs"), log);
         // It refused before touching anything: the schema is as it was, and no signing key was generated (the
         // keys are read, and the first one made, by a startup step that runs after the check).
-        assertEquals(SchemaCheck.REQUIRED_VERSION - 1, scalar(database,
-                "SELECT max(CAST(version AS integer)) FROM token_service.flyway_schema_history WHERE success"));
+        assertEquals(SchemaCheck.REQUIRED_VERSION - 1, scalar(database, SCHEMA_VERSION));
         assertEquals(0, scalar(database, "SELECT count(*) FROM token_service.signing_key"));
     }
 
     @Test
     void aReplicaThatDoesNotMigrateServesOnTheMigratedSchema() throws Exception {
-        String database = newDatabase();
-        Process migrate = launch(database, "migrate-then-serve.log", Map.of(), "migrate");
-        assertTrue(migrate.waitFor(90, TimeUnit.SECONDS));
-        assertEquals(0, migrate.exitValue());
-        int management = freePort();
-        Process replica = launch(database, "replica-current-schema.log", Map.of(
-                "TOKEN_SERVICE_DATABASE_MIGRATE_AT_START", "false",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(management),
-                "TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey()));
+        String database = newDatabase("migration");
+        migrate(database, "migrate-then-serve.log");
+        PackagedJar.Launched replica = launch(database, "replica-current-schema.log", NOT_MIGRATING);
         try {
-            long deadline = System.currentTimeMillis() + 90_000;
-            int status = -1;
-            while (status != 200 && replica.isAlive() && System.currentTimeMillis() < deadline) {
-                status = status("http://localhost:" + management + "/q/health/ready");
-                Thread.sleep(200);
-            }
-            assertEquals(200, status, Files.readString(Path.of("target/replica-current-schema.log")));
+            replica.awaitReady(Duration.ofSeconds(90));
         } finally {
-            replica.destroy();
-            replica.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode();
-        } catch (Exception e) {
-            return -1;
+            replica.stop();
         }
     }
 }

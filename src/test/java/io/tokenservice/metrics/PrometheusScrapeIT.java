@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenservice.testing.EmbeddedPostgresResource;
-import java.io.File;
-import java.net.ServerSocket;
+import io.tokenservice.testing.PackagedJar;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,11 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -36,11 +32,6 @@ class PrometheusScrapeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private HttpResponse<String> get(String url) {
         try {
@@ -62,36 +53,16 @@ class PrometheusScrapeIT {
         // CI installs Debian's prometheus (.ci/run), so there the test always runs; elsewhere it needs it too.
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prometheus")) || "true".equals(System.getenv("CI")),
                 "Debian's prometheus is not installed");
-        boolean embedded = System.getenv("DB_HOST") == null;
-        String host = embedded ? "localhost" : System.getenv("DB_HOST");
-        int dbPort = embedded ? EmbeddedPostgresResource.port() : Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"));
-        String user = System.getenv().getOrDefault("DB_USER", "postgres");
-        String password = System.getenv().getOrDefault("DB_PASSWORD", "");
-        String database = "scrape_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + dbPort + "/postgres",
-                user, password); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        int port = freePort();
-        int management = freePort();
+        String database = PackagedJar.newDatabase("scrape");
         String adminSecret = "scrape-admin-" + UUID.randomUUID();
-        ProcessBuilder service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                .redirectErrorStream(true).redirectOutput(new File("target/prometheus-scrape-service.log"));
-        service.environment().put("DB_HOST", host);
-        service.environment().put("DB_PORT", String.valueOf(dbPort));
-        service.environment().put("DB_NAME", database);
-        service.environment().put("DB_USER", user);
-        service.environment().put("DB_PASSWORD", password);
-        service.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        service.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
-        service.environment().put("QUARKUS_SHUTDOWN_DELAY", "0s");
-        service.environment().put("TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey());
-        service.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", "scrape-admin");
-        service.environment().put("TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
+        int management = PackagedJar.freePort();
+        Map<String, String> service = Map.of("QUARKUS_MANAGEMENT_PORT", String.valueOf(management),
+                "QUARKUS_SHUTDOWN_DELAY", "0s",
+                "TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_ID", "scrape-admin",
+                "TOKEN_SERVICE_BOOTSTRAP_ADMIN_CLIENT_SECRET", adminSecret);
 
         Path workdir = Files.createTempDirectory(Path.of("target"), "prometheus-");
-        int prometheusPort = freePort();
+        int prometheusPort = PackagedJar.freePort();
         Path rules = Path.of("deploy", "prometheus", "token-service-alerts.yml").toAbsolutePath();
         Files.writeString(workdir.resolve("prometheus.yml"), """
                 global:
@@ -109,19 +80,11 @@ class PrometheusScrapeIT {
                 "--storage.tsdb.path=" + workdir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort)
                 .redirectErrorStream(true).redirectOutput(workdir.resolve("prometheus.log").toFile());
 
-        Process app = service.start();
+        PackagedJar.Launched app = PackagedJar.launch(database, "prometheus-scrape-service.log", service);
+        int port = app.port();
         Process scraper = null;
         try {
-            long deadline = System.currentTimeMillis() + 90_000;
-            String ready = "http://127.0.0.1:" + management + "/q/health/ready";
-            while (true) {
-                HttpResponse<String> response = get(ready);
-                if (response != null && response.statusCode() == 200) {
-                    break;
-                }
-                assertTrue(app.isAlive() && System.currentTimeMillis() < deadline, "the service did not start");
-                Thread.sleep(200);
-            }
+            app.awaitReady(Duration.ofSeconds(90));
             String basic = Base64.getEncoder().encodeToString(("scrape-admin:" + adminSecret).getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
                     .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
@@ -132,7 +95,7 @@ class PrometheusScrapeIT {
             scraper = prometheus.start();
             String api = "http://127.0.0.1:" + prometheusPort;
             JsonNode issued = JSON.createArrayNode();
-            deadline = System.currentTimeMillis() + 60_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 issued = query(api, "token_service_tokens_issued_total{job=\"token-service\"}");
                 if (issued.size() > 0) {
@@ -164,8 +127,7 @@ class PrometheusScrapeIT {
                 scraper.destroy();
                 scraper.waitFor(10, TimeUnit.SECONDS);
             }
-            app.destroy();
-            app.waitFor(30, TimeUnit.SECONDS);
+            app.stop();
         }
     }
 }
