@@ -81,6 +81,18 @@ class DatabaseOutageTest {
         while (listener.subscriptions() == before && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
+        // And until it has settled: a second resubscription (a reconnect of the connection the outage broke,
+        // landing after the first) would drop the cache in the middle of a test that relies on it; a CI run
+        // caught one, as a 503 for a client cached a moment before.
+        int settled = listener.subscriptions();
+        long quietSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() - quietSince < 1_000 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            if (listener.subscriptions() != settled) {
+                settled = listener.subscriptions();
+                quietSince = System.currentTimeMillis();
+            }
+        }
     }
 
     @Test
