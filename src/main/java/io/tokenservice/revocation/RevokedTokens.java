@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -64,25 +63,18 @@ public class RevokedTokens {
     private volatile boolean overflow;
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
-    private Counter revocations;
+    private final Counter revocations;
 
     @Inject
     RevokedTokens(Pool pool, Vertx vertx, TokenServiceConfig config, DatabaseCalls database, MeterRegistry registry) {
         this(pool, vertx, config.revocation().refreshInterval(), config.token().clockSkew(), config.database().timeout(),
                 database, config.revocation().maxInMemory(), config.revocation().maxPerClientPerMinute(),
-                config.throttle().maxTracked());
-        this.revocations = Counter.builder("token_service.revocations")
-                .description("Tokens revoked through this replica (RFC 7009)").register(registry);
-        Gauge.builder("token_service.revocations.in_memory", this, RevokedTokens::inMemory)
-                .description("Revocations this replica holds in memory (up to token-service.revocation.max-in-memory)")
-                .register(registry);
-        Gauge.builder("token_service.revocations.overflow", this, tokens -> tokens.overflow ? 1 : 0)
-                .description("1 while revocations did not fit in memory and lookups go to the database")
-                .register(registry);
+                config.throttle().maxTracked(), registry);
     }
 
     RevokedTokens(Pool pool, Vertx vertx, Duration refreshInterval, Duration clockSkew, Duration databaseTimeout,
-            DatabaseCalls database, int maxInMemory, int perClientPerMinute, long maxClientsTracked) {
+            DatabaseCalls database, int maxInMemory, int perClientPerMinute, long maxClientsTracked,
+            MeterRegistry registry) {
         this.pool = pool;
         this.vertx = vertx;
         this.refreshInterval = refreshInterval;
@@ -92,7 +84,14 @@ public class RevokedTokens {
         this.maxInMemory = maxInMemory;
         this.perClientPerMinute = perClientPerMinute;
         this.revocationsByClient = new TokenBuckets(maxClientsTracked, Ticker.systemTicker());
-        this.revocations = Counter.builder("token_service.revocations").register(new SimpleMeterRegistry());
+        this.revocations = Counter.builder("token_service.revocations")
+                .description("Tokens revoked through this replica (RFC 7009)").register(registry);
+        Gauge.builder("token_service.revocations.in_memory", this, RevokedTokens::inMemory)
+                .description("Revocations this replica holds in memory (up to token-service.revocation.max-in-memory)")
+                .register(registry);
+        Gauge.builder("token_service.revocations.overflow", this, tokens -> tokens.overflow ? 1 : 0)
+                .description("1 while revocations did not fit in memory and lookups go to the database")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) throws Throwable {

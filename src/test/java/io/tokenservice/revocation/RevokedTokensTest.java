@@ -65,7 +65,8 @@ class RevokedTokensTest {
     /** A replica's revocations with room for two in memory and two revocations per client and minute. */
     private RevokedTokens small() {
         return new RevokedTokens(pool, vertx, Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(5),
-                new io.tokenservice.database.DatabaseCalls(Duration.ofSeconds(5)), 2, 2, 100);
+                new io.tokenservice.database.DatabaseCalls(Duration.ofSeconds(5)), 2, 2, 100,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     // Issue 11, defect 5: revoked jtis were held in memory without bound, and a client could revoke at will.
