@@ -59,10 +59,7 @@ launch() {
     env "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}" "$jdk/bin/java" "$@" -jar "$APP/quarkus-run.jar" >>"$OUT/server.log" 2>&1 &
     PID=$!
   else
-    local envs=()
-    for e in "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}"; do envs+=(-e "$e"); done
-    CONTAINER=$(podman run -d --runtime /usr/sbin/runc --read-only --network host -m 512m \
-      --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 "${envs[@]}" "$IMAGE")
+    CONTAINER=$(run_image 512m "$IMAGE" "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}")
     PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
   fi
 }
@@ -82,7 +79,7 @@ measure() {
   done
   now=$(date +%s%N)
   [ -z "$port_ms" ] && port_ms=$(( (now - start) / 1000000 ))
-  echo "$port_ms $(( (now - start) / 1000000 )) $(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status")"
+  echo "$port_ms $(( (now - start) / 1000000 )) $(rss_mb "$PID")"
   stop
 }
 

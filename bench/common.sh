@@ -32,3 +32,17 @@ register_clients() {
     echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$file"
   done
 }
+
+# rss_mb PID: the resident set of a process, in MB.
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# run_image LIMIT IMAGE VAR=value...: starts IMAGE detached as the manifests run it (read-only root filesystem, the
+# memory limit without swap) on the host's network, and prints the container's id. podman's default runtime, crun,
+# fails on these hosts; runc needs the limits it may raise given explicitly.
+run_image() {
+  local limit=$1 image=$2 envs=()
+  shift 2
+  for e in "$@"; do envs+=(-e "$e"); done
+  podman run -d --runtime /usr/sbin/runc --read-only --network host -m "$limit" --memory-swap "$limit" \
+    --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 "${envs[@]}" "$image"
+}

@@ -54,10 +54,7 @@ start_jar() {
   wait_ready
 }
 start_container() {
-  local envs=()
-  for e in "${ENV_ARGS[@]}"; do envs+=(-e "$e"); done
-  CONTAINER=$(podman run -d --runtime /usr/sbin/runc --read-only --network host -m "$1" --memory-swap "$1" \
-    --ulimit nofile=10000:10000 --ulimit nproc=4096:4096 "${envs[@]}" "$IMAGE")
+  CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}")
   PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
   wait_ready
 }
@@ -74,7 +71,6 @@ stop() {
   PID=""
 }
 trap stop EXIT
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 log "registering $CLIENTS clients (bare jar)"
 start_jar || { echo "the jar did not start, see $OUT/jar.log" >&2; exit 1; }

@@ -77,7 +77,6 @@ stop_server() {
 trap stop_server EXIT
 
 cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tck}' "/proc/$1/stat"; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 # flood_phase NAME: valid clients and a stream of wrong secrets at once, for DURATION seconds.
 flood_phase() {
