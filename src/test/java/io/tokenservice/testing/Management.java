@@ -16,10 +16,4 @@ public final class Management {
         java.net.URI uri = java.net.URI.create(TestHTTPResourceManager.getManagementUri());
         return RestAssured.given().baseUri(uri.getScheme() + "://" + uri.getHost()).port(uri.getPort()).basePath("");
     }
-
-    /** The management interface's origin, for clients other than RestAssured. */
-    public static String origin() {
-        java.net.URI uri = java.net.URI.create(TestHTTPResourceManager.getManagementUri());
-        return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
-    }
 }
