@@ -194,6 +194,10 @@ public class BootstrapAdminClient {
         return Panache.getSession().flatMap(session -> session.createNativeQuery("""
                 UPDATE token_service.client SET
                     secret_hash = :hash,
+                    token_endpoint_auth_method = CASE WHEN token_endpoint_auth_method = 'client_secret_post'
+                        THEN token_endpoint_auth_method ELSE 'client_secret_basic' END,
+                    jwks = NULL,
+                    jwks_uri = NULL,
                     previous_secret_hash = NULL,
                     previous_secret_expires_at = NULL,
                     tokens_min_version = version + 1,

@@ -80,9 +80,11 @@ public class ClientAdminResource {
         ClientMetadataParser.Registration registration = parser.registration(parse(body));
         RegisteredClient client = registration.client();
         boolean imported = registration.importedSecret().isPresent() || registration.importedHash().isPresent();
-        String generated = imported ? null : GeneratedSecret.next();
-        Uni<String> hash = registration.importedHash().map(h -> Uni.createFrom().item(h))
-                .orElseGet(() -> hasher.hash(registration.importedSecret().orElse(generated)));
+        boolean secretless = !client.authMethod.usesSecret();
+        String generated = imported || secretless ? null : GeneratedSecret.next();
+        Uni<String> hash = secretless ? Uni.createFrom().nullItem()
+                : registration.importedHash().map(h -> Uni.createFrom().item(h))
+                        .orElseGet(() -> hasher.hash(registration.importedSecret().orElse(generated)));
         if (client.clientId == null) {
             client.clientId = UUID.randomUUID().toString();
         }
@@ -98,7 +100,8 @@ public class ClientAdminResource {
                     return client.persistAndFlush();
                 })
                 .call(() -> audit.record("client.registered", client.clientId,
-                        (imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
+                        (secretless ? "secret=none token_endpoint_auth_method=" + client.authMethod.value()
+                                : imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
                                 + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled))).plug(database::bounded))
                 // This replica forgets the id as unknown now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.created(client.clientId))
@@ -138,6 +141,7 @@ public class ClientAdminResource {
                     }
                     ClientView before = ClientView.of(client);
                     patch.applyTo(client);
+                    parser.checkKeys(client, true);
                     ClientView after = ClientView.of(client);
                     boolean cutOff = takesAuthorityAway(before, after);
                     if (cutOff) {
@@ -164,6 +168,10 @@ public class ClientAdminResource {
         String secret = GeneratedSecret.next();
         return hasher.hash(secret)
                 .flatMap(hash -> Panache.withTransaction(() -> existing(clientId).call(client -> {
+                    if (!client.authMethod.usesSecret()) {
+                        throw OAuthException.invalidField("token_endpoint_auth_method", "This client authenticates with "
+                                + client.authMethod.value() + " and has no secret to rotate");
+                    }
                     OffsetDateTime now = now();
                     // At most two secrets: the new one, and the one it replaces while the grace window lasts.
                     client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;

@@ -50,10 +50,12 @@ public class ClientMetadataParser {
     private static final Set<String> READ_ONLY = Set.of("created_at", "updated_at");
 
     private final long maxTtlSeconds;
+    private final boolean allowHttpJwksUri;
     private final SecretHasher hasher;
 
     ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher) {
         this.maxTtlSeconds = config.token().maxTtl().toSeconds();
+        this.allowHttpJwksUri = config.assertions().jwks().allowHttp();
         this.hasher = hasher;
     }
 
@@ -83,7 +85,38 @@ public class ClientMetadataParser {
         }
         clientId.ifPresent(id -> client.clientId = id);
         changes.forEach(change -> change.accept(client));
+        if (!client.authMethod.usesSecret() && (secret.isPresent() || hash.isPresent())) {
+            throw OAuthException.invalidField(secret.isPresent() ? "client_secret" : "client_secret_hash",
+                    "A " + client.authMethod.value() + " client has no secret");
+        }
+        checkKeys(client, false);
         return new Registration(client, secret, hash);
+    }
+
+    /**
+     * The key rules of a client as a change would leave it: a private_key_jwt client has {@code jwks} or
+     * {@code jwks_uri}, not both; a secret client has neither, and a client without a secret cannot take a secret
+     * method (it has none to present: register a new client).
+     *
+     * @param registered whether the client exists already (a new one gets its secret when registered)
+     * @throws OAuthException 400 naming the field
+     */
+    public void checkKeys(RegisteredClient client, boolean registered) {
+        if (client.authMethod == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            if ((client.jwks == null) == (client.jwksUri == null)) {
+                throw OAuthException.invalidField("jwks", "A private_key_jwt client needs jwks or jwks_uri, not both");
+            }
+            return;
+        }
+        if (client.jwks != null || client.jwksUri != null) {
+            throw OAuthException.invalidField(client.jwks != null ? "jwks" : "jwks_uri",
+                    "jwks and jwks_uri are for private_key_jwt clients");
+        }
+        if (registered && client.secretHash == null) {
+            throw OAuthException.invalidField("token_endpoint_auth_method",
+                    "This client has no secret to authenticate with " + client.authMethod.value()
+                            + "; register a new client for it");
+        }
     }
 
     public Patch patch(JsonNode body) {
@@ -135,7 +168,23 @@ public class ClientMetadataParser {
             }
             case "token_endpoint_auth_method" -> {
                 ClientAuthMethod method = authMethod(notNull(name, value));
-                yield client -> client.authMethod = method;
+                yield client -> {
+                    client.authMethod = method;
+                    if (!method.usesSecret()) {
+                        // A client that signs its assertions keeps no secret, nor a grace-window one.
+                        client.secretHash = null;
+                        client.previousSecretHash = null;
+                        client.previousSecretExpiresAt = null;
+                    }
+                };
+            }
+            case "jwks" -> {
+                String jwks = reset ? null : KeySetMetadata.jwks(value);
+                yield client -> client.jwks = jwks;
+            }
+            case "jwks_uri" -> {
+                String jwksUri = reset ? null : KeySetMetadata.jwksUri(value, allowHttpJwksUri);
+                yield client -> client.jwksUri = jwksUri;
             }
             case "enabled" -> {
                 JsonNode enabled = notNull(name, value);
@@ -248,6 +297,6 @@ public class ClientMetadataParser {
         return Optional.ofNullable(value.isTextual() ? value.textValue() : null)
                 .flatMap(ClientAuthMethod::fromValue)
                 .orElseThrow(() -> OAuthException.invalidField("token_endpoint_auth_method",
-                        "token_endpoint_auth_method must be client_secret_basic or client_secret_post"));
+                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post or private_key_jwt"));
     }
 }

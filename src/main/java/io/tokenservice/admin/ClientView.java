@@ -2,6 +2,7 @@ package io.tokenservice.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.tokenservice.client.RegisteredClient;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -18,6 +19,8 @@ public record ClientView(
         @JsonProperty("scope") String scope,
         @JsonProperty("audience") List<String> audience,
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+        @JsonProperty("jwks") @JsonRawValue String jwks,
+        @JsonProperty("jwks_uri") String jwksUri,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("access_token_typ") String accessTokenTyp,
@@ -33,7 +36,7 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), client.accessTokenTtl, client.tokenRateLimit,
+                client.audienceList(), client.authMethod.value(), client.jwks, client.jwksUri, client.accessTokenTtl, client.tokenRateLimit,
                 client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,

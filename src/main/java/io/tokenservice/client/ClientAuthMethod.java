@@ -10,7 +10,9 @@ public enum ClientAuthMethod {
     /** HTTP Basic with client_id and client_secret, RFC 6749 §2.3.1. */
     CLIENT_SECRET_BASIC("client_secret_basic"),
     /** client_id and client_secret in the form body, RFC 6749 §2.3.1; NOT RECOMMENDED, opt-in per client. */
-    CLIENT_SECRET_POST("client_secret_post");
+    CLIENT_SECRET_POST("client_secret_post"),
+    /** A JWT the client signs with a key of its registered set, RFC 7523 §2.2 and OpenID Connect Core §9; no secret. */
+    PRIVATE_KEY_JWT("private_key_jwt");
 
     private final String value;
 
@@ -20,6 +22,11 @@ public enum ClientAuthMethod {
 
     public String value() {
         return value;
+    }
+
+    /** Whether a client of this method has a secret (and no keys). */
+    public boolean usesSecret() {
+        return this == CLIENT_SECRET_BASIC || this == CLIENT_SECRET_POST;
     }
 
     public static Optional<ClientAuthMethod> fromValue(String value) {

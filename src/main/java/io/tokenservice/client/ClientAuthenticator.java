@@ -3,15 +3,19 @@ package io.tokenservice.client;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.assertion.PrivateKeyJwtVerifier;
+import io.tokenservice.client.assertion.UnverifiedAssertion;
 import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.throttle.FailureThrottle;
 import io.tokenservice.throttle.ThrottledException;
 import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,15 +31,67 @@ public class ClientAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(ClientAuthenticator.class);
     private static final int LOGGED_ID_LENGTH = 64;
+    /** Failures anyone can cause without a client's secret or key: charged to the failure budget, logged at debug. */
+    private static final Set<AuthenticationFailure> GUESSES = EnumSet.of(AuthenticationFailure.UNKNOWN_CLIENT,
+            AuthenticationFailure.BAD_SECRET, AuthenticationFailure.MALFORMED_ASSERTION,
+            AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION);
 
     private final ClientDirectory directory;
     private final SecretVerifier verifier;
+    private final PrivateKeyJwtVerifier privateKeyJwt;
     private final FailureThrottle throttle;
 
-    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, FailureThrottle throttle) {
+    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, PrivateKeyJwtVerifier privateKeyJwt,
+            FailureThrottle throttle) {
         this.directory = directory;
         this.verifier = verifier;
+        this.privateKeyJwt = privateKeyJwt;
         this.throttle = throttle;
+    }
+
+    /** Authenticates the client by what the request presents: a secret or a client assertion. */
+    public Uni<ClientSnapshot> authenticate(ClientAuthentication presented, String source) {
+        if (presented instanceof ClientAssertion assertion) {
+            return authenticate(assertion, source);
+        }
+        return authenticate((ClientCredentials) presented, source);
+    }
+
+    /**
+     * Authenticates a client by its assertion (private_key_jwt), under the same failure budget as secrets: a
+     * source past its budget is refused unless the assertion's client is cached with its keys at hand and the
+     * assertion passes without a lookup or a fetch. A malformed assertion, an unknown client, a bad signature or a
+     * replay is charged to the source and to the client the assertion names.
+     */
+    @WithSpan("client.authenticate")
+    public Uni<ClientSnapshot> authenticate(ClientAssertion presented, String source) {
+        UnverifiedAssertion assertion;
+        try {
+            assertion = UnverifiedAssertion.parse(presented.jwt());
+        } catch (ClientAuthenticationException malformed) {
+            throttle.admit("", source);
+            throttle.failed("", source, 1);
+            throttle.finished(source);
+            throw failed(AuthenticationFailure.MALFORMED_ASSERTION, presented.clientId().orElse(""));
+        }
+        String clientId = assertion.issuer();
+        String budgetKey = ClientIds.isValid(clientId) ? clientId : "";
+        try {
+            throttle.admit(budgetKey, source);
+        } catch (ThrottledException throttled) {
+            return privateKeyJwt.verify(presented, assertion, true)
+                    .onFailure(ClientAuthenticationException.class).transform(failure -> throttled);
+        }
+        return privateKeyJwt.verify(presented, assertion, false)
+                .invoke(client -> throttle.succeeded(source))
+                .eventually(() -> throttle.finished(source))
+                .onFailure(ClientAuthenticationException.class).transform(failure -> {
+                    AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();
+                    if (GUESSES.contains(reason)) {
+                        throttle.failed(budgetKey, source, 1);
+                    }
+                    return failed(reason, clientId);
+                });
     }
 
     /**
@@ -103,7 +159,7 @@ public class ClientAuthenticator {
     }
 
     private static ClientAuthenticationException failed(AuthenticationFailure reason, String clientId) {
-        if (reason == AuthenticationFailure.UNKNOWN_CLIENT || reason == AuthenticationFailure.BAD_SECRET) {
+        if (GUESSES.contains(reason)) {
             // At the rate of guesses: debug only.
             LOG.debugf("invalid_client: %s for client_id '%s'", reason, loggable(clientId));
         } else {

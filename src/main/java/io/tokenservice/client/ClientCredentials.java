@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param candidates one or two (clientId, secret) readings, most likely first
  */
-public record ClientCredentials(ClientAuthMethod method, List<Candidate> candidates) {
+public record ClientCredentials(ClientAuthMethod method, List<Candidate> candidates) implements ClientAuthentication {
 
     public record Candidate(String clientId, String secret) {
     }

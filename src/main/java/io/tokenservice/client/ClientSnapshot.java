@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An immutable copy of a registered client as the token endpoint needs it, safe to share between requests and
- * to keep in {@link ClientCache}.
+ * to keep in {@link ClientDirectory}.
  *
  * @param previousSecretHash the secret replaced by the last rotation, or null
  * @param accessTokenTtl seconds, or null for the service default
@@ -14,16 +14,27 @@ import java.util.List;
  * @param tokensNotBefore its tokens issued before this instant are no longer honoured; {@link Instant#EPOCH} for none
  * @param tokenRateLimit tokens per minute, or null for the service's default quota
  * @param accessTokenTyp the typ header of its tokens: {@code at+jwt} (RFC 9068) or {@code JWT}
+ * @param jwks a private_key_jwt client's inline JWK Set document, or null
+ * @param jwksUri where a private_key_jwt client publishes its JWK Set, or null
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
-        Integer tokenRateLimit, String accessTokenTyp) {
+        Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
     /** The plain typ, for APIs whose framework insists on it. */
     public static final String JWT = "JWT";
+
+    /** A secret client. */
+    public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
+            List<String> scopes, List<String> audience, Integer accessTokenTtl, ClientAuthMethod authMethod,
+            boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore, Integer tokenRateLimit,
+            String accessTokenTyp) {
+        this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
+                authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, null, null);
+    }
 
     /** A client with no tokens-not-before. */
     public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
@@ -39,7 +50,7 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 List.of(client.scopes), List.of(client.audience), client.accessTokenTtl, client.authMethod,
                 client.enabled, client.version, client.tokensMinVersion,
                 client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit,
-                client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp);
+                client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp, client.jwks, client.jwksUri);
     }
 
     /**

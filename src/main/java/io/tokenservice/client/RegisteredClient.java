@@ -23,8 +23,8 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "client_id", columnDefinition = "text")
     public String clientId;
 
-    /** A PHC string (Argon2id, PBKDF2-SHA256) or a bcrypt hash. */
-    @Column(name = "secret_hash", nullable = false, columnDefinition = "text")
+    /** A PHC string (Argon2id, PBKDF2-SHA256) or a bcrypt hash; null for a client that authenticates with keys. */
+    @Column(name = "secret_hash", columnDefinition = "text")
     public String secretHash;
 
     /** A human-readable name (RFC 7591 §2 client_name); optional. */
@@ -60,6 +60,14 @@ public class RegisteredClient extends PanacheEntityBase {
 
     @Column(name = "token_endpoint_auth_method", nullable = false, columnDefinition = "text")
     public ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+
+    /** A private_key_jwt client's public keys, a JWK Set document (RFC 7517 §5); or null, see {@link #jwksUri}. */
+    @Column(name = "jwks", columnDefinition = "text")
+    public String jwks;
+
+    /** Where a private_key_jwt client publishes its JWK Set (RFC 7591 §2 jwks_uri); or null, see {@link #jwks}. */
+    @Column(name = "jwks_uri", columnDefinition = "text")
+    public String jwksUri;
 
     /** Its tokens minted from an older version of it are no longer honoured (they carry client_version). */
     @Column(name = "tokens_min_version", nullable = false)

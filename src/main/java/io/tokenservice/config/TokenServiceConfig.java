@@ -61,6 +61,47 @@ public interface TokenServiceConfig {
 
     Metrics metrics();
 
+    Assertions assertions();
+
+    /** Client assertions: private_key_jwt (RFC 7523 §2.2). */
+    interface Assertions {
+        /**
+         * Longest life an assertion may have: its {@code exp} at most this long after its {@code iat} (after now
+         * when it has no iat). Accepted assertions are remembered this long, on every replica, against replay.
+         */
+        @WithDefault("1H")
+        Duration maxLifetime();
+
+        Jwks jwks();
+
+        /** Key sets fetched from a client's {@code jwks_uri}. */
+        interface Jwks {
+            /** The whole fetch (connect, headers, body) must finish within this. */
+            @WithDefault("3S")
+            Duration timeout();
+
+            /** Largest JWK Set document accepted, in bytes. */
+            @WithDefault("65536")
+            int maxBytes();
+
+            /** A fetched set is used this long, then fetched again (a failed refetch keeps the old one). */
+            @WithDefault("5M")
+            Duration cacheFor();
+
+            /** An assertion with a kid the set lacks refetches it, at most once per this interval per URL. */
+            @WithDefault("30S")
+            Duration minRefetchInterval();
+
+            /** Key sets held in memory, one per URL. */
+            @WithDefault("10000")
+            int maxCached();
+
+            /** Whether a jwks_uri may be plain http; only https otherwise. For development and tests. */
+            @WithDefault("false")
+            boolean allowHttp();
+        }
+    }
+
     interface Metrics {
         /**
          * Clients that get a series of their own in {@code token_service_client_tokens_issued_total}: the first

@@ -1,6 +1,7 @@
 package io.tokenservice.discovery;
 
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.client.assertion.AssertionSignature;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
 import jakarta.ws.rs.GET;
@@ -25,7 +26,8 @@ public class DiscoveryResource {
 
     static final String OAUTH = ".well-known/oauth-authorization-server";
     static final String OPENID = ".well-known/openid-configuration";
-    private static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+    private static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post",
+            "private_key_jwt");
 
     private final SigningKeys keys;
     private final String issuer;
@@ -73,6 +75,10 @@ public class DiscoveryResource {
         metadata.put("token_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         metadata.put("introspection_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         metadata.put("revocation_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
+        // RFC 8414 §2: the algorithms of private_key_jwt assertions, at each endpoint that takes them.
+        metadata.put("token_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
+        metadata.put("introspection_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
+        metadata.put("revocation_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
         // The algorithms access tokens are signed with. No member of RFC 8414 names them; OpenID Connect
         // Discovery's is where verifiers reading openid-configuration look, and it requires subject types.
         metadata.put("id_token_signing_alg_values_supported", algorithms);

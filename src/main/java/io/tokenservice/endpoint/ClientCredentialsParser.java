@@ -1,6 +1,8 @@
 package io.tokenservice.endpoint;
 
 import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAssertion;
+import io.tokenservice.client.ClientAuthentication;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientCredentials;
@@ -17,11 +19,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the {@link ClientCredentials} of a form endpoint's request from the Authorization header
- * (client_secret_basic) or from the form body (client_secret_post), RFC 6749 §2.3.1. Throws
- * {@link OAuthException} invalid_request for a malformed header or two methods in one request, and
- * {@link ClientAuthenticationException} ({@link AuthenticationFailure#NO_CREDENTIALS}) for no credentials or a
- * scheme other than Basic.
+ * Reads how a form endpoint's request authenticates its client: {@link ClientCredentials} from the Authorization
+ * header (client_secret_basic) or from the form body (client_secret_post), RFC 6749 §2.3.1, or a
+ * {@link ClientAssertion} from the form body (RFC 7521 §4.2). Throws {@link OAuthException} invalid_request for a
+ * malformed header, a half-given assertion or two methods in one request, and
+ * {@link ClientAuthenticationException} for no credentials or a scheme other than Basic
+ * ({@link AuthenticationFailure#NO_CREDENTIALS}) and for an assertion type other than JWT bearer
+ * ({@link AuthenticationFailure#MALFORMED_ASSERTION}).
  */
 public final class ClientCredentialsParser {
 
@@ -30,6 +34,30 @@ public final class ClientCredentialsParser {
     private ClientCredentialsParser() {
     }
 
+    public static ClientAuthentication parse(List<String> authorizationHeaders, Optional<String> bodyClientId,
+            Optional<String> bodySecret, Optional<String> assertionType, Optional<String> assertion) {
+        if (assertionType.isEmpty() && assertion.isEmpty()) {
+            return parse(authorizationHeaders, bodyClientId, bodySecret);
+        }
+        boolean header = authorizationHeaders != null && !authorizationHeaders.isEmpty();
+        if (header || bodySecret.isPresent()) {
+            // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
+            throw OAuthException.invalidRequest("Use either a client assertion or a client secret, not both");
+        }
+        // RFC 7521 §4.2: client_assertion_type and client_assertion are both REQUIRED.
+        if (assertionType.isEmpty()) {
+            throw OAuthException.invalidRequest("client_assertion requires client_assertion_type");
+        }
+        if (assertion.isEmpty()) {
+            throw OAuthException.invalidRequest("client_assertion_type requires client_assertion");
+        }
+        if (!assertionType.get().equals(ClientAssertion.JWT_BEARER)) {
+            throw new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);
+        }
+        return new ClientAssertion(bodyClientId, assertion.get());
+    }
+
+    /** The secret a request presents, when it has no client assertion. */
     public static ClientCredentials parse(List<String> authorizationHeaders, Optional<String> bodyClientId,
             Optional<String> bodySecret) {
         if (authorizationHeaders != null && authorizationHeaders.size() > 1) {

@@ -1,6 +1,6 @@
 package io.tokenservice.endpoint;
 
-import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.client.ClientAuthentication;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,10 +16,11 @@ import java.util.Set;
 public class PresentedTokenParser {
 
     /** The presented token and who presents it. */
-    public record PresentedToken(String token, ClientCredentials caller) {
+    public record PresentedToken(String token, ClientAuthentication caller) {
     }
 
-    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret");
+    private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret",
+            "client_assertion_type", "client_assertion");
 
     private final int maxBodyBytes;
 
@@ -31,6 +32,7 @@ public class PresentedTokenParser {
         FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
         String token = form.require("token");
         return new PresentedToken(token, ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
-                form.get("client_id"), form.get("client_secret")));
+                form.get("client_id"), form.get("client_secret"), form.get("client_assertion_type"),
+                form.get("client_assertion")));
     }
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param resources the requested resources (RFC 8707 §2), distinct; empty means the client's whole audience
  * @param clientId client_id from the body (client_secret_post, RFC 6749 §2.3.1)
  * @param clientSecret client_secret from the body (client_secret_post, RFC 6749 §2.3.1)
+ * @param clientAssertionType client_assertion_type from the body (RFC 7521 §4.2)
+ * @param clientAssertion client_assertion from the body (RFC 7521 §4.2)
  */
 public record TokenRequest(Optional<List<String>> scopes, List<String> resources, Optional<String> clientId,
-        Optional<String> clientSecret) {
+        Optional<String> clientSecret, Optional<String> clientAssertionType, Optional<String> clientAssertion) {
 }

@@ -26,7 +26,8 @@ public class TokenRequestParser {
     private static final String CLIENT_CREDENTIALS = "client_credentials";
     // RFC 8707 §2: the one parameter that may be sent more than once.
     private static final String RESOURCE = "resource";
-    private static final Set<String> KNOWN = Set.of("grant_type", "scope", "client_id", "client_secret", RESOURCE);
+    private static final Set<String> KNOWN = Set.of("grant_type", "scope", "client_id", "client_secret",
+            "client_assertion_type", "client_assertion", RESOURCE);
 
     private final int maxBodyBytes;
 
@@ -51,7 +52,9 @@ public class TokenRequestParser {
                 form.get("scope").map(TokenRequestParser::scopes),
                 resources(form.all(RESOURCE)),
                 form.get("client_id"),
-                form.get("client_secret"));
+                form.get("client_secret"),
+                form.get("client_assertion_type"),
+                form.get("client_assertion"));
     }
 
     /** RFC 8707 §2: each resource is an absolute URI without a fragment; else invalid_target. */

@@ -2,7 +2,7 @@ package io.tokenservice.token;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
-import io.tokenservice.client.ClientCredentials;
+import io.tokenservice.client.ClientAuthentication;
 import io.tokenservice.endpoint.ClientCredentialsParser;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.Sources;
@@ -44,8 +44,8 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<TokenResponse>> token(HttpHeaders headers, HttpServerRequest http, String body) {
         TokenRequest request = parser.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body);
-        ClientCredentials credentials = ClientCredentialsParser.parse(
-                headers.getRequestHeader(HttpHeaders.AUTHORIZATION), request.clientId(), request.clientSecret());
+        ClientAuthentication credentials = ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
+                request.clientId(), request.clientSecret(), request.clientAssertionType(), request.clientAssertion());
         return authenticator.authenticate(credentials, Sources.of(http))
                 .invoke(client -> quota.take(client.clientId(), client.tokenRateLimit()))
                 .map(client -> grant.authorize(client, request))

@@ -141,7 +141,9 @@ class ClientAdminApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "{\"token_endpoint_auth_method\":\"private_key_jwt\"}|token_endpoint_auth_method",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\"}|token_endpoint_auth_method",
+        "{\"token_endpoint_auth_method\":\"private_key_jwt\"}|jwks",
+        "{\"jwks_uri\":\"https://keys.example.com/jwks\"}|jwks_uri",
         "{\"access_token_ttl\":0}|access_token_ttl",
         "{\"access_token_ttl\":604801}|access_token_ttl",
         "{\"access_token_ttl\":\"600\"}|access_token_ttl",

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
 import io.restassured.response.Response;
+import io.tokenservice.testing.ClientAssertions;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.Eventually;
 import io.tokenservice.testing.IndependentVerifier;
@@ -119,6 +122,24 @@ class TwoReplicasIT {
     private static int tokenOnA(String clientId, String secret) {
         return form("grant_type=client_credentials").header("Authorization", basicRaw(clientId, secret))
                 .post("/oauth2/token").statusCode();
+    }
+
+    @Test
+    void anAssertionAcceptedByAIsAReplayAtB() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = "replicas-pkjwt-" + System.nanoTime();
+        onB("POST", "/admin/clients", "{\"client_id\":\"" + clientId + "\",\"token_endpoint_auth_method\":"
+                + "\"private_key_jwt\",\"jwks\":" + ClientAssertions.jwks(key) + "}").then().statusCode(201);
+        String tokenEndpoint = given().get("/.well-known/oauth-authorization-server").then().statusCode(200)
+                .extract().path("token_endpoint");
+        assertEquals(tokenEndpoint, given().baseUri(replicaBUrl).get("/.well-known/oauth-authorization-server")
+                .then().extract().path("token_endpoint"));
+        String assertion = ClientAssertions.sign(key, JWSAlgorithm.RS256,
+                ClientAssertions.claims(clientId, tokenEndpoint).build());
+
+        form(ClientAssertions.tokenForm(assertion)).post("/oauth2/token").then().statusCode(200);
+        form(ClientAssertions.tokenForm(assertion)).baseUri(replicaBUrl).post("/oauth2/token").then().statusCode(403)
+                .body("error", org.hamcrest.Matchers.equalTo("invalid_client"));
     }
 
     @Test

@@ -72,4 +72,42 @@ class ClientCredentialsParserTest {
         assertEquals(AuthenticationFailure.NO_CREDENTIALS,
                 assertThrows(ClientAuthenticationException.class, () -> fromHeader("Digest username=\"x\"")).reason());
     }
+
+    private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    @Test
+    void anAssertionWithItsTypeIsAClientAssertion() {
+        var presented = ClientCredentialsParser.parse(List.of(), Optional.of("client"), Optional.empty(),
+                Optional.of(JWT_BEARER), Optional.of("a.b.c"));
+        assertEquals(new io.tokenservice.client.ClientAssertion(Optional.of("client"), "a.b.c"), presented);
+    }
+
+    @Test
+    void anAssertionTogetherWithASecretIsInvalidRequest() {
+        assertEquals(OAuthError.INVALID_REQUEST, org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+                () -> ClientCredentialsParser.parse(List.of(basic("client:secret")), Optional.empty(), Optional.empty(),
+                        Optional.of(JWT_BEARER), Optional.of("a.b.c"))).error());
+        assertEquals(OAuthError.INVALID_REQUEST, org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+                () -> ClientCredentialsParser.parse(List.of(), Optional.of("client"), Optional.of("secret"),
+                        Optional.of(JWT_BEARER), Optional.of("a.b.c"))).error());
+    }
+
+    @Test
+    void anAssertionWithoutItsTypeOrATypeWithoutAnAssertionIsInvalidRequest() {
+        assertEquals(OAuthError.INVALID_REQUEST, org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+                () -> ClientCredentialsParser.parse(List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of("a.b.c"))).error());
+        assertEquals(OAuthError.INVALID_REQUEST, org.junit.jupiter.api.Assertions.assertThrows(OAuthException.class,
+                () -> ClientCredentialsParser.parse(List.of(), Optional.empty(), Optional.empty(),
+                        Optional.of(JWT_BEARER), Optional.empty())).error());
+    }
+
+    @Test
+    void anotherAssertionTypeIsMalformedAssertion() {
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(
+                io.tokenservice.client.ClientAuthenticationException.class,
+                () -> ClientCredentialsParser.parse(List.of(), Optional.empty(), Optional.empty(),
+                        Optional.of("urn:ietf:params:oauth:client-assertion-type:saml2-bearer"), Optional.of("x")));
+        assertEquals(io.tokenservice.client.AuthenticationFailure.MALFORMED_ASSERTION, failure.reason());
+    }
 }

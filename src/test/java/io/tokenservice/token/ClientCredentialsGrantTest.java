@@ -34,7 +34,8 @@ class ClientCredentialsGrantTest {
     }
 
     private static TokenRequest request(List<String> scopes, List<String> resources) {
-        return new TokenRequest(Optional.ofNullable(scopes), resources, Optional.empty(), Optional.empty());
+        return new TokenRequest(Optional.ofNullable(scopes), resources, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     static Stream<Arguments> granted() {

@@ -1,0 +1,110 @@
+package io.tokenservice.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenservice.error.OAuthException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.interfaces.RSAPublicKey;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.keys.EllipticCurves;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Validates the key metadata of a private_key_jwt client (RFC 7591 §2): {@code jwks}, a JWK Set of 1 to
+ * {@value #MAX_KEYS} public signing keys (RSA of 2048 bits or more, EC P-256, Ed25519), never private or symmetric
+ * key material, kids unique; or {@code jwks_uri}, an absolute https URL (http only where configured). Every
+ * problem is a 400 naming the field.
+ */
+final class KeySetMetadata {
+
+    static final int MAX_KEYS = 20;
+    static final int MAX_JWKS_LENGTH = 65_536;
+    static final int MAX_URI_LENGTH = 2000;
+    // RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2: members that only private keys have.
+    private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
+    private KeySetMetadata() {
+    }
+
+    /** The set as stored: the document as given, once it is found to be a valid set of public signing keys. */
+    static String jwks(JsonNode value) {
+        if (!value.isObject() || !value.path("keys").isArray()) {
+            throw invalid("jwks", "jwks must be a JWK Set: an object with a keys array");
+        }
+        String document = value.toString();
+        JsonNode keys = value.get("keys");
+        if (document.length() > MAX_JWKS_LENGTH || keys.size() < 1 || keys.size() > MAX_KEYS) {
+            throw invalid("jwks", "jwks must hold 1 to " + MAX_KEYS + " keys in at most " + MAX_JWKS_LENGTH + " characters");
+        }
+        for (JsonNode key : keys) {
+            for (String member : PRIVATE_MEMBERS) {
+                if (key.has(member)) {
+                    throw invalid("jwks", "jwks must hold public keys only: a key has the private member " + member);
+                }
+            }
+        }
+        List<JsonWebKey> parsed;
+        try {
+            parsed = new JsonWebKeySet(document).getJsonWebKeys();
+        } catch (JoseException | RuntimeException e) {
+            throw invalid("jwks", "jwks is not a readable JWK Set");
+        }
+        if (parsed.size() != keys.size()) {
+            throw invalid("jwks", "jwks holds a key of an unsupported type: use RSA, EC P-256 or Ed25519 keys");
+        }
+        Set<String> kids = new HashSet<>();
+        for (JsonWebKey key : parsed) {
+            if (!(key instanceof PublicJsonWebKey) || !supported(key)) {
+                throw invalid("jwks", "jwks keys must be RSA of 2048 bits or more, EC P-256 or Ed25519");
+            }
+            if (key.getUse() != null && !key.getUse().equals("sig")) {
+                throw invalid("jwks", "jwks keys must be for use sig");
+            }
+            if (key.getKeyId() != null && !kids.add(key.getKeyId())) {
+                throw invalid("jwks", "jwks key ids must be unique");
+            }
+        }
+        return document;
+    }
+
+    /** The URL as stored, once it is absolute, https (or http when {@code allowHttp}), without user info or fragment. */
+    static String jwksUri(JsonNode value, boolean allowHttp) {
+        String problem = "jwks_uri must be an absolute " + (allowHttp ? "http or https" : "https") + " URL of at most "
+                + MAX_URI_LENGTH + " characters, without user info or fragment";
+        if (!value.isTextual() || value.textValue().length() > MAX_URI_LENGTH) {
+            throw invalid("jwks_uri", problem);
+        }
+        try {
+            URI uri = new URI(value.textValue());
+            boolean scheme = "https".equals(uri.getScheme()) || allowHttp && "http".equals(uri.getScheme());
+            if (!scheme || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw invalid("jwks_uri", problem);
+            }
+        } catch (URISyntaxException e) {
+            throw invalid("jwks_uri", problem);
+        }
+        return value.textValue();
+    }
+
+    private static boolean supported(JsonWebKey key) {
+        if (key instanceof RsaJsonWebKey rsa) {
+            return ((RSAPublicKey) rsa.getPublicKey()).getModulus().bitLength() >= 2048;
+        }
+        if (key instanceof EllipticCurveJsonWebKey ec) {
+            return EllipticCurves.P_256.equals(ec.getCurveName());
+        }
+        return key instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype());
+    }
+
+    private static OAuthException invalid(String field, String description) {
+        return OAuthException.invalidField(field, description);
+    }
+}

@@ -1,0 +1,162 @@
+package io.tokenservice.client.assertion;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAssertion;
+import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientDirectory;
+import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.config.TokenServiceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Authenticates a private_key_jwt client (RFC 7523 §2.2, OpenID Connect Core §9) by its assertion: iss and sub
+ * are its client_id (and so is the request's client_id when given), the client is registered for
+ * private_key_jwt, a key of its set ({@code jwks}, or fetched from its {@code jwks_uri} by {@link RemoteJwks},
+ * refetched once when the kid is unknown) verifies the signature, the claims keep {@link AssertionRules}, the
+ * client is enabled, and the jti was never accepted before on any replica ({@link SeenAssertions}). Fails with
+ * {@link ClientAuthenticationException} naming the reason; with the directory's exceptions when the database
+ * cannot serve.
+ */
+@ApplicationScoped
+public class PrivateKeyJwtVerifier {
+
+    private static final Logger LOG = Logger.getLogger(PrivateKeyJwtVerifier.class);
+    // Parsed sets held, by the length of their documents: a bound in memory, whatever the sets' sizes.
+    private static final long PARSED_SET_CHARS = 16L << 20;
+
+    private final ClientDirectory directory;
+    private final RemoteJwks remote;
+    private final SeenAssertions seen;
+    private final AssertionAudiences audiences;
+    private final Duration maxLifetime;
+    private final Duration skew;
+    private final Clock clock;
+    // Registered sets, parsed once per client version: a changed registration is a new version.
+    private final Cache<String, Parsed> inline;
+
+    private record Parsed(JsonWebKeySet keys, int documentLength) {
+    }
+
+    @Inject
+    PrivateKeyJwtVerifier(ClientDirectory directory, RemoteJwks remote, SeenAssertions seen, AssertionAudiences audiences,
+            TokenServiceConfig config) {
+        this(directory, remote, seen, audiences, config.assertions().maxLifetime(), config.token().clockSkew(),
+                Clock.systemUTC());
+    }
+
+    PrivateKeyJwtVerifier(ClientDirectory directory, RemoteJwks remote, SeenAssertions seen, AssertionAudiences audiences,
+            Duration maxLifetime, Duration skew, Clock clock) {
+        this.directory = directory;
+        this.remote = remote;
+        this.seen = seen;
+        this.audiences = audiences;
+        this.maxLifetime = maxLifetime;
+        this.skew = skew;
+        this.clock = clock;
+        this.inline = Caffeine.newBuilder().maximumWeight(PARSED_SET_CHARS)
+                .<String, Parsed>weigher((key, parsed) -> parsed.documentLength()).build();
+    }
+
+    /**
+     * The client whose assertion this is. With {@code cachedOnly} (a request over its failure budget) nothing is
+     * looked up or fetched: only a cached client with a set already at hand can pass.
+     */
+    @WithSpan("client.verify_assertion")
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion, boolean cachedOnly) {
+        String clientId = assertion.issuer();
+        // RFC 7523 §3 items 1 and 2.B: iss and sub are both the client_id; RFC 7521 §4.2: client_id, if present,
+        // MUST identify the client of the assertion.
+        if (!assertion.subject().equals(clientId) || presented.clientId().filter(id -> !id.equals(clientId)).isPresent()) {
+            return Uni.createFrom().failure(failure(AuthenticationFailure.MALFORMED_ASSERTION));
+        }
+        Uni<Map<String, ClientSnapshot>> found = cachedOnly
+                ? Uni.createFrom().item(directory.cachedOnly(List.of(clientId)))
+                : directory.find(List.of(clientId));
+        return found.flatMap(clients -> {
+            ClientSnapshot client = clients.get(clientId);
+            if (client == null) {
+                return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_CLIENT));
+            }
+            if (client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
+                return Uni.createFrom().failure(failure(AuthenticationFailure.METHOD_MISMATCH));
+            }
+            return signatureVerified(client, assertion, cachedOnly).flatMap(ignored -> accepted(client, assertion));
+        });
+    }
+
+    private Uni<Void> signatureVerified(ClientSnapshot client, UnverifiedAssertion assertion, boolean cachedOnly) {
+        if (client.jwks() != null) {
+            return outcome(AssertionSignature.verify(assertion, parsed(client)));
+        }
+        String uri = client.jwksUri();
+        if (cachedOnly) {
+            return remote.cached(uri).map(keys -> outcome(AssertionSignature.verify(assertion, keys)))
+                    .orElseGet(() -> Uni.createFrom().failure(failure(AuthenticationFailure.KEYS_UNAVAILABLE)));
+        }
+        return remote.current(uri).flatMap(keys -> {
+            AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
+            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
+                return outcome(first);
+            }
+            // The client may have rotated its keys since the set was fetched.
+            return remote.refreshed(uri).flatMap(fresh -> outcome(AssertionSignature.verify(assertion, fresh)));
+        });
+    }
+
+    private Uni<ClientSnapshot> accepted(ClientSnapshot client, UnverifiedAssertion assertion) {
+        Instant now = clock.instant();
+        Optional<String> problem = AssertionRules.problem(assertion, audiences.values(), maxLifetime, now, skew);
+        if (problem.isPresent()) {
+            LOG.infof("Client assertion of '%s' rejected: %s", client.clientId(), problem.get());
+            return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
+        }
+        if (!client.enabled()) {
+            return Uni.createFrom().failure(failure(AuthenticationFailure.DISABLED));
+        }
+        // Remembered as long as the assertion could still be accepted: to its exp, plus the skew we allow.
+        return seen.firstUse(client.clientId(), assertion.jwtId(), assertion.expiresAt().plus(skew))
+                .map(first -> {
+                    if (!first) {
+                        throw failure(AuthenticationFailure.REPLAYED_ASSERTION);
+                    }
+                    return client;
+                });
+    }
+
+    private JsonWebKeySet parsed(ClientSnapshot client) {
+        return inline.get(client.version() + " " + client.clientId(), key -> {
+            JsonWebKeySet keys;
+            try {
+                keys = new JsonWebKeySet(client.jwks());
+            } catch (JoseException e) {
+                // The admin API validated it; an unreadable set verifies nothing.
+                keys = new JsonWebKeySet(List.of());
+            }
+            return new Parsed(keys, client.jwks().length());
+        }).keys();
+    }
+
+    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
+        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(failure(AuthenticationFailure.BAD_SIGNATURE));
+    }
+
+    private static ClientAuthenticationException failure(AuthenticationFailure reason) {
+        return new ClientAuthenticationException(reason);
+    }
+}

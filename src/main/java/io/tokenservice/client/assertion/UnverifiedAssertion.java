@@ -1,0 +1,67 @@
+package io.tokenservice.client.assertion;
+
+import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAuthenticationException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
+
+/**
+ * A JWT client assertion read but not yet verified: enough to find whose keys verify it. Nothing here may be
+ * trusted until {@link AssertionSignature} has verified {@link #jws}.
+ *
+ * @param jws the parsed JWS, to verify
+ * @param algorithm the JOSE header's alg
+ * @param keyId the JOSE header's kid, if any
+ * @param issuer iss; for private_key_jwt the client_id (RFC 7523 §3 item 1)
+ * @param subject sub; for private_key_jwt the client_id too (RFC 7523 §3 item 2.B)
+ * @param audience aud, one or more
+ * @param expiresAt exp (RFC 7523 §3 item 4 makes it REQUIRED), or null when absent
+ * @param issuedAt iat, or null
+ * @param notBefore nbf, or null
+ * @param jwtId jti, or null
+ */
+public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Optional<String> keyId, String issuer,
+        String subject, List<String> audience, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId) {
+
+    /**
+     * Parses a compact JWS JWT.
+     *
+     * @throws ClientAuthenticationException {@link AuthenticationFailure#MALFORMED_ASSERTION} when it is not one,
+     *     is encrypted, or lacks iss or sub
+     */
+    public static UnverifiedAssertion parse(String compact) {
+        UnverifiedAssertion read;
+        try {
+            if (!(JsonWebStructure.fromCompactSerialization(compact) instanceof JsonWebSignature jws)) {
+                throw malformed();
+            }
+            JwtClaims claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            read = new UnverifiedAssertion(jws, jws.getAlgorithmHeaderValue(), Optional.ofNullable(jws.getKeyIdHeaderValue()),
+                    claims.getIssuer(), claims.getSubject(), claims.hasAudience() ? claims.getAudience() : List.of(),
+                    instant(claims.getExpirationTime()), instant(claims.getIssuedAt()), instant(claims.getNotBefore()),
+                    claims.getJwtId());
+        } catch (JoseException | InvalidJwtException | MalformedClaimException | IllegalArgumentException e) {
+            throw malformed();
+        }
+        if (read.issuer() == null || read.subject() == null || read.algorithm() == null) {
+            throw malformed();
+        }
+        return read;
+    }
+
+    private static Instant instant(NumericDate date) {
+        return date == null ? null : Instant.ofEpochSecond(date.getValue());
+    }
+
+    private static ClientAuthenticationException malformed() {
+        return new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);
+    }
+}

@@ -1,0 +1,68 @@
+package io.tokenservice.client.assertion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The claim rules of RFC 7523 §3 as one table: each row breaks one rule of an otherwise valid assertion. */
+class AssertionRulesTest {
+
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    static final String TOKEN_ENDPOINT = "https://auth.example.com/oauth2/token";
+    static final Set<String> AUDIENCES = Set.of("https://auth.example.com", TOKEN_ENDPOINT);
+    static final Duration MAX_LIFETIME = Duration.ofHours(1);
+    static final Duration SKEW = Duration.ofSeconds(30);
+
+    record Row(String name, List<String> audience, Instant exp, Instant iat, Instant nbf, String jti, String problem) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Row valid(String name) {
+        return new Row(name, List.of(TOKEN_ENDPOINT), NOW.plusSeconds(300), NOW, null, "jti-1", null);
+    }
+
+    static Stream<Arguments> rows() {
+        Row ok = valid("valid");
+        return Stream.of(
+                ok,
+                new Row("issuer as audience", List.of("https://auth.example.com"), ok.exp(), ok.iat(), null, "j", null),
+                new Row("one of several audiences", List.of("https://x.example", TOKEN_ENDPOINT), ok.exp(), ok.iat(), null, "j", null),
+                new Row("another audience", List.of("https://other.example/token"), ok.exp(), ok.iat(), null, "j", "aud"),
+                new Row("no audience", List.of(), ok.exp(), ok.iat(), null, "j", "aud"),
+                new Row("no exp", ok.audience(), null, ok.iat(), null, "j", "no exp"),
+                new Row("expired", ok.audience(), NOW.minusSeconds(31), NOW.minusSeconds(60), null, "j", "expired"),
+                new Row("expired within the skew", ok.audience(), NOW.minusSeconds(29), NOW.minusSeconds(60), null, "j", null),
+                new Row("nbf in the future", ok.audience(), ok.exp(), ok.iat(), NOW.plusSeconds(60), "j", "not valid before"),
+                new Row("nbf within the skew", ok.audience(), ok.exp(), ok.iat(), NOW.plusSeconds(20), "j", null),
+                new Row("iat in the future", ok.audience(), NOW.plusSeconds(600), NOW.plusSeconds(60), null, "j", "issued in the future"),
+                new Row("lives an hour exactly", ok.audience(), NOW.plus(MAX_LIFETIME), NOW, null, "j", null),
+                new Row("lives longer than an hour", ok.audience(), NOW.plus(MAX_LIFETIME).plusSeconds(1), NOW, null, "j", "lives longer"),
+                new Row("no iat, exp too far from now", ok.audience(), NOW.plus(Duration.ofHours(2)), null, null, "j", "lives longer"),
+                new Row("no iat, exp near", ok.audience(), NOW.plusSeconds(60), null, null, "j", null),
+                new Row("no jti", ok.audience(), ok.exp(), ok.iat(), null, null, "no jti"),
+                new Row("empty jti", ok.audience(), ok.exp(), ok.iat(), null, "", "no jti"),
+                new Row("jti too long", ok.audience(), ok.exp(), ok.iat(), null, "j".repeat(257), "no jti"))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void eachRuleIsCheckedOnItsOwn(Row row) {
+        UnverifiedAssertion assertion = new UnverifiedAssertion(null, "RS256", Optional.empty(), "client", "client",
+                row.audience(), row.exp(), row.iat(), row.nbf(), row.jti());
+        Optional<String> problem = AssertionRules.problem(assertion, AUDIENCES, MAX_LIFETIME, NOW, SKEW);
+        assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
+        problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
+    }
+}
