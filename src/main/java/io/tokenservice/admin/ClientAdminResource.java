@@ -102,7 +102,8 @@ public class ClientAdminResource {
                 .call(() -> audit.record("client.registered", client.clientId,
                         (secretless ? "secret=none token_endpoint_auth_method=" + client.authMethod.value()
                                 : imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
-                                + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled))).plug(database::bounded))
+                                + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled
+                                + federatedCredentials(client)))).plug(database::bounded))
                 // This replica forgets the id as unknown now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.created(client.clientId))
                 .map(ignored -> RestResponse.ResponseBuilder
@@ -252,6 +253,12 @@ public class ClientAdminResource {
             }
         }
         return changes.toString();
+    }
+
+    /** The audit's account of a federated client's (issuer, subject) pairs; nothing for other clients. */
+    private static String federatedCredentials(RegisteredClient client) {
+        return client.federatedCredentials.isEmpty() ? "" : " federated_credentials=" + client.federatedCredentials.stream()
+                .map(pair -> pair.issuer + "#" + pair.subject).toList();
     }
 
     /** Now, at the database's precision, so a response shows what a later read returns. */

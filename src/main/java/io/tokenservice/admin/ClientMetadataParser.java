@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.client.FederatedCredential;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
@@ -47,6 +48,8 @@ public class ClientMetadataParser {
     private static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_TOKEN_RATE_LIMIT = 1_000_000;
     private static final int MAX_SECRET_LENGTH = 512;
+    private static final int MAX_FEDERATED_CREDENTIALS = 20;
+    private static final int MAX_SUBJECT_LENGTH = 1000;
     private static final Set<String> READ_ONLY = Set.of("created_at", "updated_at");
 
     private final long maxTtlSeconds;
@@ -102,6 +105,19 @@ public class ClientMetadataParser {
      * @throws OAuthException 400 naming the field
      */
     public void checkKeys(RegisteredClient client, boolean registered) {
+        boolean federated = client.authMethod == ClientAuthMethod.FEDERATED_JWT;
+        if (federated == client.federatedCredentials.isEmpty()) {
+            throw OAuthException.invalidField("federated_credentials", federated
+                    ? "A federated_jwt client needs federated_credentials"
+                    : "federated_credentials are for federated_jwt clients");
+        }
+        if (federated) {
+            if (client.jwks != null || client.jwksUri != null) {
+                throw OAuthException.invalidField(client.jwks != null ? "jwks" : "jwks_uri",
+                        "A federated_jwt client has no keys of its own: its issuer's keys verify its tokens");
+            }
+            return;
+        }
         if (client.authMethod == ClientAuthMethod.PRIVATE_KEY_JWT) {
             if ((client.jwks == null) == (client.jwksUri == null)) {
                 throw OAuthException.invalidField("jwks", "A private_key_jwt client needs jwks or jwks_uri, not both");
@@ -181,6 +197,13 @@ public class ClientMetadataParser {
             case "jwks" -> {
                 String jwks = reset ? null : KeySetMetadata.jwks(value);
                 yield client -> client.jwks = jwks;
+            }
+            case "federated_credentials" -> {
+                List<FederatedCredential> pairs = reset ? List.of() : federatedCredentials(value);
+                yield client -> {
+                    client.federatedCredentials.clear();
+                    client.federatedCredentials.addAll(pairs);
+                };
             }
             case "jwks_uri" -> {
                 String jwksUri = reset ? null : KeySetMetadata.jwksUri(value, allowHttpJwksUri);
@@ -293,10 +316,38 @@ public class ClientMetadataParser {
         return (int) value.longValue();
     }
 
+    /** 1 to 20 distinct {"issuer": an absolute http(s) URL, "subject": 1 to 1000 visible characters} objects. */
+    private static List<FederatedCredential> federatedCredentials(JsonNode value) {
+        String field = "federated_credentials";
+        if (!value.isArray() || value.isEmpty() || value.size() > MAX_FEDERATED_CREDENTIALS) {
+            throw OAuthException.invalidField(field, field + " must be an array of 1 to " + MAX_FEDERATED_CREDENTIALS
+                    + " {\"issuer\", \"subject\"} objects");
+        }
+        Set<FederatedCredential> pairs = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            if (!entry.isObject() || entry.size() != 2 || !entry.path("issuer").isTextual() || !entry.path("subject").isTextual()) {
+                throw OAuthException.invalidField(field, "each of federated_credentials is {\"issuer\": …, \"subject\": …}");
+            }
+            String issuer = entry.get("issuer").textValue();
+            String subject = entry.get("subject").textValue();
+            if (!IssuerUrls.isIssuer(issuer)) {
+                throw OAuthException.invalidField(field, "a federated credential's issuer must be an absolute http or https "
+                        + "URL of at most " + IssuerUrls.MAX_LENGTH + " characters, without query or fragment");
+            }
+            if (subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH || !subject.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw OAuthException.invalidField(field, "a federated credential's subject must be 1 to "
+                        + MAX_SUBJECT_LENGTH + " visible ASCII characters");
+            }
+            pairs.add(new FederatedCredential(issuer, subject));
+        }
+        return List.copyOf(pairs);
+    }
+
     private static ClientAuthMethod authMethod(JsonNode value) {
         return Optional.ofNullable(value.isTextual() ? value.textValue() : null)
                 .flatMap(ClientAuthMethod::fromValue)
                 .orElseThrow(() -> OAuthException.invalidField("token_endpoint_auth_method",
-                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post or private_key_jwt"));
+                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post, private_key_jwt"
+                                + " or federated_jwt"));
     }
 }

@@ -21,6 +21,7 @@ public record ClientView(
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
         @JsonProperty("jwks") @JsonRawValue String jwks,
         @JsonProperty("jwks_uri") String jwksUri,
+        @JsonProperty("federated_credentials") List<Pair> federatedCredentials,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("access_token_typ") String accessTokenTyp,
@@ -29,6 +30,10 @@ public record ClientView(
         @JsonProperty("created_at") String createdAt,
         @JsonProperty("updated_at") String updatedAt) {
 
+    /** A federated credential: the issuer whose token about this subject authenticates the client. */
+    public record Pair(@JsonProperty("issuer") String issuer, @JsonProperty("subject") String subject) {
+    }
+
     static ClientView of(RegisteredClient client) {
         return of(client, null);
     }
@@ -36,7 +41,10 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), client.jwks, client.jwksUri, client.accessTokenTtl, client.tokenRateLimit,
+                client.audienceList(), client.authMethod.value(), client.jwks, client.jwksUri,
+                client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
+                        .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
+                client.accessTokenTtl, client.tokenRateLimit,
                 client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,

@@ -26,6 +26,8 @@ public enum AuthenticationFailure {
     ASSERTION_REJECTED,
     /** A client assertion whose jti was accepted before, on any replica, RFC 7523 §3 item 7. */
     REPLAYED_ASSERTION,
+    /** A trusted issuer's token verified, but no client is registered for its (issuer, subject) pair. */
+    UNKNOWN_SUBJECT,
     /** The client's jwks_uri could not be fetched (time limit, size limit, status, not a JWK Set) and none is cached. */
     KEYS_UNAVAILABLE
 }

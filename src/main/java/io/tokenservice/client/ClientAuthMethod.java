@@ -12,7 +12,12 @@ public enum ClientAuthMethod {
     /** client_id and client_secret in the form body, RFC 6749 §2.3.1; NOT RECOMMENDED, opt-in per client. */
     CLIENT_SECRET_POST("client_secret_post"),
     /** A JWT the client signs with a key of its registered set, RFC 7523 §2.2 and OpenID Connect Core §9; no secret. */
-    PRIVATE_KEY_JWT("private_key_jwt");
+    PRIVATE_KEY_JWT("private_key_jwt"),
+    /**
+     * A token of a trusted issuer (a Kubernetes service-account token, a SPIFFE JWT-SVID) whose subject is
+     * registered for the client; no secret, no keys of its own.
+     */
+    FEDERATED_JWT("federated_jwt");
 
     private final String value;
 

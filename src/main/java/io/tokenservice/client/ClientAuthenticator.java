@@ -3,7 +3,7 @@ package io.tokenservice.client;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
-import io.tokenservice.client.assertion.PrivateKeyJwtVerifier;
+import io.tokenservice.client.assertion.ClientAssertionVerifier;
 import io.tokenservice.client.assertion.UnverifiedAssertion;
 import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
@@ -38,14 +38,14 @@ public class ClientAuthenticator {
 
     private final ClientDirectory directory;
     private final SecretVerifier verifier;
-    private final PrivateKeyJwtVerifier privateKeyJwt;
+    private final ClientAssertionVerifier assertions;
     private final FailureThrottle throttle;
 
-    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, PrivateKeyJwtVerifier privateKeyJwt,
+    ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, ClientAssertionVerifier assertions,
             FailureThrottle throttle) {
         this.directory = directory;
         this.verifier = verifier;
-        this.privateKeyJwt = privateKeyJwt;
+        this.assertions = assertions;
         this.throttle = throttle;
     }
 
@@ -58,7 +58,8 @@ public class ClientAuthenticator {
     }
 
     /**
-     * Authenticates a client by its assertion (private_key_jwt), under the same failure budget as secrets: a
+     * Authenticates a client by an assertion (private_key_jwt, or a trusted issuer's token for a federated client),
+     * under the same failure budget as secrets: a
      * source past its budget is refused unless the assertion's client is cached with its keys at hand and the
      * assertion passes without a lookup or a fetch. A malformed assertion, an unknown client, a bad signature or a
      * replay is charged to the source and to the client the assertion names.
@@ -79,10 +80,10 @@ public class ClientAuthenticator {
         try {
             throttle.admit(budgetKey, source);
         } catch (ThrottledException throttled) {
-            return privateKeyJwt.verify(presented, assertion, true)
+            return assertions.verify(presented, assertion, true)
                     .onFailure(ClientAuthenticationException.class).transform(failure -> throttled);
         }
-        return privateKeyJwt.verify(presented, assertion, false)
+        return assertions.verify(presented, assertion, false)
                 .invoke(client -> throttle.succeeded(source))
                 .eventually(() -> throttle.finished(source))
                 .onFailure(ClientAuthenticationException.class).transform(failure -> {

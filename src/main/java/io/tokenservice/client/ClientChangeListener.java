@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tokenservice.client.assertion.TrustedIssuers;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
  * the client_id of every updated or deleted row and {@code created <client_id>} for every inserted one, whichever
- * replica (or operator) made the change, and tells {@link ClientDirectory}. On every (re)connection the directory drops everything it cached, since
+ * replica (or operator) made the change, and tells {@link ClientDirectory}; and on {@code token_service_trusted_issuer},
+ * which announces changes to the trusted issuers, and tells {@link TrustedIssuers}. On every (re)connection the directory drops everything it cached, since
  * notifications sent while disconnected are lost. It connects with the reactive datasource's address,
  * credentials and TLS settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt,
  * whether the database was away at startup or went away later.
@@ -29,12 +31,14 @@ import org.jboss.logging.Logger;
 public class ClientChangeListener {
 
     static final String CHANNEL = "token_service_client";
+    static final String TRUSTED_ISSUER_CHANNEL = "token_service_trusted_issuer";
     private static final String CREATED = "created ";
     private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final Vertx vertx;
     private final ClientDirectory directory;
+    private final TrustedIssuers trustedIssuers;
     private final boolean enabled;
     private final PgConnectOptions options;
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -42,7 +46,7 @@ public class ClientChangeListener {
     private PgSubscriber subscriber;
 
     @Inject
-    ClientChangeListener(Vertx vertx, ClientDirectory directory, TokenServiceConfig config,
+    ClientChangeListener(Vertx vertx, ClientDirectory directory, TrustedIssuers trustedIssuers, TokenServiceConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
@@ -50,13 +54,15 @@ public class ClientChangeListener {
             @ConfigProperty(name = "quarkus.datasource.reactive.trust-all", defaultValue = "false") boolean trustAll,
             @ConfigProperty(name = "quarkus.datasource.reactive.trust-certificate-pem.certs") Optional<List<String>> trustedCerts,
             @ConfigProperty(name = "quarkus.datasource.reactive.hostname-verification-algorithm") Optional<String> hostnameVerification) {
-        this(vertx, directory, config.cache().clients().listen(),
+        this(vertx, directory, trustedIssuers, config.cache().clients().listen(),
                 connectOptions(url, user, password.orElse(""), sslMode, trustAll, trustedCerts, hostnameVerification));
     }
 
-    ClientChangeListener(Vertx vertx, ClientDirectory directory, boolean enabled, PgConnectOptions options) {
+    ClientChangeListener(Vertx vertx, ClientDirectory directory, TrustedIssuers trustedIssuers, boolean enabled,
+            PgConnectOptions options) {
         this.vertx = vertx;
         this.directory = directory;
+        this.trustedIssuers = trustedIssuers;
         this.enabled = enabled;
         this.options = options;
     }
@@ -105,6 +111,9 @@ public class ClientChangeListener {
                     LOG.debugf("Listening for client changes on %s", CHANNEL);
                 })
                 .handler(this::announced);
+        attemptSubscriber.channel(TRUSTED_ISSUER_CHANNEL)
+                .subscribeHandler(ignored -> trustedIssuers.changed())
+                .handler(ignored -> trustedIssuers.changed());
         subscriber = attemptSubscriber;
         attemptSubscriber.connect().onFailure(failure -> {
             attemptSubscriber.close();

@@ -2,6 +2,8 @@ package io.tokenservice.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An immutable copy of a registered client as the token endpoint needs it, safe to share between requests and
@@ -16,11 +18,12 @@ import java.util.List;
  * @param accessTokenTyp the typ header of its tokens: {@code at+jwt} (RFC 9068) or {@code JWT}
  * @param jwks a private_key_jwt client's inline JWK Set document, or null
  * @param jwksUri where a private_key_jwt client publishes its JWK Set, or null
+ * @param federatedSubjects the (issuer, subject) pairs of a federated_jwt client, each as issuer + space + subject
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
-        Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri) {
+        Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
@@ -33,7 +36,8 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
             boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore, Integer tokenRateLimit,
             String accessTokenTyp) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
-                authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, null, null);
+                authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, null, null,
+                Set.of());
     }
 
     /** A client with no tokens-not-before. */
@@ -50,7 +54,9 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 List.of(client.scopes), List.of(client.audience), client.accessTokenTtl, client.authMethod,
                 client.enabled, client.version, client.tokensMinVersion,
                 client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit,
-                client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp, client.jwks, client.jwksUri);
+                client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp, client.jwks, client.jwksUri,
+                client.federatedCredentials.stream().map(pair -> federatedSubject(pair.issuer, pair.subject))
+                        .collect(Collectors.toUnmodifiableSet()));
     }
 
     /**
@@ -59,6 +65,11 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
      */
     public boolean honoursToken(long clientVersion, Instant issuedAt) {
         return enabled && clientVersion >= tokensMinVersion && !issuedAt.isBefore(tokensNotBefore);
+    }
+
+    /** How {@link #federatedSubjects} writes a pair: no issuer URL holds a space. */
+    public static String federatedSubject(String issuer, String subject) {
+        return issuer + ' ' + subject;
     }
 
     /** The previous secret's hash while its grace window lasts, else null. */

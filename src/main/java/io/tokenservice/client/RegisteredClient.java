@@ -2,12 +2,17 @@ package io.tokenservice.client;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -68,6 +73,11 @@ public class RegisteredClient extends PanacheEntityBase {
     /** Where a private_key_jwt client publishes its JWK Set (RFC 7591 §2 jwks_uri); or null, see {@link #jwks}. */
     @Column(name = "jwks_uri", columnDefinition = "text")
     public String jwksUri;
+
+    /** The (issuer, subject) pairs a federated_jwt client is known by; empty for every other client. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "federated_credential", schema = "token_service", joinColumns = @JoinColumn(name = "client_id"))
+    public List<FederatedCredential> federatedCredentials = new ArrayList<>();
 
     /** Its tokens minted from an older version of it are no longer honoured (they carry client_version). */
     @Column(name = "tokens_min_version", nullable = false)

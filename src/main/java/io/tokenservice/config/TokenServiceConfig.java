@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -99,6 +100,46 @@ public interface TokenServiceConfig {
             /** Whether a jwks_uri may be plain http; only https otherwise. For development and tests. */
             @WithDefault("false")
             boolean allowHttp();
+
+            /**
+             * PEM files of the CA certificates to trust when fetching key sets and discovery documents (e.g. a
+             * Kubernetes cluster's CA); unset: the JVM's trusted CAs.
+             */
+            Optional<List<Path>> trustCertificates();
+        }
+    }
+
+    Federation federation();
+
+    /** Federated workload identity: clients authenticated by tokens of trusted issuers. */
+    interface Federation {
+        /** How often every replica re-reads the trusted issuers, besides the change notifications it listens for. */
+        @WithDefault("60S")
+        Duration refreshInterval();
+
+        /** Trusted issuers listed in configuration (GitOps), by name; the admin API shows them, read-only. */
+        Map<String, TrustedIssuer> trustedIssuers();
+
+        interface TrustedIssuer {
+            /** The iss its tokens carry, exactly. */
+            String issuer();
+
+            /** Where its JWK Set is; with neither this nor jwks, found through its discovery document. */
+            Optional<String> jwksUri();
+
+            /** Its JWK Set document, inline. */
+            Optional<String> jwks();
+
+            /** The aud its tokens must name one of; default the token endpoint URL and the issuer. */
+            Optional<List<String>> audiences();
+
+            /** The oldest a token may be (now - iat). */
+            @WithDefault("1H")
+            Duration maxTokenAge();
+
+            /** Whether one token may authenticate several requests within its lifetime. */
+            @WithDefault("false")
+            boolean allowReuse();
         }
     }
 

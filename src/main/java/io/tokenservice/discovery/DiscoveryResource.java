@@ -27,7 +27,7 @@ public class DiscoveryResource {
     static final String OAUTH = ".well-known/oauth-authorization-server";
     static final String OPENID = ".well-known/openid-configuration";
     private static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post",
-            "private_key_jwt");
+            "private_key_jwt", "federated_jwt");
 
     private final SigningKeys keys;
     private final String issuer;

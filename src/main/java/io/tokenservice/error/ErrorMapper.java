@@ -3,6 +3,8 @@ package io.tokenservice.error;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.assertion.ConfiguredIssuerException;
+import io.tokenservice.client.assertion.TrustedIssuerNotFoundException;
 import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.config.TokenServiceConfig;
@@ -35,6 +37,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public final class ErrorMapper {
 
     static final String REALM = "token-service";
+    // PostgreSQL's SQLSTATE for a unique or primary key violation.
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
     /** What a saturated hashing pool or a replica still loading its keys asks the client to wait. */
     private static final int BUSY_RETRY_AFTER_SECONDS = 1;
@@ -109,16 +113,22 @@ public final class ErrorMapper {
             // RFC 8628 §3.5 slow_down; RFC 6585 §4: 429 with Retry-After, whole seconds rounded up.
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
             return body(429, "slow_down", e.getMessage(), null).header(HttpHeaders.RETRY_AFTER, seconds).build();
-        } else if (cause instanceof ClientNotFoundException || cause instanceof UnknownKeyException) {
+        } else if (cause instanceof ClientNotFoundException || cause instanceof UnknownKeyException
+                || cause instanceof TrustedIssuerNotFoundException) {
             return body(404, "not_found", cause.getMessage(), null).build();
-        } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException) {
+        } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException
+                || cause instanceof ConfiguredIssuerException) {
             return conflict(cause.getMessage());
         } else if (cause instanceof jakarta.persistence.OptimisticLockException
                 || cause.getClass().getName().equals("org.hibernate.StaleObjectStateException")
                 || cause.getClass().getName().equals("org.hibernate.StaleStateException")) {
             return conflict("The resource was changed concurrently; read it and retry");
-        } else if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-            return conflict("The resource already exists");
+        } else if (cause instanceof io.vertx.pgclient.PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            return alreadyExists(pg.getConstraint() + " " + pg.getMessage());
+        } else if (cause instanceof org.hibernate.exception.ConstraintViolationException violation
+                && UNIQUE_VIOLATION.equals(violation.getSQLState())) {
+            // Hibernate Reactive reports a flush's unique violation this way, the driver's exception not in its causes.
+            return alreadyExists(violation.getConstraintName() + " " + violation.getMessage());
         }
         return null;
     }
@@ -137,6 +147,13 @@ public final class ErrorMapper {
 
     private RestResponse<ErrorResponse> storeUnavailable() {
         return unavailable("The service is temporarily unavailable", databaseRetryAfterSeconds);
+    }
+
+    /** A unique constraint refused a write: 409, saying which resource when the constraint tells. */
+    private RestResponse<ErrorResponse> alreadyExists(String constraint) {
+        return conflict(constraint.contains("federated_credential_pkey")
+                ? "A pair of federated_credentials belongs to another client"
+                : "The resource already exists");
     }
 
     private RestResponse<ErrorResponse> conflict(String description) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tokenservice.client.assertion.TrustedIssuers;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.TcpProxy;
 import io.vertx.core.Vertx;
@@ -26,6 +27,9 @@ class ClientChangeListenerTest {
     @Inject
     ClientDirectory directory;
 
+    @Inject
+    TrustedIssuers trustedIssuers;
+
     @Test
     void aDatabaseAwayAtStartupIsListenedToOnceItAnswers() throws Exception {
         int port = System.getenv("DB_HOST") != null
@@ -37,7 +41,7 @@ class ClientChangeListenerTest {
                     "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
                     System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
                     Optional.empty(), false, Optional.empty(), Optional.empty());
-            ClientChangeListener listener = new ClientChangeListener(vertx, directory, true, options);
+            ClientChangeListener listener = new ClientChangeListener(vertx, directory, trustedIssuers, true, options);
             listener.start();
             try {
                 Thread.sleep(1_500);

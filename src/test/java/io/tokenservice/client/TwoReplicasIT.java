@@ -143,6 +143,28 @@ class TwoReplicasIT {
     }
 
     @Test
+    void anIssuerTrustedThroughBAuthenticatesAtAAndStopsWhenRemoved() throws Exception {
+        RSAKey key = ClientAssertions.rsa("cluster-1");
+        String name = "cluster-" + System.nanoTime();
+        String issuer = "https://" + name + ".example.com";
+        String subject = "system:serviceaccount:payments:api";
+        onB("POST", "/admin/trusted-issuers", "{\"name\":\"" + name + "\",\"issuer\":\"" + issuer
+                + "\",\"jwks\":" + ClientAssertions.jwks(key) + ",\"allow_reuse\":true}").then().statusCode(201);
+        onB("POST", "/admin/clients", "{\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":"
+                + "[{\"issuer\":\"" + issuer + "\",\"subject\":\"" + subject + "\"}]}").then().statusCode(201);
+        String tokenEndpoint = given().get("/.well-known/oauth-authorization-server").then().extract().path("token_endpoint");
+        java.time.Instant now = java.time.Instant.now();
+        String projected = ClientAssertions.sign(key, JWSAlgorithm.RS256, new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                .issuer(issuer).subject(subject).audience(tokenEndpoint).issueTime(java.util.Date.from(now))
+                .expirationTime(java.util.Date.from(now.plusSeconds(3600))).build());
+
+        // A learns of the change from PostgreSQL's notification, well before its 60 s refresh.
+        Eventually.status(200, () -> form(ClientAssertions.tokenForm(projected)).post("/oauth2/token").statusCode());
+        onB("DELETE", "/admin/trusted-issuers/" + name, null).then().statusCode(204);
+        Eventually.status(403, () -> form(ClientAssertions.tokenForm(projected)).post("/oauth2/token").statusCode());
+    }
+
+    @Test
     void tokensOfEitherReplicaVerifyWithTheOthersJwks() throws Exception {
         String jwksOfA = given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
         String jwksOfB = given().baseUri(replicaBUrl).get("/.well-known/jwks.json").then().statusCode(200).extract().asString();

@@ -18,11 +18,47 @@ public final class AssertionRules {
     }
 
     /**
+     * The rules for a private_key_jwt assertion.
+     *
      * @param audiences the values of which aud must contain at least one (RFC 7523 §3 item 3)
      * @param maxLifetime the longest exp may lie after iat, or after now when there is no iat
      */
     public static Optional<String> problem(UnverifiedAssertion assertion, Set<String> audiences, Duration maxLifetime,
             Instant now, Duration skew) {
+        Optional<String> common = common(assertion, audiences, now, skew);
+        if (common.isPresent()) {
+            return common;
+        }
+        Instant start = assertion.issuedAt() != null ? assertion.issuedAt() : now;
+        if (Duration.between(start, assertion.expiresAt()).compareTo(maxLifetime) > 0) {
+            return Optional.of("lives longer than " + maxLifetime + " (exp " + assertion.expiresAt() + ")");
+        }
+        // jti (OPTIONAL in RFC 7523, REQUIRED here, as in OpenID Connect Core §9): what replay is checked on.
+        return jti(assertion);
+    }
+
+    /**
+     * The rules for a trusted issuer's token presented by a federated client: iat is required and at most
+     * {@code maxAge} old (the issuer's tokens may live long; what we accept is young); a jti only when the issuer
+     * does not allow reuse, since replay is checked on it then.
+     */
+    public static Optional<String> federatedProblem(UnverifiedAssertion assertion, Set<String> audiences,
+            Duration maxAge, boolean jtiRequired, Instant now, Duration skew) {
+        Optional<String> common = common(assertion, audiences, now, skew);
+        if (common.isPresent()) {
+            return common;
+        }
+        if (assertion.issuedAt() == null) {
+            return Optional.of("no iat");
+        }
+        if (Duration.between(assertion.issuedAt(), now).compareTo(maxAge.plus(skew)) > 0) {
+            return Optional.of("older than " + maxAge + " (iat " + assertion.issuedAt() + ")");
+        }
+        return jtiRequired ? jti(assertion) : Optional.empty();
+    }
+
+    private static Optional<String> common(UnverifiedAssertion assertion, Set<String> audiences, Instant now,
+            Duration skew) {
         if (assertion.audience().stream().noneMatch(audiences::contains)) {
             return Optional.of("aud names none of " + audiences);
         }
@@ -42,11 +78,10 @@ public final class AssertionRules {
         if (assertion.issuedAt() != null && assertion.issuedAt().isAfter(now.plus(skew))) {
             return Optional.of("issued in the future, at " + assertion.issuedAt());
         }
-        Instant start = assertion.issuedAt() != null ? assertion.issuedAt() : now;
-        if (Duration.between(start, assertion.expiresAt()).compareTo(maxLifetime) > 0) {
-            return Optional.of("lives longer than " + maxLifetime + " (exp " + assertion.expiresAt() + ")");
-        }
-        // jti (OPTIONAL in RFC 7523, REQUIRED here, as in OpenID Connect Core §9): what replay is checked on.
+        return Optional.empty();
+    }
+
+    private static Optional<String> jti(UnverifiedAssertion assertion) {
         if (assertion.jwtId() == null || assertion.jwtId().isEmpty() || assertion.jwtId().length() > MAX_JTI_LENGTH) {
             return Optional.of("no jti of 1 to " + MAX_JTI_LENGTH + " characters");
         }

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
 
 /**
- * JWK Sets fetched from the URLs clients publish them at ({@code jwks_uri}, RFC 7591 §2), kept per URL in bounded
- * memory. A fetch must finish within {@code token-service.assertions.jwks.timeout} and stay within
+ * JWK Sets fetched from the URLs clients and trusted issuers publish them at ({@code jwks_uri}, RFC 7591 §2), and
+ * issuers' discovery documents, kept per URL in bounded memory. A fetch must finish within {@code token-service.assertions.jwks.timeout} and stay within
  * {@code max-bytes}, answer 200 with a JWK Set, and follows no redirect; one fetch per URL runs at a time, the
  * others wait for it. A set is used for {@code cache-for}, then fetched again; a failed fetch keeps the set fetched
  * before, and a URL whose fetch failed is not tried again within {@code min-refetch-interval}, so that a dead or
@@ -44,9 +46,19 @@ public class RemoteJwks {
 
     private static final Logger LOG = Logger.getLogger(RemoteJwks.class);
 
-    /** What is known about one URL: the last set fetched (or null), when, and when a fetch was last tried. */
-    private record Known(JsonWebKeySet keys, long fetchedAt, long triedAt) {
+    /** What is known about one document: the last one fetched and parsed (or null), when, and when last tried. */
+    private record Known(Object document, long fetchedAt, long triedAt) {
     }
+
+    /** How a kind of document is read from a response body; an exception means it is not one. */
+    @FunctionalInterface
+    private interface Parser {
+        Object parse(String body) throws Exception;
+    }
+
+    private static final String JWKS = "jwks ";
+    private static final String DISCOVERY = "discovery ";
+    private static final String WELL_KNOWN = "/.well-known/openid-configuration";
 
     private final HttpClient http;
     private final Ticker ticker;
@@ -54,8 +66,10 @@ public class RemoteJwks {
     private final int maxBytes;
     private final long cacheForNanos;
     private final long minRefetchNanos;
+    private final boolean allowHttp;
+    // By kind and URL: "jwks <url>" or "discovery <url>".
     private final Cache<String, Known> known;
-    private final Map<String, Uni<JsonWebKeySet>> fetching = new ConcurrentHashMap<>();
+    private final Map<String, Uni<Object>> fetching = new ConcurrentHashMap<>();
 
     @Inject
     RemoteJwks(Vertx vertx, TokenServiceConfig config) {
@@ -68,25 +82,27 @@ public class RemoteJwks {
         this.maxBytes = config.maxBytes();
         this.cacheForNanos = config.cacheFor().toNanos();
         this.minRefetchNanos = config.minRefetchInterval().toNanos();
+        this.allowHttp = config.allowHttp();
         this.known = Caffeine.newBuilder().maximumSize(config.maxCached()).build();
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout(millis)
                 .setIdleTimeout(millis)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setVerifyHost(true)
                 .setMaxPoolSize(4)
-                .setKeepAlive(false));
+                .setKeepAlive(false);
+        config.trustCertificates().filter(paths -> !paths.isEmpty()).ifPresent(paths -> {
+            PemTrustOptions trust = new PemTrustOptions();
+            paths.forEach(path -> trust.addCertPath(path.toString()));
+            options.setTrustOptions(trust);
+        });
+        this.http = vertx.createHttpClient(options);
     }
 
     /** The set at {@code uri}: as cached while fresh, else fetched (the old set if the fetch fails). */
     public Uni<JsonWebKeySet> current(String uri) {
-        Known entry = known.getIfPresent(uri);
-        long now = ticker.read();
-        if (entry != null && entry.keys() != null && now - entry.fetchedAt() < cacheForNanos) {
-            return Uni.createFrom().item(entry.keys());
-        }
-        return fetchUnlessTriedWithin(uri, entry, now);
+        return current(JWKS, uri, RemoteJwks::jwkSet).map(JsonWebKeySet.class::cast);
     }
 
     /**
@@ -95,29 +111,59 @@ public class RemoteJwks {
      * fetch per interval).
      */
     public Uni<JsonWebKeySet> refreshed(String uri) {
-        return fetchUnlessTriedWithin(uri, known.getIfPresent(uri), ticker.read());
+        return fetchUnlessTriedWithin(JWKS, uri, RemoteJwks::jwkSet, ticker.read()).map(JsonWebKeySet.class::cast);
     }
 
     /** The set cached for {@code uri}, however old, without fetching. */
     public Optional<JsonWebKeySet> cached(String uri) {
-        return Optional.ofNullable(known.getIfPresent(uri)).map(Known::keys);
+        return cachedDocument(JWKS, uri).map(JsonWebKeySet.class::cast);
     }
 
-    private Uni<JsonWebKeySet> fetchUnlessTriedWithin(String uri, Known entry, long now) {
-        if (entry != null && now - entry.triedAt() < minRefetchNanos) {
-            return entry.keys() != null ? Uni.createFrom().item(entry.keys()) : Uni.createFrom().failure(unavailable());
+    /**
+     * The jwks_uri of {@code issuer}'s discovery document ({@code <issuer>/.well-known/openid-configuration},
+     * OpenID Connect Discovery 1.0 §4), fetched and cached under the same limits as key sets; its {@code issuer}
+     * must be {@code issuer} exactly (§4.3) and its jwks_uri https (or http where allowed).
+     */
+    public Uni<String> jwksUriOf(String issuer) {
+        return current(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN, body -> jwksUri(body, issuer))
+                .map(String.class::cast);
+    }
+
+    /** The jwks_uri of {@code issuer} as last discovered, without fetching. */
+    public Optional<String> cachedJwksUriOf(String issuer) {
+        return cachedDocument(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN).map(String.class::cast);
+    }
+
+    private Uni<Object> current(String kind, String uri, Parser parser) {
+        Known entry = known.getIfPresent(kind + uri);
+        long now = ticker.read();
+        if (entry != null && entry.document() != null && now - entry.fetchedAt() < cacheForNanos) {
+            return Uni.createFrom().item(entry.document());
         }
-        Uni<JsonWebKeySet> shared = fetching.computeIfAbsent(uri, key -> fetch(key)
-                .onItemOrFailure().invoke((keys, failure) -> {
+        return fetchUnlessTriedWithin(kind, uri, parser, now);
+    }
+
+    private Optional<Object> cachedDocument(String kind, String uri) {
+        return Optional.ofNullable(known.getIfPresent(kind + uri)).map(Known::document);
+    }
+
+    private Uni<Object> fetchUnlessTriedWithin(String kind, String uri, Parser parser, long now) {
+        String key = kind + uri;
+        Known entry = known.getIfPresent(key);
+        if (entry != null && now - entry.triedAt() < minRefetchNanos) {
+            return entry.document() != null ? Uni.createFrom().item(entry.document()) : Uni.createFrom().failure(unavailable());
+        }
+        Uni<Object> shared = fetching.computeIfAbsent(key, ignored -> fetch(uri, parser)
+                .onItemOrFailure().invoke((document, failure) -> {
                     long at = ticker.read();
                     Known before = known.getIfPresent(key);
                     if (failure == null) {
-                        known.put(key, new Known(keys, at, at));
+                        known.put(key, new Known(document, at, at));
                     } else {
-                        LOG.warnf("Cannot fetch the JWK Set at %s%s: %s", key,
-                                before != null && before.keys() != null ? " (keeping the one fetched before)" : "",
+                        LOG.warnf("Cannot fetch %s%s: %s", uri,
+                                before != null && before.document() != null ? " (keeping what was fetched before)" : "",
                                 failure.getMessage());
-                        known.put(key, new Known(before == null ? null : before.keys(),
+                        known.put(key, new Known(before == null ? null : before.document(),
                                 before == null ? 0 : before.fetchedAt(), at));
                     }
                     fetching.remove(key);
@@ -125,19 +171,39 @@ public class RemoteJwks {
                 .memoize().indefinitely());
         return Uni.createFrom().deferred(() -> {
             Context caller = Vertx.currentContext();
-            Uni<JsonWebKeySet> result = shared.onFailure().recoverWithUni(failure -> cached(uri)
-                    .map(keys -> Uni.createFrom().item(keys))
+            Uni<Object> result = shared.onFailure().recoverWithUni(failure -> cachedDocument(kind, uri)
+                    .map(document -> Uni.createFrom().item(document))
                     .orElseGet(() -> Uni.createFrom().failure(unavailable())));
             // Joiners of another request's fetch continue on their own context, not on the fetching one's.
             return caller == null ? result : result.emitOn(work -> caller.runOnContext(ignored -> work.run()));
         });
     }
 
-    private Uni<JsonWebKeySet> fetch(String uri) {
+    private static Object jwkSet(String body) throws JoseException {
+        return new JsonWebKeySet(body);
+    }
+
+    private Object jwksUri(String body, String issuer) throws JoseException {
+        Map<String, Object> document = JsonUtil.parseJson(body);
+        if (!issuer.equals(document.get("issuer"))) {
+            throw new IllegalStateException("the discovery document names another issuer");
+        }
+        if (!(document.get("jwks_uri") instanceof String jwksUri)
+                || !(jwksUri.startsWith("https://") || allowHttp && jwksUri.startsWith("http://"))) {
+            throw new IllegalStateException("the discovery document has no usable jwks_uri");
+        }
+        return jwksUri;
+    }
+
+    private Uni<Object> fetch(String uri, Parser parser) {
         AtomicReference<HttpClientRequest> started = new AtomicReference<>();
-        return Uni.createFrom().<JsonWebKeySet>emitter(emitter -> {
+        return Uni.createFrom().<Object>emitter(emitter -> {
                     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
                             .setFollowRedirects(false).putHeader("Accept", "application/jwk-set+json, application/json");
+                    if (!uri.startsWith("https://") && !(allowHttp && uri.startsWith("http://"))) {
+                        emitter.fail(new IllegalStateException("not an https URL"));
+                        return;
+                    }
                     http.request(options).onFailure(emitter::fail).onSuccess(request -> {
                         started.set(request);
                         request.send().onFailure(emitter::fail).onSuccess(response -> {
@@ -163,9 +229,9 @@ public class RemoteJwks {
                             });
                             response.endHandler(ignored -> {
                                 try {
-                                    emitter.complete(new JsonWebKeySet(body.toString(StandardCharsets.UTF_8)));
-                                } catch (JoseException | RuntimeException e) {
-                                    emitter.fail(new IllegalStateException("not a JWK Set"));
+                                    emitter.complete(parser.parse(body.toString(StandardCharsets.UTF_8)));
+                                } catch (Exception e) {
+                                    emitter.fail(new IllegalStateException("unreadable: " + e.getMessage()));
                                 }
                             });
                         });

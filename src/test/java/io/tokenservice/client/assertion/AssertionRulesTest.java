@@ -65,4 +65,36 @@ class AssertionRulesTest {
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
         problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
     }
+
+    record FederatedRow(String name, Instant iat, String jti, boolean jtiRequired, String problem) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> federatedRows() {
+        Duration maxAge = Duration.ofMinutes(10);
+        return Stream.of(
+                new FederatedRow("young, reusable, no jti", NOW.minusSeconds(60), null, false, null),
+                new FederatedRow("young, single use, a jti", NOW.minusSeconds(60), "j", true, null),
+                new FederatedRow("single use without jti", NOW.minusSeconds(60), null, true, "no jti"),
+                new FederatedRow("no iat", null, "j", false, "no iat"),
+                new FederatedRow("exactly the maximum age plus skew", NOW.minus(maxAge).minus(SKEW), "j", false, null),
+                new FederatedRow("older than the maximum age", NOW.minus(maxAge).minus(SKEW).minusSeconds(1), "j", false,
+                        "older than"),
+                new FederatedRow("issued in the future", NOW.plusSeconds(120), "j", false, "issued in the future"))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("federatedRows")
+    void aFederatedTokenNeedsAnIatWithinTheIssuersAgeAndAJtiOnlyWhenSingleUse(FederatedRow row) {
+        UnverifiedAssertion token = new UnverifiedAssertion(null, "RS256", Optional.empty(), "https://k8s.example",
+                "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), NOW.plusSeconds(3600), row.iat(), null, row.jti());
+        Optional<String> problem = AssertionRules.federatedProblem(token, AUDIENCES, Duration.ofMinutes(10),
+                row.jtiRequired(), NOW, SKEW);
+        assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
+        problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
+    }
 }

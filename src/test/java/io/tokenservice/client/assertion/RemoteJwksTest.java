@@ -57,6 +57,11 @@ class RemoteJwksTest {
         public boolean allowHttp() {
             return true;
         }
+
+        @Override
+        public java.util.Optional<java.util.List<java.nio.file.Path>> trustCertificates() {
+            return java.util.Optional.empty();
+        }
     }
 
     @AfterEach

@@ -1,0 +1,171 @@
+package io.tokenservice.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.assertion.ConfiguredIssuerException;
+import io.tokenservice.client.assertion.IssuerPolicy;
+import io.tokenservice.client.assertion.TrustedIssuer;
+import io.tokenservice.client.assertion.TrustedIssuerNotFoundException;
+import io.tokenservice.client.assertion.TrustedIssuers;
+import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.error.OAuthException;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriBuilder;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code /admin/trusted-issuers}: the issuers whose tokens authenticate federated_jwt clients (Kubernetes service
+ * account issuers, SPIRE), beside those configuration lists (shown with {@code "source":"config"}, read-only here).
+ * Every change is audited and reaches every replica at once (PostgreSQL notification) or within
+ * {@code token-service.federation.refresh-interval}.
+ */
+@Path("/admin/trusted-issuers")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Trusted issuers")
+@SecurityRequirement(name = "admin-bearer")
+public class TrustedIssuerAdminResource {
+
+    private final TrustedIssuerMetadata parser;
+    private final TrustedIssuers trustedIssuers;
+    private final AdminAudit audit;
+    private final ObjectMapper json;
+    private final DatabaseCalls database;
+
+    TrustedIssuerAdminResource(TrustedIssuerMetadata parser, TrustedIssuers trustedIssuers, AdminAudit audit,
+            ObjectMapper json, DatabaseCalls database) {
+        this.parser = parser;
+        this.trustedIssuers = trustedIssuers;
+        this.audit = audit;
+        this.json = json;
+        this.database = database;
+    }
+
+    @POST
+    @Operation(summary = "Trust an issuer: its tokens authenticate the federated_jwt clients registered for their subjects")
+    public Uni<RestResponse<TrustedIssuerView>> add(String body) {
+        TrustedIssuer issuer = parser.registration(parse(body));
+        if (trustedIssuers.configured(issuer.name).isPresent() || trustedIssuers.configured(issuer.issuer).isPresent()) {
+            throw new ConfiguredIssuerException();
+        }
+        issuer.createdAt = issuer.updatedAt = now();
+        return Panache.withTransaction(() -> issuer.persistAndFlush()
+                        .call(() -> audit.record("trusted_issuer.added", null, describe(issuer))))
+                .plug(database::bounded)
+                .call(this::reloaded)
+                .map(ignored -> RestResponse.ResponseBuilder
+                        .<TrustedIssuerView>created(UriBuilder.fromPath("/admin/trusted-issuers/{name}").build(issuer.name))
+                        .entity(TrustedIssuerView.of(issuer))
+                        .build());
+    }
+
+    @GET
+    @Operation(summary = "Every trusted issuer, configured and stored, ordered by name")
+    public Uni<Map<String, List<TrustedIssuerView>>> list() {
+        return Panache.withSession(() -> TrustedIssuer.<TrustedIssuer>listAll()).plug(database::bounded).map(stored -> {
+            List<TrustedIssuerView> views = new ArrayList<>(stored.stream().map(TrustedIssuerView::of).toList());
+            trustedIssuers.all().stream().filter(policy -> IssuerPolicy.CONFIG.equals(policy.source()))
+                    .map(TrustedIssuerView::of).forEach(views::add);
+            views.sort(Comparator.comparing(TrustedIssuerView::name));
+            return Map.of("trusted_issuers", views);
+        });
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "One trusted issuer")
+    public Uni<TrustedIssuerView> get(@RestPath String name) {
+        var configured = trustedIssuers.configured(name).filter(policy -> policy.name().equals(name));
+        if (configured.isPresent()) {
+            return Uni.createFrom().item(TrustedIssuerView.of(configured.get()));
+        }
+        return Panache.withSession(() -> existing(name)).plug(database::bounded).map(TrustedIssuerView::of);
+    }
+
+    @PATCH
+    @Path("{name}")
+    @Operation(summary = "Change a stored trusted issuer with a JSON merge patch (RFC 7396); name and issuer are fixed")
+    public Uni<TrustedIssuerView> patch(@RestPath String name, String body) {
+        refuseConfigured(name);
+        List<Consumer<TrustedIssuer>> changes = parser.patch(parse(body));
+        return Panache.withTransaction(() -> existing(name).call(issuer -> {
+                    String before = describe(issuer);
+                    changes.forEach(change -> change.accept(issuer));
+                    parser.check(issuer);
+                    issuer.updatedAt = now();
+                    return issuer.persistAndFlush().call(() -> audit.record("trusted_issuer.updated", null,
+                            "before={" + before + "} after={" + describe(issuer) + "}"));
+                }))
+                .plug(database::bounded)
+                .call(this::reloaded)
+                .map(TrustedIssuerView::of);
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Operation(summary = "Stop trusting a stored issuer: its tokens authenticate no client from now on")
+    public Uni<RestResponse<Void>> delete(@RestPath String name) {
+        refuseConfigured(name);
+        return Panache.withTransaction(() -> existing(name)
+                        .call(issuer -> issuer.delete().call(() -> audit.record("trusted_issuer.removed", null,
+                                describe(issuer)))))
+                .plug(database::bounded)
+                .call(this::reloaded)
+                .map(ignored -> RestResponse.<Void>noContent());
+    }
+
+    /** This replica sees the change at once; the others when PostgreSQL's notification arrives. */
+    private Uni<Void> reloaded() {
+        return trustedIssuers.reload().onFailure().recoverWithNull();
+    }
+
+    private void refuseConfigured(String name) {
+        if (trustedIssuers.configured(name).filter(policy -> policy.name().equals(name)).isPresent()) {
+            throw new ConfiguredIssuerException();
+        }
+    }
+
+    /** The audit's account of an issuer: what it trusts, never more than the API shows. */
+    private static String describe(TrustedIssuer issuer) {
+        return "name=" + issuer.name + " issuer=" + issuer.issuer
+                + " keys=" + (issuer.jwks != null ? "inline" : issuer.jwksUri != null ? issuer.jwksUri : "discovery")
+                + " audiences=" + String.join(",", issuer.audiences) + " max_token_age=" + issuer.maxTokenAge
+                + " allow_reuse=" + issuer.allowReuse;
+    }
+
+    private static Uni<TrustedIssuer> existing(String name) {
+        return TrustedIssuer.<TrustedIssuer>findById(name).onItem().ifNull().failWith(TrustedIssuerNotFoundException::new);
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw OAuthException.invalidField("body", "The request body is not valid JSON");
+        }
+    }
+}

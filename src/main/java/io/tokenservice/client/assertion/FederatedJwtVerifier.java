@@ -1,0 +1,150 @@
+package io.tokenservice.client.assertion;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAssertion;
+import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.config.TokenServiceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Authenticates a federated_jwt client by a token of a trusted issuer (a Kubernetes service-account token, a
+ * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or found through its discovery document;
+ * refetched once for an unknown kid) verifies the signature, the claims keep
+ * {@link AssertionRules#federatedProblem} under the issuer's audiences and maximum token age, the (issuer, sub) pair
+ * is registered for an enabled federated_jwt client ({@link FederatedSubjects}) whom the request's client_id, if
+ * given, names, and, unless the issuer allows reuse, the jti was never accepted before on any replica. Fails with
+ * {@link ClientAuthenticationException} naming the reason.
+ */
+@ApplicationScoped
+public class FederatedJwtVerifier {
+
+    private static final Logger LOG = Logger.getLogger(FederatedJwtVerifier.class);
+
+    private final FederatedSubjects subjects;
+    private final RemoteJwks remote;
+    private final SeenAssertions seen;
+    private final Duration skew;
+    private final Clock clock;
+    private final Cache<String, JsonWebKeySet> inline = Caffeine.newBuilder().maximumSize(100).build();
+
+    @Inject
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, SeenAssertions seen, TokenServiceConfig config) {
+        this(subjects, remote, seen, config.token().clockSkew(), Clock.systemUTC());
+    }
+
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, SeenAssertions seen, Duration skew, Clock clock) {
+        this.subjects = subjects;
+        this.remote = remote;
+        this.seen = seen;
+        this.skew = skew;
+        this.clock = clock;
+    }
+
+    /** The client the token names. With {@code cachedOnly}, nothing is looked up or fetched. */
+    @WithSpan("client.verify_federated_token")
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion token, IssuerPolicy issuer,
+            boolean cachedOnly) {
+        return signatureVerified(issuer, token, cachedOnly).flatMap(ignored -> {
+            Instant now = clock.instant();
+            Optional<String> problem = AssertionRules.federatedProblem(token, issuer.audiences(), issuer.maxTokenAge(),
+                    !issuer.allowReuse(), now, skew);
+            if (problem.isPresent()) {
+                LOG.infof("Token of trusted issuer '%s' for '%s' rejected: %s", issuer.name(), token.subject(), problem.get());
+                return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
+            }
+            return subjects.clientOf(token.issuer(), token.subject(), cachedOnly)
+                    .flatMap(found -> accepted(presented, token, issuer, found));
+        });
+    }
+
+    private Uni<ClientSnapshot> accepted(ClientAssertion presented, UnverifiedAssertion token, IssuerPolicy issuer,
+            Optional<ClientSnapshot> found) {
+        if (found.isEmpty()) {
+            LOG.infof("Token of trusted issuer '%s' for '%s': no client is registered for it", issuer.name(),
+                    token.subject());
+            return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_SUBJECT));
+        }
+        ClientSnapshot client = found.get();
+        // RFC 7521 §4.2: client_id, if present, MUST identify the client the assertion authenticates.
+        if (presented.clientId().filter(id -> !id.equals(client.clientId())).isPresent()) {
+            return Uni.createFrom().failure(failure(AuthenticationFailure.MALFORMED_ASSERTION));
+        }
+        if (client.authMethod() != ClientAuthMethod.FEDERATED_JWT) {
+            return Uni.createFrom().failure(failure(AuthenticationFailure.METHOD_MISMATCH));
+        }
+        if (!client.enabled()) {
+            return Uni.createFrom().failure(failure(AuthenticationFailure.DISABLED));
+        }
+        if (issuer.allowReuse()) {
+            return Uni.createFrom().item(client);
+        }
+        // Remembered while the token could be accepted: to its exp or the end of its allowed age, plus the skew.
+        Instant until = min(token.expiresAt(), token.issuedAt().plus(issuer.maxTokenAge())).plus(skew);
+        return seen.firstUse(token.issuer(), token.jwtId(), until).map(first -> {
+            if (!first) {
+                throw failure(AuthenticationFailure.REPLAYED_ASSERTION);
+            }
+            return client;
+        });
+    }
+
+    private Uni<Void> signatureVerified(IssuerPolicy issuer, UnverifiedAssertion token, boolean cachedOnly) {
+        if (issuer.jwks().isPresent()) {
+            return outcome(AssertionSignature.verify(token, parsed(issuer.jwks().get())));
+        }
+        if (cachedOnly) {
+            return issuer.jwksUri().or(() -> remote.cachedJwksUriOf(issuer.issuer())).flatMap(remote::cached)
+                    .map(keys -> outcome(AssertionSignature.verify(token, keys)))
+                    .orElseGet(() -> Uni.createFrom().failure(failure(AuthenticationFailure.KEYS_UNAVAILABLE)));
+        }
+        Uni<String> uri = issuer.jwksUri().map(value -> Uni.createFrom().item(value))
+                .orElseGet(() -> remote.jwksUriOf(issuer.issuer()));
+        return uri.flatMap(jwksUri -> remote.current(jwksUri).flatMap(keys -> {
+            AssertionSignature.Outcome first = AssertionSignature.verify(token, keys);
+            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
+                return outcome(first);
+            }
+            // The issuer may have rotated its keys since the set was fetched.
+            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(AssertionSignature.verify(token, fresh)));
+        }));
+    }
+
+    private JsonWebKeySet parsed(String jwks) {
+        return inline.get(jwks, document -> {
+            try {
+                return new JsonWebKeySet(document);
+            } catch (JoseException e) {
+                // Validated by the admin API and, for configured issuers, at startup: cannot happen.
+                return new JsonWebKeySet(List.of());
+            }
+        });
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
+        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(failure(AuthenticationFailure.BAD_SIGNATURE));
+    }
+
+    private static ClientAuthenticationException failure(AuthenticationFailure reason) {
+        return new ClientAuthenticationException(reason);
+    }
+}

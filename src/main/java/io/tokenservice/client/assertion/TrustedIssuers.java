@@ -1,0 +1,158 @@
+package io.tokenservice.client.assertion;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.DatabaseCalls;
+import io.tokenservice.database.PeriodicRefresh;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
+
+/**
+ * The issuers whose tokens authenticate federated clients, as every replica holds them in memory: those listed in
+ * configuration ({@code token-service.federation.trusted-issuers.*}) and those stored through the admin API. It
+ * re-reads the stored ones when PostgreSQL announces a change ({@link #changed}, from the client change listener),
+ * every {@code token-service.federation.refresh-interval} whatever happens, and at the first request that needs them;
+ * a failed read keeps what was read before. An issuer in configuration cannot be stored as well.
+ */
+@ApplicationScoped
+public class TrustedIssuers {
+
+    private static final Logger LOG = Logger.getLogger(TrustedIssuers.class);
+
+    private final Pool pool;
+    private final DatabaseCalls database;
+    private final Vertx vertx;
+    private final Duration refreshInterval;
+    private final Duration databaseTimeout;
+    private final Map<String, IssuerPolicy> configured;
+    private final Set<String> defaultAudiences;
+    private final AtomicBoolean reloadRequested = new AtomicBoolean();
+    private volatile Map<String, IssuerPolicy> byIssuer;
+    private PeriodicRefresh periodic;
+
+    @Inject
+    TrustedIssuers(Pool pool, DatabaseCalls database, Vertx vertx, TokenServiceConfig config, AssertionAudiences audiences) {
+        this.pool = pool;
+        this.database = database;
+        this.vertx = vertx;
+        this.refreshInterval = config.federation().refreshInterval();
+        this.databaseTimeout = config.database().timeout();
+        this.defaultAudiences = audiences.values();
+        Map<String, IssuerPolicy> fromConfig = new HashMap<>();
+        config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer));
+        config.federation().trustedIssuers().forEach((name, issuer) -> fromConfig.put(issuer.issuer(),
+                new IssuerPolicy(name, issuer.issuer(), issuer.jwks(), issuer.jwksUri(),
+                        issuer.audiences().filter(list -> !list.isEmpty()).map(Set::copyOf).orElse(defaultAudiences),
+                        issuer.maxTokenAge(), issuer.allowReuse(), IssuerPolicy.CONFIG)));
+        this.configured = Map.copyOf(fromConfig);
+    }
+
+    /** A configured issuer that could never verify a token stops the start, naming the property. */
+    private static void checkConfigured(String name, TokenServiceConfig.Federation.TrustedIssuer issuer) {
+        String prefix = "token-service.federation.trusted-issuers." + name + ".";
+        if (issuer.jwks().isPresent() && issuer.jwksUri().isPresent()) {
+            throw new IllegalStateException(prefix + "jwks and " + prefix + "jwks-uri: give one, not both");
+        }
+        issuer.jwks().ifPresent(jwks -> {
+            try {
+                if (new JsonWebKeySet(jwks).getJsonWebKeys().isEmpty()) {
+                    throw new IllegalStateException(prefix + "jwks holds no key");
+                }
+            } catch (JoseException e) {
+                throw new IllegalStateException(prefix + "jwks is not a JWK Set: " + e.getMessage());
+            }
+        });
+    }
+
+    /** The trusted issuer whose tokens carry {@code iss}, if any. */
+    public Uni<Optional<IssuerPolicy>> find(String issuer) {
+        Map<String, IssuerPolicy> current = byIssuer;
+        if (current != null) {
+            return Uni.createFrom().item(Optional.ofNullable(current.get(issuer)));
+        }
+        // Not read yet (the replica just started): read now. A failure here is the database's, a 503.
+        return reload().replaceWith(() -> Optional.ofNullable(byIssuer.get(issuer)));
+    }
+
+    /** Every trusted issuer, configured and stored. */
+    public Collection<IssuerPolicy> all() {
+        return List.copyOf(current().values());
+    }
+
+    /** The configured issuer of this name or iss, if any: those the admin API may not store or change. */
+    public Optional<IssuerPolicy> configured(String nameOrIssuer) {
+        return configured.values().stream()
+                .filter(policy -> policy.name().equals(nameOrIssuer) || policy.issuer().equals(nameOrIssuer))
+                .findFirst();
+    }
+
+    /** A change was announced (or announcements may have been missed): re-read the stored issuers. */
+    public void changed() {
+        if (reloadRequested.compareAndSet(false, true)) {
+            reload().subscribe().with(ignored -> { }, failure -> { });
+        }
+    }
+
+    /** Re-reads the stored issuers now; fails when the database does not answer, keeping what was read before. */
+    public Uni<Void> reload() {
+        return Uni.createFrom().deferred(() -> {
+            reloadRequested.set(false);
+            return pool.query("""
+                    SELECT name, issuer, jwks, jwks_uri, audiences, max_token_age, allow_reuse
+                    FROM token_service.trusted_issuer
+                    """).execute().plug(database::bounded);
+        }).invoke(rows -> {
+            Map<String, IssuerPolicy> read = new HashMap<>();
+            for (Row row : rows) {
+                String issuer = row.getString("issuer");
+                if (configured.containsKey(issuer)) {
+                    continue;
+                }
+                String[] audiences = row.getArrayOfStrings("audiences");
+                read.put(issuer, new IssuerPolicy(row.getString("name"), issuer,
+                        Optional.ofNullable(row.getString("jwks")), Optional.ofNullable(row.getString("jwks_uri")),
+                        audiences.length == 0 ? defaultAudiences : new LinkedHashSet<>(List.of(audiences)),
+                        Duration.ofSeconds(row.getInteger("max_token_age")), row.getBoolean("allow_reuse"),
+                        IssuerPolicy.DATABASE));
+            }
+            read.putAll(configured);
+            byIssuer = Map.copyOf(read);
+        }).onFailure().invoke(failure -> LOG.warnf("Cannot read the trusted issuers, keeping what was read before: %s",
+                failure.toString())).replaceWithVoid();
+    }
+
+    /** The first read of a replica that has not read yet fails: the configured ones stand meanwhile. */
+    private Map<String, IssuerPolicy> current() {
+        return byIssuer == null ? configured : byIssuer;
+    }
+
+    void start(@Observes StartupEvent event) {
+        // Read in the background: a replica is not held up at startup; a federated request before it reads itself.
+        reload().subscribe().with(ignored -> { }, failure -> { });
+        periodic = PeriodicRefresh.every(vertx, refreshInterval, databaseTimeout, "trusted issuers", this::reload);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (periodic != null) {
+            periodic.stop();
+        }
+    }
+}
