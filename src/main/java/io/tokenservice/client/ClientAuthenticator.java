@@ -1,5 +1,7 @@
 package io.tokenservice.client;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientCredentials.Candidate;
@@ -11,6 +13,7 @@ import io.tokenservice.throttle.FailureThrottle;
 import io.tokenservice.throttle.ThrottledException;
 import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -34,35 +37,42 @@ public class ClientAuthenticator {
     /** Failures anyone can cause without a client's secret or key: charged to the failure budget, logged at debug. */
     private static final Set<AuthenticationFailure> GUESSES = EnumSet.of(AuthenticationFailure.UNKNOWN_CLIENT,
             AuthenticationFailure.BAD_SECRET, AuthenticationFailure.MALFORMED_ASSERTION,
-            AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION);
+            AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION,
+            AuthenticationFailure.UNKNOWN_SUBJECT);
 
     private final ClientDirectory directory;
     private final SecretVerifier verifier;
     private final ClientAssertionVerifier assertions;
     private final FailureThrottle throttle;
+    private final Map<ClientAuthMethod, Counter> authenticated = new EnumMap<>(ClientAuthMethod.class);
 
     ClientAuthenticator(ClientDirectory directory, SecretVerifier verifier, ClientAssertionVerifier assertions,
-            FailureThrottle throttle) {
+            FailureThrottle throttle, MeterRegistry registry) {
         this.directory = directory;
         this.verifier = verifier;
         this.assertions = assertions;
         this.throttle = throttle;
+        for (ClientAuthMethod method : ClientAuthMethod.values()) {
+            authenticated.put(method, Counter.builder("token_service.authentications")
+                    .description("Successful client authentications, by token_endpoint_auth_method")
+                    .tag("method", method.value()).register(registry));
+        }
     }
 
     /** Authenticates the client by what the request presents: a secret or a client assertion. */
     public Uni<ClientSnapshot> authenticate(ClientAuthentication presented, String source) {
-        if (presented instanceof ClientAssertion assertion) {
-            return authenticate(assertion, source);
-        }
-        return authenticate((ClientCredentials) presented, source);
+        Uni<ClientSnapshot> authenticated = presented instanceof ClientAssertion assertion
+                ? authenticate(assertion, source)
+                : authenticate((ClientCredentials) presented, source);
+        return authenticated.invoke(client -> this.authenticated.get(client.authMethod()).increment());
     }
 
     /**
      * Authenticates a client by an assertion (private_key_jwt, or a trusted issuer's token for a federated client),
-     * under the same failure budget as secrets: a
-     * source past its budget is refused unless the assertion's client is cached with its keys at hand and the
-     * assertion passes without a lookup or a fetch. A malformed assertion, an unknown client, a bad signature or a
-     * replay is charged to the source and to the client the assertion names.
+     * under the same failure budget as secrets: a source past its budget is refused unless its assertion is a
+     * reusable token of a trusted issuer that passes with what this replica has at hand (no lookup, fetch or
+     * write). A malformed assertion, an unknown client or subject, a bad signature or a replay is charged to the
+     * source and to the client (or the trusted issuer's subject) the assertion names.
      */
     @WithSpan("client.authenticate")
     public Uni<ClientSnapshot> authenticate(ClientAssertion presented, String source) {
@@ -76,14 +86,17 @@ public class ClientAuthenticator {
             throw failed(AuthenticationFailure.MALFORMED_ASSERTION, presented.clientId().orElse(""));
         }
         String clientId = assertion.issuer();
-        String budgetKey = ClientIds.isValid(clientId) ? clientId : "";
+        // A trusted issuer's tokens are budgeted by subject (each its own workload), a client's own by its id.
+        String named = assertions.isTrustedIssuer(clientId) ? assertion.subject() : clientId;
+        String budgetKey = ClientIds.isValid(named) ? named : "";
         try {
             throttle.admit(budgetKey, source);
         } catch (ThrottledException throttled) {
-            return assertions.verify(presented, assertion, true)
-                    .onFailure(ClientAuthenticationException.class).transform(failure -> throttled);
+            return assertions.verifyWithoutLookup(presented, assertion)
+                    .onFailure(ClientAuthenticationException.class).transform(failure -> throttled)
+                    .map(found -> found.orElseThrow(() -> throttled));
         }
-        return assertions.verify(presented, assertion, false)
+        return assertions.verify(presented, assertion)
                 .invoke(client -> throttle.succeeded(source))
                 .eventually(() -> throttle.finished(source))
                 .onFailure(ClientAuthenticationException.class).transform(failure -> {

@@ -144,6 +144,14 @@ public class ClientDirectory {
         });
     }
 
+    /**
+     * A number that changes whenever a client (or a client's federated credentials) may have changed: what was
+     * read about clients before it changed may be stale.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
     /** The clients with these ids that are cached now, without any lookup (for requests that must not cause one). */
     public Map<String, ClientSnapshot> cachedOnly(Collection<String> clientIds) {
         Map<String, ClientSnapshot> found = new HashMap<>();

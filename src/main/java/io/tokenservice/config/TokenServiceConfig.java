@@ -89,6 +89,13 @@ public interface TokenServiceConfig {
             @WithDefault("5M")
             Duration cacheFor();
 
+            /**
+             * The longest a set is used after it was fetched while fetching it again fails (a URL taken down keeps
+             * its last keys this long, no longer); at least cache-for.
+             */
+            @WithDefault("1H")
+            Duration maxStale();
+
             /** An assertion with a kid the set lacks refetches it, at most once per this interval per URL. */
             @WithDefault("30S")
             Duration minRefetchInterval();

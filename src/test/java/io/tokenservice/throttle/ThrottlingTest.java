@@ -84,4 +84,47 @@ class ThrottlingTest {
                 .header("Retry-After", notNullValue())
                 .body("error", equalTo("slow_down"));
     }
+
+    /** Issue 14 review: a source over its budget gets no database write or lookup from a client assertion. */
+    @Test
+    void overItsBudgetASourceKeepsOnlyReusableFederatedTokensThatNeedNoLookup() {
+        String admin = io.tokenservice.testing.AdminTokens.issued(new TestClients(dataSource, hasher).client().administrator()
+                .register());
+        var key = io.tokenservice.testing.ClientAssertions.rsa("k1");
+        String jwks = io.tokenservice.testing.ClientAssertions.jwks(key);
+        String pkjwt = "throttled-pkjwt-" + System.nanoTime();
+        String issuer = "https://cluster-" + System.nanoTime() + ".example";
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"client_id\":\"" + pkjwt + "\",\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks\":" + jwks + "}")
+                .post("/admin/clients").then().statusCode(201);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"name\":\"throttled-cluster\",\"issuer\":\"" + issuer + "\",\"jwks\":" + jwks + ",\"allow_reuse\":true}")
+                .post("/admin/trusted-issuers").then().statusCode(201);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\""
+                        + issuer + "\",\"subject\":\"system:serviceaccount:ns:sa\"}]}")
+                .post("/admin/clients").then().statusCode(201);
+        java.time.Instant now = java.time.Instant.now();
+        String projected = io.tokenservice.testing.ClientAssertions.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject("system:serviceaccount:ns:sa")
+                        .audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint())
+                        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        String federated = io.tokenservice.testing.ClientAssertions.tokenForm(projected);
+        // Both clients authenticated once from elsewhere: cached, keys at hand.
+        form(federated).header("X-Forwarded-For", "192.0.2.60").post("/oauth2/token").then().statusCode(200);
+        form(io.tokenservice.testing.ClientAssertions.tokenForm(io.tokenservice.testing.ClientAssertions.sign(key,
+                com.nimbusds.jose.JWSAlgorithm.RS256, io.tokenservice.testing.ClientAssertions.claims(pkjwt).build())))
+                .header("X-Forwarded-For", "192.0.2.60").post("/oauth2/token").then().statusCode(200);
+
+        for (int i = 0; i < 6; i++) {
+            token("192.0.2.61", "guessed-" + i, "wrong");
+        }
+        // A fresh private_key_jwt assertion needs its jti written: refused while the source is over budget.
+        form(io.tokenservice.testing.ClientAssertions.tokenForm(io.tokenservice.testing.ClientAssertions.sign(key,
+                com.nimbusds.jose.JWSAlgorithm.RS256, io.tokenservice.testing.ClientAssertions.claims(pkjwt).build())))
+                .header("X-Forwarded-For", "192.0.2.61").post("/oauth2/token").then().statusCode(429)
+                .body("error", equalTo("slow_down"));
+        // A reusable token of a trusted issuer, for a workload this replica knows: decided in memory, so it passes.
+        form(federated).header("X-Forwarded-For", "192.0.2.61").post("/oauth2/token").then().statusCode(200);
+    }
 }

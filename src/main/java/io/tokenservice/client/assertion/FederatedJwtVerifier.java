@@ -68,15 +68,18 @@ public class FederatedJwtVerifier {
                 return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
             }
             return subjects.clientOf(token.issuer(), token.subject(), cachedOnly)
-                    .flatMap(found -> accepted(presented, token, issuer, found));
+                    .flatMap(found -> accepted(presented, token, issuer, found, cachedOnly));
         });
     }
 
     private Uni<ClientSnapshot> accepted(ClientAssertion presented, UnverifiedAssertion token, IssuerPolicy issuer,
-            Optional<ClientSnapshot> found) {
+            Optional<ClientSnapshot> found, boolean cachedOnly) {
         if (found.isEmpty()) {
-            LOG.infof("Token of trusted issuer '%s' for '%s': no client is registered for it", issuer.name(),
-                    token.subject());
+            if (!cachedOnly) {
+                // Not cached is not unknown: a throttled request is refused as throttled, and says nothing here.
+                LOG.infof("Token of trusted issuer '%s' for '%s': no client is registered for it", issuer.name(),
+                        token.subject());
+            }
             return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_SUBJECT));
         }
         ClientSnapshot client = found.get();

@@ -20,7 +20,8 @@ import java.util.Optional;
  * Which client a trusted issuer's subject is. The answer is the {@link ClientDirectory}'s copy of the client, and
  * only if that copy still lists the (issuer, subject) pair: the directory keeps clients consistent, and the pair ->
  * client_id memory here is only a hint that spares a query, never the authority. Only a token whose signature
- * verified is looked up, so unknown subjects cannot be flooded in.
+ * verified is looked up; a pair found to have no client is remembered (bounded) until any client changes, so
+ * that workloads of a trusted issuer with no client here cost no query per request.
  */
 @ApplicationScoped
 public class FederatedSubjects {
@@ -32,6 +33,9 @@ public class FederatedSubjects {
     private final DatabaseCalls database;
     private final Cache<String, String> hints = Caffeine.newBuilder().maximumSize(MAX_HINTS)
             .expireAfterAccess(Duration.ofHours(1)).build();
+    // Pairs found to have no client, with the directory's generation when read: stale once it moved.
+    private final Cache<String, Long> unknown = Caffeine.newBuilder().maximumSize(MAX_HINTS)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
 
     FederatedSubjects(ClientDirectory directory, Pool pool, DatabaseCalls database) {
         this.directory = directory;
@@ -63,12 +67,18 @@ public class FederatedSubjects {
     }
 
     private Uni<Optional<ClientSnapshot>> lookUp(String issuer, String subject, String pair) {
+        long readAt = directory.generation();
+        Long knownUnknown = unknown.getIfPresent(pair);
+        if (knownUnknown != null && knownUnknown == readAt) {
+            return Uni.createFrom().item(Optional.empty());
+        }
         return pool.preparedQuery("SELECT client_id FROM token_service.federated_credential WHERE issuer = $1 AND subject = $2")
                 .execute(Tuple.of(issuer, subject))
                 .plug(database::boundedRead)
                 .flatMap(rows -> {
                     Iterator<Row> row = rows.iterator();
                     if (!row.hasNext()) {
+                        unknown.put(pair, readAt);
                         return Uni.createFrom().item(Optional.<ClientSnapshot>empty());
                     }
                     String clientId = row.next().getString("client_id");

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -46,7 +45,7 @@ public class PrivateKeyJwtVerifier {
     private final Duration maxLifetime;
     private final Duration skew;
     private final Clock clock;
-    // Registered sets, parsed once per client version: a changed registration is a new version.
+    // Registered sets, parsed once each.
     private final Cache<String, Parsed> inline;
 
     private record Parsed(JsonWebKeySet keys, int documentLength) {
@@ -69,25 +68,19 @@ public class PrivateKeyJwtVerifier {
         this.skew = skew;
         this.clock = clock;
         this.inline = Caffeine.newBuilder().maximumWeight(PARSED_SET_CHARS)
-                .<String, Parsed>weigher((key, parsed) -> parsed.documentLength()).build();
+                .<String, Parsed>weigher((document, parsed) -> 2 * parsed.documentLength()).build();
     }
 
-    /**
-     * The client whose assertion this is. With {@code cachedOnly} (a request over its failure budget) nothing is
-     * looked up or fetched: only a cached client with a set already at hand can pass.
-     */
+    /** The client whose assertion this is. */
     @WithSpan("client.verify_assertion")
-    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion, boolean cachedOnly) {
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion) {
         String clientId = assertion.issuer();
         // RFC 7523 §3 items 1 and 2.B: iss and sub are both the client_id; RFC 7521 §4.2: client_id, if present,
         // MUST identify the client of the assertion.
         if (!assertion.subject().equals(clientId) || presented.clientId().filter(id -> !id.equals(clientId)).isPresent()) {
             return Uni.createFrom().failure(failure(AuthenticationFailure.MALFORMED_ASSERTION));
         }
-        Uni<Map<String, ClientSnapshot>> found = cachedOnly
-                ? Uni.createFrom().item(directory.cachedOnly(List.of(clientId)))
-                : directory.find(List.of(clientId));
-        return found.flatMap(clients -> {
+        return directory.find(List.of(clientId)).flatMap(clients -> {
             ClientSnapshot client = clients.get(clientId);
             if (client == null) {
                 return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_CLIENT));
@@ -95,19 +88,15 @@ public class PrivateKeyJwtVerifier {
             if (client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
                 return Uni.createFrom().failure(failure(AuthenticationFailure.METHOD_MISMATCH));
             }
-            return signatureVerified(client, assertion, cachedOnly).flatMap(ignored -> accepted(client, assertion));
+            return signatureVerified(client, assertion).flatMap(ignored -> accepted(client, assertion));
         });
     }
 
-    private Uni<Void> signatureVerified(ClientSnapshot client, UnverifiedAssertion assertion, boolean cachedOnly) {
+    private Uni<Void> signatureVerified(ClientSnapshot client, UnverifiedAssertion assertion) {
         if (client.jwks() != null) {
             return outcome(AssertionSignature.verify(assertion, parsed(client)));
         }
         String uri = client.jwksUri();
-        if (cachedOnly) {
-            return remote.cached(uri).map(keys -> outcome(AssertionSignature.verify(assertion, keys)))
-                    .orElseGet(() -> Uni.createFrom().failure(failure(AuthenticationFailure.KEYS_UNAVAILABLE)));
-        }
         return remote.current(uri).flatMap(keys -> {
             AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
             if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
@@ -139,15 +128,17 @@ public class PrivateKeyJwtVerifier {
     }
 
     private JsonWebKeySet parsed(ClientSnapshot client) {
-        return inline.get(client.version() + " " + client.clientId(), key -> {
+        // Keyed by the document itself: a client deleted and registered again under its id, or changed behind the
+        // admin API, can never be verified with a set it no longer has.
+        return inline.get(client.jwks(), document -> {
             JsonWebKeySet keys;
             try {
-                keys = new JsonWebKeySet(client.jwks());
+                keys = new JsonWebKeySet(document);
             } catch (JoseException e) {
                 // The admin API validated it; an unreadable set verifies nothing.
                 keys = new JsonWebKeySet(List.of());
             }
-            return new Parsed(keys, client.jwks().length());
+            return new Parsed(keys, document.length());
         }).keys();
     }
 

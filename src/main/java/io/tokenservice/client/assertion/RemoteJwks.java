@@ -36,7 +36,7 @@ import org.jose4j.lang.JoseException;
  * issuers' discovery documents, kept per URL in bounded memory. A fetch must finish within {@code token-service.assertions.jwks.timeout} and stay within
  * {@code max-bytes}, answer 200 with a JWK Set, and follows no redirect; one fetch per URL runs at a time, the
  * others wait for it. A set is used for {@code cache-for}, then fetched again; a failed fetch keeps the set fetched
- * before, and a URL whose fetch failed is not tried again within {@code min-refetch-interval}, so that a dead or
+ * before, up to {@code max-stale} after it was fetched, and a URL whose fetch failed is not tried again within {@code min-refetch-interval}, so that a dead or
  * slow URL costs one fetch per interval, not one per request. Fails with {@link ClientAuthenticationException}
  * {@link AuthenticationFailure#KEYS_UNAVAILABLE}: a client whose keys cannot be read is not authenticated, and
  * never causes a 5xx.
@@ -66,6 +66,7 @@ public class RemoteJwks {
     private final int maxBytes;
     private final long cacheForNanos;
     private final long minRefetchNanos;
+    private final long maxStaleNanos;
     private final boolean allowHttp;
     // By kind and URL: "jwks <url>" or "discovery <url>".
     private final Cache<String, Known> known;
@@ -82,6 +83,7 @@ public class RemoteJwks {
         this.maxBytes = config.maxBytes();
         this.cacheForNanos = config.cacheFor().toNanos();
         this.minRefetchNanos = config.minRefetchInterval().toNanos();
+        this.maxStaleNanos = Math.max(config.maxStale().toNanos(), cacheForNanos);
         this.allowHttp = config.allowHttp();
         this.known = Caffeine.newBuilder().maximumSize(config.maxCached()).build();
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -143,15 +145,19 @@ public class RemoteJwks {
         return fetchUnlessTriedWithin(kind, uri, parser, now);
     }
 
+    /** What was fetched last from {@code uri}, unless it is older than max-stale. */
     private Optional<Object> cachedDocument(String kind, String uri) {
-        return Optional.ofNullable(known.getIfPresent(kind + uri)).map(Known::document);
+        return Optional.ofNullable(known.getIfPresent(kind + uri))
+                .filter(entry -> ticker.read() - entry.fetchedAt() < maxStaleNanos)
+                .map(Known::document);
     }
 
     private Uni<Object> fetchUnlessTriedWithin(String kind, String uri, Parser parser, long now) {
         String key = kind + uri;
         Known entry = known.getIfPresent(key);
         if (entry != null && now - entry.triedAt() < minRefetchNanos) {
-            return entry.document() != null ? Uni.createFrom().item(entry.document()) : Uni.createFrom().failure(unavailable());
+            return cachedDocument(kind, uri).map(document -> Uni.createFrom().item(document))
+                    .orElseGet(() -> Uni.createFrom().failure(unavailable()));
         }
         Uni<Object> shared = fetching.computeIfAbsent(key, ignored -> fetch(uri, parser)
                 .onItemOrFailure().invoke((document, failure) -> {

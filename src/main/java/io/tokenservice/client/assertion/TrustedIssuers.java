@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
@@ -45,6 +47,10 @@ public class TrustedIssuers {
     private final Map<String, IssuerPolicy> configured;
     private final Set<String> defaultAudiences;
     private final AtomicBoolean reloadRequested = new AtomicBoolean();
+    // Reads are numbered as they start; only the latest started one that finished is applied.
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicReference<Uni<Void>> firstRead = new AtomicReference<>();
     private volatile Map<String, IssuerPolicy> byIssuer;
     private PeriodicRefresh periodic;
 
@@ -88,8 +94,14 @@ public class TrustedIssuers {
         if (current != null) {
             return Uni.createFrom().item(Optional.ofNullable(current.get(issuer)));
         }
-        // Not read yet (the replica just started): read now. A failure here is the database's, a 503.
-        return reload().replaceWith(() -> Optional.ofNullable(byIssuer.get(issuer)));
+        // Not read yet (the replica just started): the requests arriving now share one read. A failure is the
+        // database's, a 503.
+        return firstRead().replaceWith(() -> Optional.ofNullable(current().get(issuer)));
+    }
+
+    /** The trusted issuer whose tokens carry {@code iss}, as far as this replica has read (no database). */
+    public Optional<IssuerPolicy> loaded(String issuer) {
+        return Optional.ofNullable(current().get(issuer));
     }
 
     /** Every trusted issuer, configured and stored. */
@@ -111,15 +123,32 @@ public class TrustedIssuers {
         }
     }
 
-    /** Re-reads the stored issuers now; fails when the database does not answer, keeping what was read before. */
+    private Uni<Void> firstRead() {
+        Uni<Void> read = firstRead.get();
+        if (read == null) {
+            Uni<Void> started = reload().eventually(() -> firstRead.set(null)).memoize().indefinitely();
+            read = firstRead.compareAndSet(null, started) ? started : firstRead.get();
+        }
+        return read == null ? Uni.createFrom().voidItem() : read;
+    }
+
+    /**
+     * Re-reads the stored issuers now; fails when the database does not answer, keeping what was read before. A
+     * read that finishes after a later-started one is dropped: what it read may predate a change.
+     */
     public Uni<Void> reload() {
+        long[] started = new long[1];
         return Uni.createFrom().deferred(() -> {
             reloadRequested.set(false);
+            started[0] = reads.incrementAndGet();
             return pool.query("""
                     SELECT name, issuer, jwks, jwks_uri, audiences, max_token_age, allow_reuse
                     FROM token_service.trusted_issuer
                     """).execute().plug(database::bounded);
         }).invoke(rows -> {
+            if (applied.getAndAccumulate(started[0], Math::max) > started[0]) {
+                return;
+            }
             Map<String, IssuerPolicy> read = new HashMap<>();
             for (Row row : rows) {
                 String issuer = row.getString("issuer");
@@ -134,7 +163,11 @@ public class TrustedIssuers {
                         IssuerPolicy.DATABASE));
             }
             read.putAll(configured);
-            byIssuer = Map.copyOf(read);
+            synchronized (this) {
+                if (applied.get() == started[0]) {
+                    byIssuer = Map.copyOf(read);
+                }
+            }
         }).onFailure().invoke(failure -> LOG.warnf("Cannot read the trusted issuers, keeping what was read before: %s",
                 failure.toString())).replaceWithVoid();
     }

@@ -48,7 +48,9 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
                     claims.getIssuer(), claims.getSubject(), claims.hasAudience() ? claims.getAudience() : List.of(),
                     instant(claims.getExpirationTime()), instant(claims.getIssuedAt()), instant(claims.getNotBefore()),
                     claims.getJwtId());
-        } catch (JoseException | InvalidJwtException | MalformedClaimException | IllegalArgumentException e) {
+        } catch (JoseException | InvalidJwtException | MalformedClaimException | RuntimeException e) {
+            // RuntimeException too: a header member of the wrong JSON type is a ClassCastException in jose4j, a
+            // time beyond Instant's range a DateTimeException. Whatever an attacker sends is malformed, never a 5xx.
             throw malformed();
         }
         if (read.issuer() == null || read.subject() == null || read.algorithm() == null) {
@@ -57,9 +59,18 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
         return read;
     }
 
+    /** A NumericDate as an instant; outside years 1970 to 9999 it is malformed (no issuer means those). */
     private static Instant instant(NumericDate date) {
-        return date == null ? null : Instant.ofEpochSecond(date.getValue());
+        if (date == null) {
+            return null;
+        }
+        if (date.getValue() < 0 || date.getValue() > LATEST_SECOND) {
+            throw malformed();
+        }
+        return Instant.ofEpochSecond(date.getValue());
     }
+
+    private static final long LATEST_SECOND = 253_402_300_799L;
 
     private static ClientAuthenticationException malformed() {
         return new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);

@@ -362,4 +362,27 @@ class FederatedWorkloadIdentityTest {
         trust(name, "https://other-" + name + ".example", "").statusCode(409);
         trust(unique("other"), iss, "").statusCode(409);
     }
+
+    @Test
+    void manyFirstRequestsAtOnceAllGetTokens() throws Exception {
+        Issuer cluster = kubernetes(unique("burst"), ",\"allow_reuse\":true");
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            register(cluster.iss(), "system:serviceaccount:payments:api-" + i);
+            bodies.add(tokenForm(signed(cluster, serviceAccountToken(cluster, "payments", "api-" + i).build())));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                String body = bodies.get(i % bodies.size());
+                statuses.add(pool.submit(() -> TokenRequests.form(body).post("/oauth2/token").statusCode()));
+            }
+            for (var status : statuses) {
+                assertEquals(200, status.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

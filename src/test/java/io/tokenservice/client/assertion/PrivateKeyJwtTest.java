@@ -123,7 +123,10 @@ class PrivateKeyJwtTest {
     void rs256AssertionMadeByTheSdkGetsAToken() {
         RSAKey key = ClientAssertions.rsa("k1");
         String clientId = registerInline(key);
+        Counter byMethod = registry.counter("token_service.authentications", "method", "private_key_jwt");
+        double before = byMethod.count();
         accepted("grant_type=client_credentials&" + ClientAssertions.sdkForm(clientId, key, JWSAlgorithm.RS256));
+        assertEquals(before + 1, byMethod.count());
     }
 
     @Test
@@ -484,6 +487,42 @@ class PrivateKeyJwtTest {
             accepted(tokenForm(sign(key, JWSAlgorithm.ES256, claims(clientId).build())));
         }
         assertEquals(1, KEYS.requests("/fetched-once"));
+    }
+
+    /** Issue 14 review, finding 1: parsed key sets were cached by client version, which restarts at 0. */
+    @Test
+    void aClientRegisteredAgainUnderItsIdIsNotVerifiedWithTheKeysOfTheOneDeleted() {
+        RSAKey stolen = ClientAssertions.rsa("k1");
+        String clientId = registerInline(stolen);
+        accepted(tokenForm(sign(stolen, JWSAlgorithm.RS256, claims(clientId).build())));
+        given().header("Authorization", "Bearer " + adminToken).delete("/admin/clients/" + clientId).then().statusCode(204);
+        RSAKey replacement = ClientAssertions.rsa("k1");
+        given().header("Authorization", "Bearer " + adminToken).contentType("application/json")
+                .body("{\"client_id\":\"" + clientId + "\",\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks\":"
+                        + jwks(replacement) + "}")
+                .post("/admin/clients").then().statusCode(201);
+        refused(tokenForm(sign(stolen, JWSAlgorithm.RS256, claims(clientId).build())), AuthenticationFailure.BAD_SIGNATURE);
+        accepted(tokenForm(sign(replacement, JWSAlgorithm.RS256, claims(clientId).build())));
+    }
+
+    /** Issue 14 review, finding 2: these were 500s, before any failure budget. */
+    @Test
+    void aHeaderMemberOfTheWrongTypeIsMalformedNotAServerError() {
+        String clientId = registerInline(ClientAssertions.rsa("k1"));
+        String payload = base64Url(claims(clientId).build().toString());
+        refused(tokenForm(base64Url("{\"alg\":1}") + "." + payload + ".c2ln"), AuthenticationFailure.MALFORMED_ASSERTION);
+        refused(tokenForm(base64Url("{\"alg\":\"RS256\",\"kid\":{}}") + "." + payload + ".c2ln"),
+                AuthenticationFailure.MALFORMED_ASSERTION);
+    }
+
+    @Test
+    void aTimeBeyondAnyCalendarIsMalformedNotAServerError() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = registerInline(key);
+        String header = base64Url("{\"alg\":\"RS256\",\"kid\":\"k1\"}");
+        String payload = base64Url("{\"iss\":\"" + clientId + "\",\"sub\":\"" + clientId + "\",\"aud\":\""
+                + ClientAssertions.tokenEndpoint() + "\",\"exp\":9000000000000000000,\"jti\":\"j\"}");
+        refused(tokenForm(header + "." + payload + ".c2ln"), AuthenticationFailure.MALFORMED_ASSERTION);
     }
 
     private static String base64Url(String json) {

@@ -44,6 +44,11 @@ class RemoteJwksTest {
         }
 
         @Override
+        public Duration maxStale() {
+            return Duration.ofMinutes(30);
+        }
+
+        @Override
         public Duration minRefetchInterval() {
             return Duration.ofSeconds(30);
         }
@@ -120,6 +125,19 @@ class RemoteJwksTest {
         server.serve("/jwks", 503, "{}", Duration.ZERO);
         advance(Duration.ofMinutes(6));
         assertEquals("a", kid(current("/jwks")));
+    }
+
+    /** Issue 14 review, finding 4: a URL taken down kept its last keys for ever. */
+    @Test
+    void aSetIsKeptThroughFailedRefetchesForMaxStaleThenNoLonger() {
+        server.serve("/jwks", ClientAssertions.jwks(ClientAssertions.ec("a")));
+        current("/jwks");
+        server.serve("/jwks", 404, "{}", Duration.ZERO);
+        advance(Duration.ofMinutes(29));
+        assertEquals("a", kid(current("/jwks")));
+        advance(Duration.ofMinutes(2));
+        assertUnavailable("/jwks");
+        assertTrue(remote.cached(server.url("/jwks")).isEmpty());
     }
 
     @Test
