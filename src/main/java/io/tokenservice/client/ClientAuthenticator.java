@@ -86,7 +86,8 @@ public class ClientAuthenticator {
             throw failed(AuthenticationFailure.MALFORMED_ASSERTION, presented.clientId().orElse(""));
         }
         String clientId = assertion.issuer();
-        // A trusted issuer's tokens are budgeted by subject (each its own workload), a client's own by its id.
+        // A trusted issuer's tokens are budgeted by subject (each its own workload), a client's own by its id. Before
+        // a replica's first read of the stored issuers only configured ones are known: briefly, by issuer URL.
         String named = assertions.isTrustedIssuer(clientId) ? assertion.subject() : clientId;
         String budgetKey = ClientIds.isValid(named) ? named : "";
         try {

@@ -111,7 +111,7 @@ public class FederatedJwtVerifier {
             return outcome(AssertionSignature.verify(token, parsed(issuer.jwks().get())));
         }
         if (cachedOnly) {
-            return issuer.jwksUri().or(() -> remote.cachedJwksUriOf(issuer.issuer())).flatMap(remote::cached)
+            return issuer.jwksUri().or(() -> remote.freshJwksUriOf(issuer.issuer())).flatMap(remote::fresh)
                     .map(keys -> outcome(AssertionSignature.verify(token, keys)))
                     .orElseGet(() -> Uni.createFrom().failure(failure(AuthenticationFailure.KEYS_UNAVAILABLE)));
         }

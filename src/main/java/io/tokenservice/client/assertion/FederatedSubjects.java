@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.DatabaseCalls;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,14 +34,16 @@ public class FederatedSubjects {
     private final DatabaseCalls database;
     private final Cache<String, String> hints = Caffeine.newBuilder().maximumSize(MAX_HINTS)
             .expireAfterAccess(Duration.ofHours(1)).build();
-    // Pairs found to have no client, with the directory's generation when read: stale once it moved.
-    private final Cache<String, Long> unknown = Caffeine.newBuilder().maximumSize(MAX_HINTS)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    // Pairs found to have no client, with the directory's generation when read: stale once it moved, and at
+    // max-staleness whatever happened (the bound on a lost notification, as for cached clients).
+    private final Cache<String, Long> unknown;
 
-    FederatedSubjects(ClientDirectory directory, Pool pool, DatabaseCalls database) {
+    FederatedSubjects(ClientDirectory directory, Pool pool, DatabaseCalls database, TokenServiceConfig config) {
         this.directory = directory;
         this.pool = pool;
         this.database = database;
+        this.unknown = Caffeine.newBuilder().maximumSize(MAX_HINTS)
+                .expireAfterWrite(config.cache().clients().maxStaleness()).build();
     }
 
     /**
@@ -59,8 +62,12 @@ public class FederatedSubjects {
                 if (client != null && client.federatedSubjects().contains(pair)) {
                     return Uni.createFrom().item(Optional.of(client));
                 }
+                if (cachedOnly) {
+                    // Perhaps only out of the directory's cache: the hint stays for a request that may look up.
+                    return Uni.createFrom().item(Optional.<ClientSnapshot>empty());
+                }
                 hints.invalidate(pair);
-                return cachedOnly ? Uni.createFrom().item(Optional.<ClientSnapshot>empty()) : lookUp(issuer, subject, pair);
+                return lookUp(issuer, subject, pair);
             });
         }
         return cachedOnly ? Uni.createFrom().item(Optional.empty()) : lookUp(issuer, subject, pair);

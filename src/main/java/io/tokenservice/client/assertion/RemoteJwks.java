@@ -116,9 +116,12 @@ public class RemoteJwks {
         return fetchUnlessTriedWithin(JWKS, uri, RemoteJwks::jwkSet, ticker.read()).map(JsonWebKeySet.class::cast);
     }
 
-    /** The set cached for {@code uri}, however old, without fetching. */
-    public Optional<JsonWebKeySet> cached(String uri) {
-        return cachedDocument(JWKS, uri).map(JsonWebKeySet.class::cast);
+    /**
+     * The set cached for {@code uri} while it is fresh (younger than cache-for), without fetching: for requests that
+     * may not fetch, which must not keep a key its owner removed alive longer than requests that may.
+     */
+    public Optional<JsonWebKeySet> fresh(String uri) {
+        return freshDocument(JWKS, uri).map(JsonWebKeySet.class::cast);
     }
 
     /**
@@ -131,9 +134,15 @@ public class RemoteJwks {
                 .map(String.class::cast);
     }
 
-    /** The jwks_uri of {@code issuer} as last discovered, without fetching. */
-    public Optional<String> cachedJwksUriOf(String issuer) {
-        return cachedDocument(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN).map(String.class::cast);
+    /** The jwks_uri of {@code issuer} as discovered within cache-for, without fetching. */
+    public Optional<String> freshJwksUriOf(String issuer) {
+        return freshDocument(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN).map(String.class::cast);
+    }
+
+    private Optional<Object> freshDocument(String kind, String uri) {
+        return Optional.ofNullable(known.getIfPresent(kind + uri))
+                .filter(entry -> ticker.read() - entry.fetchedAt() < cacheForNanos)
+                .map(Known::document);
     }
 
     private Uni<Object> current(String kind, String uri, Parser parser) {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -123,13 +124,21 @@ public class TrustedIssuers {
         }
     }
 
+    /**
+     * The read that requests arriving before any read share: one at a time, and each request continues on its own
+     * context, not on the one the read finished on (a reactive session belongs to its context).
+     */
     private Uni<Void> firstRead() {
-        Uni<Void> read = firstRead.get();
-        if (read == null) {
-            Uni<Void> started = reload().eventually(() -> firstRead.set(null)).memoize().indefinitely();
-            read = firstRead.compareAndSet(null, started) ? started : firstRead.get();
-        }
-        return read == null ? Uni.createFrom().voidItem() : read;
+        return Uni.createFrom().deferred(() -> {
+            AtomicReference<Uni<Void>> self = new AtomicReference<>();
+            Uni<Void> candidate = reload().onTermination().invoke(() -> firstRead.compareAndSet(self.get(), null))
+                    .memoize().indefinitely();
+            self.set(candidate);
+            Uni<Void> running = firstRead.compareAndExchange(null, candidate);
+            Uni<Void> read = running == null ? candidate : running;
+            Context caller = Vertx.currentContext();
+            return caller == null ? read : read.emitOn(work -> caller.runOnContext(ignored -> work.run()));
+        });
     }
 
     /**

@@ -137,7 +137,15 @@ class RemoteJwksTest {
         assertEquals("a", kid(current("/jwks")));
         advance(Duration.ofMinutes(2));
         assertUnavailable("/jwks");
-        assertTrue(remote.cached(server.url("/jwks")).isEmpty());
+    }
+
+    @Test
+    void withoutFetchingOnlyAFreshSetIsUsed() {
+        server.serve("/jwks", ClientAssertions.jwks(ClientAssertions.ec("a")));
+        current("/jwks");
+        assertEquals("a", kid(remote.fresh(server.url("/jwks")).orElseThrow()));
+        advance(Duration.ofMinutes(6));
+        assertTrue(remote.fresh(server.url("/jwks")).isEmpty(), "past cache-for, a request that may not fetch has no keys");
     }
 
     @Test
