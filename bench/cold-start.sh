@@ -3,7 +3,8 @@
 # in one run: the plain jar on JDK 17 and on Temurin 25, the jar with its JDK 25 AOT cache, and the container image
 # (podman; AOT cache inside when the build left one). Each launch is timed to its port accepting a connection and
 # to the first successful token of a client registered beforehand (one Argon2id verification: a cold replica has
-# verified nobody), and its RSS is read after that token. All against a migrated database, replicas not migrating
+# verified nobody; and, for the AOT cache, of a federated_jwt client: one signature verification), and its RSS is
+# read after that token. All against a migrated database, replicas not migrating
 # (TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false, as in the manifests); then the AOT-cached jar on a fresh
 # database (migrations, the first signing key and the bootstrap admin included).
 #
@@ -64,13 +65,23 @@ launch() {
   fi
 }
 
+# first_token: one token request of the client being timed: Basic with its secret, or, with FEDERATED_BODY set, a
+# federated_jwt client's Kubernetes-shaped token (one signature verification instead of one Argon2id).
+first_token() {
+  if [ -n "$FEDERATED_BODY" ]; then
+    curl -s -o /dev/null -X POST -d "$FEDERATED_BODY" -w '%{http_code}' "$URL/oauth2/token"
+  else
+    curl -s -o /dev/null -X POST -H "Authorization: $CLIENT_HEADER" -d grant_type=client_credentials \
+      -w '%{http_code}' "$URL/oauth2/token"
+  fi
+}
+
 # measure LABEL KIND [args...]: one cold start; prints "port_ms token_ms rss_mb".
 measure() {
   local start port_ms="" now
   start=$(date +%s%N)
   launch "$@"
-  until curl -s -o /dev/null -X POST -H "Authorization: $CLIENT_HEADER" -d grant_type=client_credentials \
-      -w '%{http_code}' "$URL/oauth2/token" | grep -q 200; do
+  until first_token | grep -q 200; do
     if [ -z "$port_ms" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
       port_ms=$(( ($(date +%s%N) - start) / 1000000 ))
     fi
@@ -92,6 +103,17 @@ ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credenti
 PAIR=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
   -d '{"client_id":"cold-client"}' | jq -r '.client_id + ":" + .client_secret')
 CLIENT_HEADER="Basic $(printf '%s' "$PAIR" | base64 -w0)"
+# A federated_jwt client too, of a trusted issuer with its keys inline, and the reusable token its pod would mount.
+FORGE="$OUT/forge"
+java bench/AssertionForge.java keys "$FORGE"
+ISS=https://cluster.cold.example
+curl -sf -o /dev/null -X POST "$URL/admin/trusted-issuers" -H "Authorization: Bearer $ADMIN_TOKEN" \
+  -H 'Content-Type: application/json' \
+  -d "{\"name\":\"cold-cluster\",\"issuer\":\"$ISS\",\"jwks\":$(cat "$FORGE/rsa.jwks"),\"allow_reuse\":true}"
+curl -sf -o /dev/null -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"client_id\":\"cold-workload\",\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"$ISS\",\"subject\":\"system:serviceaccount:cold:workload\"}]}"
+FEDERATED_TOKEN=$(java bench/AssertionForge.java federated "$FORGE" "$ISS" "$URL/oauth2/token" system:serviceaccount:cold:workload)
+FEDERATED_BODY=""
 stop
 
 EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false)
@@ -108,6 +130,9 @@ if [ -f "$APP/app.aot" ]; then
   run_series "jar, JDK 25 + AOT cache" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
   run_series "jar, JDK 25 + AOT cache, serial GC, C1 only" jar "$JDK25" -XX:AOTCache="$APP/app.aot" \
     -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+  FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
+  run_series "jar, JDK 25 + AOT cache, a federated_jwt client's first token" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
+  FEDERATED_BODY=""
 fi
 if podman image exists "$IMAGE" 2>/dev/null; then
   run_series "container image (podman)" image
