@@ -132,6 +132,8 @@ if [ -f "$APP/app.aot" ]; then
     -XX:+UseSerialGC -XX:TieredStopAtLevel=1
   FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
   run_series "jar, JDK 25 + AOT cache, a federated_jwt client's first token" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
+  run_series "jar, JDK 25 + AOT cache, serial GC, C1 only, a federated_jwt client's first token" jar "$JDK25" \
+    -XX:AOTCache="$APP/app.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1
   FEDERATED_BODY=""
 fi
 if podman image exists "$IMAGE" 2>/dev/null; then
