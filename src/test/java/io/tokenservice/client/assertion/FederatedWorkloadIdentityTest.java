@@ -15,7 +15,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +25,7 @@ import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.ClientAssertions;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.JwksServer;
+import io.tokenservice.testing.Refusals;
 import io.tokenservice.testing.Sql;
 import io.tokenservice.testing.TestClients;
 import io.tokenservice.testing.TokenRequests;
@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -143,11 +142,7 @@ class FederatedWorkloadIdentityTest {
     }
 
     private void refused(String body, AuthenticationFailure reason) {
-        Counter counter = registry.counter("token_service.authentication.failures", "reason",
-                reason.name().toLowerCase(Locale.ROOT));
-        double before = counter.count();
-        token(body).statusCode(403).body("error", equalTo("invalid_client"));
-        assertEquals(before + 1, counter.count(), "refused as " + reason);
+        Refusals.refused(registry, body, reason);
     }
 
     @Test

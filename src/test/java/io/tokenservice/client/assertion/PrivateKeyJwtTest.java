@@ -28,6 +28,7 @@ import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.ClientAssertions;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.JwksServer;
+import io.tokenservice.testing.Refusals;
 import io.tokenservice.testing.TestClients;
 import io.tokenservice.testing.TokenRequests;
 import jakarta.inject.Inject;
@@ -38,7 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -110,13 +110,8 @@ class PrivateKeyJwtTest {
         token(body).statusCode(200).body("access_token", notNullValue()).body("token_type", equalTo("Bearer"));
     }
 
-    /** Refused with invalid_client, for the reason named (counted in token_service_authentication_failures). */
     private void refused(String body, AuthenticationFailure reason) {
-        Counter counter = registry.counter("token_service.authentication.failures", "reason",
-                reason.name().toLowerCase(Locale.ROOT));
-        double before = counter.count();
-        token(body).statusCode(403).body("error", equalTo("invalid_client"));
-        assertEquals(before + 1, counter.count(), "refused as " + reason);
+        Refusals.refused(registry, body, reason);
     }
 
     @Test
