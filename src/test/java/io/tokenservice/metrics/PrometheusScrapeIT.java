@@ -121,7 +121,7 @@ class PrometheusScrapeIT {
                 assertEquals("ok", rule.path("health").asText(), rule.toString());
                 evaluated++;
             }
-            assertTrue(evaluated >= 9, "rules loaded: " + evaluated);
+            assertTrue(evaluated >= 10, "rules loaded: " + evaluated);
         } finally {
             if (scraper != null) {
                 scraper.destroy();
