@@ -1,6 +1,12 @@
 package io.tokenservice.client.assertion;
 
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
@@ -65,13 +71,54 @@ public final class AssertionSignature {
         return Outcome.BAD;
     }
 
+    /**
+     * Spends one verification of the assertion's algorithm against a decoy key, which no signature verifies: an
+     * assertion naming no client (or a client of another method) costs what one naming a client does, so the time
+     * of a refusal does not tell which clients exist (the secret path checks a dummy hash for the same reason).
+     */
+    public static void spend(UnverifiedAssertion assertion) {
+        PublicKey decoy = Decoys.KEYS.get(assertion.algorithm());
+        if (decoy != null) {
+            verifies(assertion.jws(), decoy);
+        }
+    }
+
     private static boolean verifies(JsonWebSignature jws, JsonWebKey key) {
+        return verifies(jws, ((PublicJsonWebKey) key).getPublicKey());
+    }
+
+    private static boolean verifies(JsonWebSignature jws, PublicKey key) {
         try {
             jws.setAlgorithmConstraints(PERMITTED);
-            jws.setKey(((PublicJsonWebKey) key).getPublicKey());
+            jws.setKey(key);
             return jws.verifySignature();
         } catch (JoseException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Public keys nobody holds the private half of, one per accepted algorithm, made at first use (not at build
+     * time): an RSA key whose 2048-bit modulus is 2^2048 - 1 (no RSA key pair has it), the generator of P-256, and
+     * the Ed25519 public key of RFC 8037 Appendix A.
+     */
+    static final class Decoys {
+        static final Map<String, PublicKey> KEYS = make();
+
+        private static Map<String, PublicKey> make() {
+            try {
+                PublicKey rsa = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                        BigInteger.ONE.shiftLeft(2048).subtract(BigInteger.ONE), BigInteger.valueOf(65_537)));
+                PublicKey ec = PublicJsonWebKey.Factory.newPublicJwk("{\"kty\":\"EC\",\"crv\":\"P-256\","
+                        + "\"x\":\"axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY\","
+                        + "\"y\":\"T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU\"}").getPublicKey();
+                PublicKey ed25519 = PublicJsonWebKey.Factory.newPublicJwk("{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+                        + "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}").getPublicKey();
+                return Map.of(AlgorithmIdentifiers.RSA_USING_SHA256, rsa, AlgorithmIdentifiers.RSA_PSS_USING_SHA256, rsa,
+                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, ec, AlgorithmIdentifiers.EDDSA, ed25519);
+            } catch (GeneralSecurityException | JoseException e) {
+                throw new IllegalStateException("Cannot make the decoy keys", e);
+            }
         }
     }
 }

@@ -82,11 +82,11 @@ public class PrivateKeyJwtVerifier {
         }
         return directory.find(List.of(clientId)).flatMap(clients -> {
             ClientSnapshot client = clients.get(clientId);
-            if (client == null) {
-                return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_CLIENT));
-            }
-            if (client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
-                return Uni.createFrom().failure(failure(AuthenticationFailure.METHOD_MISMATCH));
+            if (client == null || client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
+                // As long as a refusal for a key that does not verify: the time tells nobody which clients exist.
+                AssertionSignature.spend(assertion);
+                return Uni.createFrom().failure(failure(client == null ? AuthenticationFailure.UNKNOWN_CLIENT
+                        : AuthenticationFailure.METHOD_MISMATCH));
             }
             return signatureVerified(client, assertion).flatMap(ignored -> accepted(client, assertion));
         });
