@@ -1,7 +1,5 @@
 package io.tokenservice.client.assertion;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -15,16 +13,13 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.lang.JoseException;
 
 /**
  * Authenticates a federated_jwt client by a token of a trusted issuer (a Kubernetes service-account token, a
- * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or found through its discovery document;
- * refetched once for an unknown kid) verifies the signature, the claims keep
+ * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or at the one its discovery document names:
+ * {@link AssertionKeys}) verifies the signature, the claims keep
  * {@link AssertionRules#federatedProblem} under the issuer's audiences and maximum token age, the (issuer, sub) pair
  * is registered for an enabled federated_jwt client ({@link FederatedSubjects}) whom the request's client_id, if
  * given, names, and, unless the issuer allows reuse, the jti was never accepted before on any replica. Fails with
@@ -37,19 +32,22 @@ public class FederatedJwtVerifier {
 
     private final FederatedSubjects subjects;
     private final RemoteJwks remote;
+    private final AssertionKeys keys;
     private final SeenAssertions seen;
     private final Duration skew;
     private final Clock clock;
-    private final Cache<String, JsonWebKeySet> inline = Caffeine.newBuilder().maximumSize(100).build();
 
     @Inject
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, SeenAssertions seen, TokenServiceConfig config) {
-        this(subjects, remote, seen, config.token().clockSkew(), Clock.systemUTC());
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, AssertionKeys keys, SeenAssertions seen,
+            TokenServiceConfig config) {
+        this(subjects, remote, keys, seen, config.token().clockSkew(), Clock.systemUTC());
     }
 
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, SeenAssertions seen, Duration skew, Clock clock) {
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, AssertionKeys keys, SeenAssertions seen,
+            Duration skew, Clock clock) {
         this.subjects = subjects;
         this.remote = remote;
+        this.keys = keys;
         this.seen = seen;
         this.skew = skew;
         this.clock = clock;
@@ -108,43 +106,18 @@ public class FederatedJwtVerifier {
 
     private Uni<Void> signatureVerified(IssuerPolicy issuer, UnverifiedAssertion token, boolean cachedOnly) {
         if (issuer.jwks().isPresent()) {
-            return outcome(AssertionSignature.verify(token, parsed(issuer.jwks().get())));
+            return keys.verifiedInline(token, issuer.jwks().get());
         }
         if (cachedOnly) {
-            return issuer.jwksUri().or(() -> remote.freshJwksUriOf(issuer.issuer())).flatMap(remote::fresh)
-                    .map(keys -> outcome(AssertionSignature.verify(token, keys)))
-                    .orElseGet(() -> Uni.createFrom().failure(failure(AuthenticationFailure.KEYS_UNAVAILABLE)));
+            return keys.verifiedWithoutFetching(token, issuer.jwksUri().or(() -> remote.freshJwksUriOf(issuer.issuer())));
         }
-        Uni<String> uri = issuer.jwksUri().map(value -> Uni.createFrom().item(value))
-                .orElseGet(() -> remote.jwksUriOf(issuer.issuer()));
-        return uri.flatMap(jwksUri -> remote.current(jwksUri).flatMap(keys -> {
-            AssertionSignature.Outcome first = AssertionSignature.verify(token, keys);
-            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
-                return outcome(first);
-            }
-            // The issuer may have rotated its keys since the set was fetched.
-            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(AssertionSignature.verify(token, fresh)));
-        }));
-    }
-
-    private JsonWebKeySet parsed(String jwks) {
-        return inline.get(jwks, document -> {
-            try {
-                return new JsonWebKeySet(document);
-            } catch (JoseException e) {
-                // Validated by the admin API and, for configured issuers, at startup: cannot happen.
-                return new JsonWebKeySet(List.of());
-            }
-        });
+        return issuer.jwksUri().map(value -> Uni.createFrom().item(value))
+                .orElseGet(() -> remote.jwksUriOf(issuer.issuer()))
+                .flatMap(jwksUri -> keys.verifiedAt(token, jwksUri));
     }
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
-        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(failure(AuthenticationFailure.BAD_SIGNATURE));
     }
 
     private static ClientAuthenticationException failure(AuthenticationFailure reason) {

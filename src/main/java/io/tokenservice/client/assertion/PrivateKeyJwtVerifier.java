@@ -1,7 +1,5 @@
 package io.tokenservice.client.assertion;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -19,14 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.lang.JoseException;
 
 /**
  * Authenticates a private_key_jwt client (RFC 7523 §2.2, OpenID Connect Core §9) by its assertion: iss and sub
  * are its client_id (and so is the request's client_id when given), the client is registered for
- * private_key_jwt, a key of its set ({@code jwks}, or fetched from its {@code jwks_uri} by {@link RemoteJwks},
- * refetched once when the kid is unknown) verifies the signature, the claims keep {@link AssertionRules}, the
+ * private_key_jwt, a key of its set ({@code jwks}, or at its {@code jwks_uri}: {@link AssertionKeys}) verifies the
+ * signature, the claims keep {@link AssertionRules}, the
  * client is enabled, and the jti was never accepted before on any replica ({@link SeenAssertions}). Fails with
  * {@link ClientAuthenticationException} naming the reason; with the directory's exceptions when the database
  * cannot serve.
@@ -35,40 +31,31 @@ import org.jose4j.lang.JoseException;
 public class PrivateKeyJwtVerifier {
 
     private static final Logger LOG = Logger.getLogger(PrivateKeyJwtVerifier.class);
-    // Parsed sets held, by the length of their documents: a bound in memory, whatever the sets' sizes.
-    private static final long PARSED_SET_CHARS = 16L << 20;
 
     private final ClientDirectory directory;
-    private final RemoteJwks remote;
+    private final AssertionKeys keys;
     private final SeenAssertions seen;
     private final AssertionAudiences audiences;
     private final Duration maxLifetime;
     private final Duration skew;
     private final Clock clock;
-    // Registered sets, parsed once each.
-    private final Cache<String, Parsed> inline;
-
-    private record Parsed(JsonWebKeySet keys, int documentLength) {
-    }
 
     @Inject
-    PrivateKeyJwtVerifier(ClientDirectory directory, RemoteJwks remote, SeenAssertions seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, AssertionKeys keys, SeenAssertions seen, AssertionAudiences audiences,
             TokenServiceConfig config) {
-        this(directory, remote, seen, audiences, config.assertions().maxLifetime(), config.token().clockSkew(),
+        this(directory, keys, seen, audiences, config.assertions().maxLifetime(), config.token().clockSkew(),
                 Clock.systemUTC());
     }
 
-    PrivateKeyJwtVerifier(ClientDirectory directory, RemoteJwks remote, SeenAssertions seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, AssertionKeys keys, SeenAssertions seen, AssertionAudiences audiences,
             Duration maxLifetime, Duration skew, Clock clock) {
         this.directory = directory;
-        this.remote = remote;
+        this.keys = keys;
         this.seen = seen;
         this.audiences = audiences;
         this.maxLifetime = maxLifetime;
         this.skew = skew;
         this.clock = clock;
-        this.inline = Caffeine.newBuilder().maximumWeight(PARSED_SET_CHARS)
-                .<String, Parsed>weigher((document, parsed) -> 2 * parsed.documentLength()).build();
     }
 
     /** The client whose assertion this is. */
@@ -88,22 +75,9 @@ public class PrivateKeyJwtVerifier {
                 return Uni.createFrom().failure(failure(client == null ? AuthenticationFailure.UNKNOWN_CLIENT
                         : AuthenticationFailure.METHOD_MISMATCH));
             }
-            return signatureVerified(client, assertion).flatMap(ignored -> accepted(client, assertion));
-        });
-    }
-
-    private Uni<Void> signatureVerified(ClientSnapshot client, UnverifiedAssertion assertion) {
-        if (client.jwks() != null) {
-            return outcome(AssertionSignature.verify(assertion, parsed(client)));
-        }
-        String uri = client.jwksUri();
-        return remote.current(uri).flatMap(keys -> {
-            AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
-            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
-                return outcome(first);
-            }
-            // The client may have rotated its keys since the set was fetched.
-            return remote.refreshed(uri).flatMap(fresh -> outcome(AssertionSignature.verify(assertion, fresh)));
+            Uni<Void> verified = client.jwks() != null ? keys.verifiedInline(assertion, client.jwks())
+                    : keys.verifiedAt(assertion, client.jwksUri());
+            return verified.flatMap(ignored -> accepted(client, assertion));
         });
     }
 
@@ -125,26 +99,6 @@ public class PrivateKeyJwtVerifier {
                     }
                     return client;
                 });
-    }
-
-    private JsonWebKeySet parsed(ClientSnapshot client) {
-        // Keyed by the document itself: a client deleted and registered again under its id, or changed behind the
-        // admin API, can never be verified with a set it no longer has.
-        return inline.get(client.jwks(), document -> {
-            JsonWebKeySet keys;
-            try {
-                keys = new JsonWebKeySet(document);
-            } catch (JoseException e) {
-                // The admin API validated it; an unreadable set verifies nothing.
-                keys = new JsonWebKeySet(List.of());
-            }
-            return new Parsed(keys, document.length());
-        }).keys();
-    }
-
-    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
-        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(failure(AuthenticationFailure.BAD_SIGNATURE));
     }
 
     private static ClientAuthenticationException failure(AuthenticationFailure reason) {

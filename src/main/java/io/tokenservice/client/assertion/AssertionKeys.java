@@ -1,0 +1,81 @@
+package io.tokenservice.client.assertion;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.AuthenticationFailure;
+import io.tokenservice.client.ClientAuthenticationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Checks an assertion's signature against the keys of whoever signed it, however they are published: a JWK Set
+ * document registered inline (parsed once, held in bounded memory), or a set at a URL ({@link RemoteJwks}, fetched
+ * again once when the assertion names a kid the set lacks: its owner rotated). Fails with
+ * {@link ClientAuthenticationException} {@link AuthenticationFailure#BAD_SIGNATURE}, or
+ * {@link AuthenticationFailure#KEYS_UNAVAILABLE} when the set cannot be had.
+ */
+@ApplicationScoped
+public class AssertionKeys {
+
+    // Parsed sets held, weighed by their documents: a bound in memory, whatever the sets' sizes.
+    private static final long PARSED_SET_CHARS = 16L << 20;
+
+    private record Parsed(JsonWebKeySet keys, int documentLength) {
+    }
+
+    private final RemoteJwks remote;
+    // Keyed by the document itself: a client deleted and registered again under its id, or an issuer changed behind
+    // the admin API, can never be verified with a set it no longer has.
+    private final Cache<String, Parsed> inline = Caffeine.newBuilder().maximumWeight(PARSED_SET_CHARS)
+            .<String, Parsed>weigher((document, parsed) -> 2 * parsed.documentLength()).build();
+
+    AssertionKeys(RemoteJwks remote) {
+        this.remote = remote;
+    }
+
+    /** Verified by a key of the set {@code jwks}, a JWK Set document. */
+    public Uni<Void> verifiedInline(UnverifiedAssertion assertion, String jwks) {
+        return outcome(AssertionSignature.verify(assertion, parsed(jwks)));
+    }
+
+    /** Verified by a key of the set at {@code jwksUri}, fetched as {@link RemoteJwks} allows. */
+    public Uni<Void> verifiedAt(UnverifiedAssertion assertion, String jwksUri) {
+        return remote.current(jwksUri).flatMap(keys -> {
+            AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
+            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
+                return outcome(first);
+            }
+            // Its owner may have rotated its keys since the set was fetched.
+            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(AssertionSignature.verify(assertion, fresh)));
+        });
+    }
+
+    /** Verified by a key of the set at {@code jwksUri} as fetched within cache-for, with no fetch; empty URL: none. */
+    public Uni<Void> verifiedWithoutFetching(UnverifiedAssertion assertion, Optional<String> jwksUri) {
+        return jwksUri.flatMap(remote::fresh)
+                .map(keys -> outcome(AssertionSignature.verify(assertion, keys)))
+                .orElseGet(() -> Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.KEYS_UNAVAILABLE)));
+    }
+
+    private JsonWebKeySet parsed(String jwks) {
+        return inline.get(jwks, document -> {
+            JsonWebKeySet keys;
+            try {
+                keys = new JsonWebKeySet(document);
+            } catch (JoseException e) {
+                // Validated by the admin API and, for configured issuers, at startup; an unreadable set verifies nothing.
+                keys = new JsonWebKeySet(List.of());
+            }
+            return new Parsed(keys, document.length());
+        }).keys();
+    }
+
+    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
+        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.BAD_SIGNATURE));
+    }
+}
