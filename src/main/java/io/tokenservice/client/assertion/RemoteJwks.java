@@ -121,7 +121,7 @@ public class RemoteJwks {
      * may not fetch, which must not keep a key its owner removed alive longer than requests that may.
      */
     public Optional<JsonWebKeySet> fresh(String uri) {
-        return freshDocument(JWKS, uri).map(JsonWebKeySet.class::cast);
+        return document(JWKS, uri, cacheForNanos).map(JsonWebKeySet.class::cast);
     }
 
     /**
@@ -136,28 +136,19 @@ public class RemoteJwks {
 
     /** The jwks_uri of {@code issuer} as discovered within cache-for, without fetching. */
     public Optional<String> freshJwksUriOf(String issuer) {
-        return freshDocument(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN).map(String.class::cast);
+        return document(DISCOVERY, issuer.replaceAll("/+$", "") + WELL_KNOWN, cacheForNanos).map(String.class::cast);
     }
 
-    private Optional<Object> freshDocument(String kind, String uri) {
-        return Optional.ofNullable(known.getIfPresent(kind + uri))
-                .filter(entry -> ticker.read() - entry.fetchedAt() < cacheForNanos)
-                .map(Known::document);
-    }
 
     private Uni<Object> current(String kind, String uri, Parser parser) {
-        Known entry = known.getIfPresent(kind + uri);
-        long now = ticker.read();
-        if (entry != null && entry.document() != null && now - entry.fetchedAt() < cacheForNanos) {
-            return Uni.createFrom().item(entry.document());
-        }
-        return fetchUnlessTriedWithin(kind, uri, parser, now);
+        return document(kind, uri, cacheForNanos).map(document -> Uni.createFrom().item(document))
+                .orElseGet(() -> fetchUnlessTriedWithin(kind, uri, parser, ticker.read()));
     }
 
-    /** What was fetched last from {@code uri}, unless it is older than max-stale. */
-    private Optional<Object> cachedDocument(String kind, String uri) {
+    /** What was fetched last from {@code uri}, unless it was fetched {@code maxAgeNanos} ago or longer. */
+    private Optional<Object> document(String kind, String uri, long maxAgeNanos) {
         return Optional.ofNullable(known.getIfPresent(kind + uri))
-                .filter(entry -> ticker.read() - entry.fetchedAt() < maxStaleNanos)
+                .filter(entry -> ticker.read() - entry.fetchedAt() < maxAgeNanos)
                 .map(Known::document);
     }
 
@@ -165,7 +156,7 @@ public class RemoteJwks {
         String key = kind + uri;
         Known entry = known.getIfPresent(key);
         if (entry != null && now - entry.triedAt() < minRefetchNanos) {
-            return cachedDocument(kind, uri).map(document -> Uni.createFrom().item(document))
+            return document(kind, uri, maxStaleNanos).map(document -> Uni.createFrom().item(document))
                     .orElseGet(() -> Uni.createFrom().failure(unavailable()));
         }
         Uni<Object> shared = fetching.computeIfAbsent(key, ignored -> fetch(uri, parser)
@@ -186,7 +177,7 @@ public class RemoteJwks {
                 .memoize().indefinitely());
         return Uni.createFrom().deferred(() -> {
             Context caller = Vertx.currentContext();
-            Uni<Object> result = shared.onFailure().recoverWithUni(failure -> cachedDocument(kind, uri)
+            Uni<Object> result = shared.onFailure().recoverWithUni(failure -> document(kind, uri, maxStaleNanos)
                     .map(document -> Uni.createFrom().item(document))
                     .orElseGet(() -> Uni.createFrom().failure(unavailable())));
             // Joiners of another request's fetch continue on their own context, not on the fetching one's.

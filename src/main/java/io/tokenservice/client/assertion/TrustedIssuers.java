@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -47,10 +46,9 @@ public class TrustedIssuers {
     private final Duration databaseTimeout;
     private final Map<String, IssuerPolicy> configured;
     private final Set<String> defaultAudiences;
-    private final AtomicBoolean reloadRequested = new AtomicBoolean();
-    // Reads are numbered as they start; only the latest started one that finished is applied.
+    // Reads are numbered as they start; what one read is applied only if no later-started read was applied first.
     private final AtomicLong reads = new AtomicLong();
-    private final AtomicLong applied = new AtomicLong();
+    private long applied;
     private final AtomicReference<Uni<Void>> firstRead = new AtomicReference<>();
     private volatile Map<String, IssuerPolicy> byIssuer;
     private PeriodicRefresh periodic;
@@ -119,9 +117,7 @@ public class TrustedIssuers {
 
     /** A change was announced (or announcements may have been missed): re-read the stored issuers. */
     public void changed() {
-        if (reloadRequested.compareAndSet(false, true)) {
-            reload().subscribe().with(ignored -> { }, failure -> { });
-        }
+        reload().subscribe().with(ignored -> { }, failure -> { });
     }
 
     /**
@@ -148,16 +144,12 @@ public class TrustedIssuers {
     public Uni<Void> reload() {
         long[] started = new long[1];
         return Uni.createFrom().deferred(() -> {
-            reloadRequested.set(false);
             started[0] = reads.incrementAndGet();
             return pool.query("""
                     SELECT name, issuer, jwks, jwks_uri, audiences, max_token_age, allow_reuse
                     FROM token_service.trusted_issuer
                     """).execute().plug(database::bounded);
         }).invoke(rows -> {
-            if (applied.getAndAccumulate(started[0], Math::max) > started[0]) {
-                return;
-            }
             Map<String, IssuerPolicy> read = new HashMap<>();
             for (Row row : rows) {
                 String issuer = row.getString("issuer");
@@ -173,7 +165,8 @@ public class TrustedIssuers {
             }
             read.putAll(configured);
             synchronized (this) {
-                if (applied.get() == started[0]) {
+                if (started[0] > applied) {
+                    applied = started[0];
                     byIssuer = Map.copyOf(read);
                 }
             }
