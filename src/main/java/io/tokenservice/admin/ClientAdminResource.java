@@ -1,6 +1,5 @@
 package io.tokenservice.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -77,7 +76,7 @@ public class ClientAdminResource {
     @POST
     @Operation(summary = "Register a client; the response shows a generated client_secret once")
     public Uni<RestResponse<ClientView>> register(String body) {
-        ClientMetadataParser.Registration registration = parser.registration(parse(body));
+        ClientMetadataParser.Registration registration = parser.registration(AdminRequests.json(json, body));
         RegisteredClient client = registration.client();
         boolean imported = registration.importedSecret().isPresent() || registration.importedHash().isPresent();
         boolean secretless = !client.authMethod.usesSecret();
@@ -94,7 +93,7 @@ public class ClientAdminResource {
                         return Uni.createFrom().failure(new ClientExistsException());
                     }
                     client.secretHash = secretHash;
-                    client.createdAt = client.updatedAt = now();
+                    client.createdAt = client.updatedAt = AdminRequests.now();
                     // Tokens of an earlier client with this id, deleted since, are not this one's.
                     client.tokensNotBefore = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
                     return client.persistAndFlush();
@@ -135,7 +134,7 @@ public class ClientAdminResource {
     @Path("{clientId}")
     @Operation(summary = "Change metadata with a JSON merge patch (RFC 7396); secrets are rotated separately")
     public Uni<ClientView> patch(@RestPath String clientId, String body) {
-        ClientMetadataParser.Patch patch = parser.patch(parse(body));
+        ClientMetadataParser.Patch patch = parser.patch(AdminRequests.json(json, body));
         return Panache.withTransaction(() -> existing(clientId).call(client -> {
                     if (patch.fields().isEmpty()) {
                         return Uni.createFrom().voidItem();
@@ -148,7 +147,7 @@ public class ClientAdminResource {
                     if (cutOff) {
                         cutOffTokens(client);
                     }
-                    client.updatedAt = now();
+                    client.updatedAt = AdminRequests.now();
                     return client.persistAndFlush().call(() -> audit.record("client.updated", clientId,
                             "changes=" + changes(before, after, patch.fields()) + (cutOff ? " tokens_revoked=true" : "")));
                 }))
@@ -173,7 +172,7 @@ public class ClientAdminResource {
                         throw OAuthException.invalidField("token_endpoint_auth_method", "This client authenticates with "
                                 + client.authMethod.value() + " and has no secret to rotate");
                     }
-                    OffsetDateTime now = now();
+                    OffsetDateTime now = AdminRequests.now();
                     // At most two secrets: the new one, and the one it replaces while the grace window lasts.
                     client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
                     client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
@@ -196,7 +195,7 @@ public class ClientAdminResource {
     public Uni<RestResponse<Void>> revokeTokens(@RestPath String clientId) {
         return Panache.withTransaction(() -> existing(clientId).call(client -> {
                     cutOffTokens(client);
-                    client.updatedAt = now();
+                    client.updatedAt = AdminRequests.now();
                     return client.persistAndFlush().call(() -> audit.record("client.tokens_revoked", clientId,
                             "tokens_min_version=" + client.tokensMinVersion));
                 }))
@@ -261,30 +260,18 @@ public class ClientAdminResource {
                 .map(pair -> pair.issuer + "#" + pair.subject).toList();
     }
 
-    /** Now, at the database's precision, so a response shows what a later read returns. */
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
     private static Uni<RegisteredClient> existing(String clientId) {
         return RegisteredClient.<RegisteredClient>findById(clientId).onItem().ifNull()
                 .failWith(ClientNotFoundException::new);
     }
 
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? null : json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw OAuthException.invalidField("body", "The request body is not valid JSON");
-        }
-    }
 
     /** A secret rotation's options: how long the old secret stays valid, and whether older tokens die. */
     private record Rotation(long graceSeconds, boolean revokeTokens) {
     }
 
     private Rotation rotation(String body) {
-        JsonNode document = parse(body);
+        JsonNode document = AdminRequests.json(json, body);
         if (document == null) {
             return new Rotation(0, false);
         }

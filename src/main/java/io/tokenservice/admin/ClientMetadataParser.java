@@ -167,7 +167,7 @@ public class ClientMetadataParser {
                 yield client -> client.scopes = scopes;
             }
             case "audience" -> {
-                String[] audience = reset ? new String[0] : audience(value);
+                String[] audience = reset ? new String[0] : audiences(name, value);
                 yield client -> client.audience = audience;
             }
             case "access_token_ttl" -> {
@@ -281,13 +281,14 @@ public class ClientMetadataParser {
         return new LinkedHashSet<>(List.of(scopes)).toArray(String[]::new);
     }
 
-    private static String[] audience(JsonNode value) {
+    /** An array of at most {@value #MAX_AUDIENCES} distinct strings of 1 to {@value #MAX_AUDIENCE_LENGTH} characters. */
+    static String[] audiences(String field, JsonNode value) {
         if (!value.isArray() || value.size() > MAX_AUDIENCES) {
-            throw OAuthException.invalidField("audience", "audience must be an array of at most " + MAX_AUDIENCES + " strings");
+            throw OAuthException.invalidField(field, field + " must be an array of at most " + MAX_AUDIENCES + " strings");
         }
         Set<String> audience = new LinkedHashSet<>();
         for (JsonNode entry : value) {
-            audience.add(text("audience", entry, MAX_AUDIENCE_LENGTH));
+            audience.add(text(field, entry, MAX_AUDIENCE_LENGTH));
         }
         return audience.toArray(String[]::new);
     }
@@ -330,9 +331,9 @@ public class ClientMetadataParser {
             }
             String issuer = entry.get("issuer").textValue();
             String subject = entry.get("subject").textValue();
-            if (!IssuerUrls.isIssuer(issuer)) {
+            if (!HttpUrls.isAbsolute(issuer, true, false)) {
                 throw OAuthException.invalidField(field, "a federated credential's issuer must be an absolute http or https "
-                        + "URL of at most " + IssuerUrls.MAX_LENGTH + " characters, without query or fragment");
+                        + "URL of at most " + HttpUrls.MAX_LENGTH + " characters, without query or fragment");
             }
             if (subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH || !subject.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                 throw OAuthException.invalidField(field, "a federated credential's subject must be 1 to "

@@ -3,23 +3,30 @@ package io.tokenservice.admin;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** What an issuer identifier looks like (RFC 8414 §2, OpenID Connect Discovery §2): an absolute URL, no query or fragment. */
-final class IssuerUrls {
+/**
+ * The URLs the admin API stores: issuer identifiers (RFC 8414 §2, OpenID Connect Discovery §2: no query or
+ * fragment) and the URLs key sets are fetched from.
+ */
+final class HttpUrls {
 
     static final int MAX_LENGTH = 2000;
 
-    private IssuerUrls() {
+    private HttpUrls() {
     }
 
-    /** Whether {@code issuer} is an http or https URL with a host, no user info, query or fragment, and no space. */
-    static boolean isIssuer(String issuer) {
-        if (issuer == null || issuer.isEmpty() || issuer.length() > MAX_LENGTH || issuer.contains(" ")) {
+    /**
+     * Whether {@code url} is an absolute https URL (or http, when {@code allowHttp}) of at most {@value #MAX_LENGTH}
+     * characters, with a host, without user info or fragment, and without a query unless {@code allowQuery}.
+     */
+    static boolean isAbsolute(String url, boolean allowHttp, boolean allowQuery) {
+        if (url == null || url.length() > MAX_LENGTH) {
             return false;
         }
         try {
-            URI uri = new URI(issuer);
-            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            URI uri = new URI(url);
+            boolean scheme = "https".equals(uri.getScheme()) || allowHttp && "http".equals(uri.getScheme());
+            return scheme && uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawFragment() == null
+                    && (allowQuery || uri.getRawQuery() == null);
         } catch (URISyntaxException e) {
             return false;
         }

@@ -2,8 +2,6 @@ package io.tokenservice.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.error.OAuthException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +25,6 @@ final class KeySetMetadata {
 
     static final int MAX_KEYS = 20;
     static final int MAX_JWKS_LENGTH = 65_536;
-    static final int MAX_URI_LENGTH = 2000;
     // RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2: members that only private keys have.
     private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
@@ -77,19 +74,9 @@ final class KeySetMetadata {
 
     /** The URL as stored, once it is absolute, https (or http when {@code allowHttp}), without user info or fragment. */
     static String jwksUri(JsonNode value, boolean allowHttp) {
-        String problem = "jwks_uri must be an absolute " + (allowHttp ? "http or https" : "https") + " URL of at most "
-                + MAX_URI_LENGTH + " characters, without user info or fragment";
-        if (!value.isTextual() || value.textValue().length() > MAX_URI_LENGTH) {
-            throw invalid("jwks_uri", problem);
-        }
-        try {
-            URI uri = new URI(value.textValue());
-            boolean scheme = "https".equals(uri.getScheme()) || allowHttp && "http".equals(uri.getScheme());
-            if (!scheme || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-                throw invalid("jwks_uri", problem);
-            }
-        } catch (URISyntaxException e) {
-            throw invalid("jwks_uri", problem);
+        if (!value.isTextual() || !HttpUrls.isAbsolute(value.textValue(), allowHttp, true)) {
+            throw invalid("jwks_uri", "jwks_uri must be an absolute " + (allowHttp ? "http or https" : "https")
+                    + " URL of at most " + HttpUrls.MAX_LENGTH + " characters, without user info or fragment");
         }
         return value.textValue();
     }

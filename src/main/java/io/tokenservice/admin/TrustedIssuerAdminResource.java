@@ -1,7 +1,5 @@
 package io.tokenservice.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +9,6 @@ import io.tokenservice.client.assertion.TrustedIssuer;
 import io.tokenservice.client.assertion.TrustedIssuerNotFoundException;
 import io.tokenservice.client.assertion.TrustedIssuers;
 import io.tokenservice.database.DatabaseCalls;
-import io.tokenservice.error.OAuthException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -20,8 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriBuilder;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,11 +59,11 @@ public class TrustedIssuerAdminResource {
     @POST
     @Operation(summary = "Trust an issuer: its tokens authenticate the federated_jwt clients registered for their subjects")
     public Uni<RestResponse<TrustedIssuerView>> add(String body) {
-        TrustedIssuer issuer = parser.registration(parse(body));
+        TrustedIssuer issuer = parser.registration(AdminRequests.json(json, body));
         if (trustedIssuers.configured(issuer.name).isPresent() || trustedIssuers.configured(issuer.issuer).isPresent()) {
             throw new ConfiguredIssuerException();
         }
-        issuer.createdAt = issuer.updatedAt = now();
+        issuer.createdAt = issuer.updatedAt = AdminRequests.now();
         return Panache.withTransaction(() -> issuer.persistAndFlush()
                         .call(() -> audit.record("trusted_issuer.added", null, describe(issuer))))
                 .plug(database::bounded)
@@ -107,12 +102,12 @@ public class TrustedIssuerAdminResource {
     @Operation(summary = "Change a stored trusted issuer with a JSON merge patch (RFC 7396); name and issuer are fixed")
     public Uni<TrustedIssuerView> patch(@RestPath String name, String body) {
         refuseConfigured(name);
-        List<Consumer<TrustedIssuer>> changes = parser.patch(parse(body));
+        List<Consumer<TrustedIssuer>> changes = parser.patch(AdminRequests.json(json, body));
         return Panache.withTransaction(() -> existing(name).call(issuer -> {
                     String before = describe(issuer);
                     changes.forEach(change -> change.accept(issuer));
                     parser.check(issuer);
-                    issuer.updatedAt = now();
+                    issuer.updatedAt = AdminRequests.now();
                     return issuer.persistAndFlush().call(() -> audit.record("trusted_issuer.updated", null,
                             "before={" + before + "} after={" + describe(issuer) + "}"));
                 }))
@@ -155,17 +150,5 @@ public class TrustedIssuerAdminResource {
 
     private static Uni<TrustedIssuer> existing(String name) {
         return TrustedIssuer.<TrustedIssuer>findById(name).onItem().ifNull().failWith(TrustedIssuerNotFoundException::new);
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? null : json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw OAuthException.invalidField("body", "The request body is not valid JSON");
-        }
     }
 }

@@ -7,10 +7,8 @@ import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -26,8 +24,6 @@ import java.util.regex.Pattern;
 public class TrustedIssuerMetadata {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final int MAX_AUDIENCES = 20;
-    private static final int MAX_AUDIENCE_LENGTH = 2000;
     static final int MAX_TOKEN_AGE = 86_400;
 
     private final boolean allowHttp;
@@ -85,9 +81,9 @@ public class TrustedIssuerMetadata {
                 }
                 case "issuer" -> {
                     String text = value.isTextual() ? value.textValue() : "";
-                    if (!IssuerUrls.isIssuer(text) || !(text.startsWith("https://") || allowHttp)) {
+                    if (!HttpUrls.isAbsolute(text, allowHttp, false)) {
                         throw OAuthException.invalidField(name, "issuer must be an absolute https URL of at most "
-                                + IssuerUrls.MAX_LENGTH + " characters, without query or fragment");
+                                + HttpUrls.MAX_LENGTH + " characters, without query or fragment");
                     }
                     yield issuer -> issuer.issuer = text;
                 }
@@ -100,7 +96,7 @@ public class TrustedIssuerMetadata {
                     yield issuer -> issuer.jwksUri = uri;
                 }
                 case "audiences" -> {
-                    String[] audiences = reset ? new String[0] : audiences(value);
+                    String[] audiences = reset ? new String[0] : ClientMetadataParser.audiences(name, value);
                     yield issuer -> issuer.audiences = audiences;
                 }
                 case "max_token_age" -> {
@@ -122,21 +118,6 @@ public class TrustedIssuerMetadata {
             });
         }
         return changes;
-    }
-
-    private static String[] audiences(JsonNode value) {
-        if (!value.isArray() || value.size() > MAX_AUDIENCES) {
-            throw OAuthException.invalidField("audiences", "audiences must be an array of at most " + MAX_AUDIENCES + " strings");
-        }
-        Set<String> audiences = new LinkedHashSet<>();
-        for (JsonNode entry : value) {
-            if (!entry.isTextual() || entry.textValue().isEmpty() || entry.textValue().length() > MAX_AUDIENCE_LENGTH) {
-                throw OAuthException.invalidField("audiences", "each audience must be a string of 1 to " + MAX_AUDIENCE_LENGTH
-                        + " characters");
-            }
-            audiences.add(entry.textValue());
-        }
-        return audiences.toArray(String[]::new);
     }
 
     private static JsonNode object(JsonNode body) {
