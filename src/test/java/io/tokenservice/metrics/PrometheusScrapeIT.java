@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenservice.testing.Eventually;
 import io.tokenservice.testing.PackagedJar;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -112,16 +113,17 @@ class PrometheusScrapeIT {
             assertTrue(query(api, "http_server_requests_seconds_bucket{uri=\"/oauth2/token\"}").size() > 5,
                     "no latency histogram scraped");
 
-            // Every rule of the example file evaluated, against these series, without an error.
-            Thread.sleep(2_000);
-            JsonNode groups = JSON.readTree(get(api + "/api/v1/rules").body()).path("data").path("groups");
-            assertEquals(1, groups.size());
-            int evaluated = 0;
-            for (JsonNode rule : groups.get(0).path("rules")) {
-                assertEquals("ok", rule.path("health").asText(), rule.toString());
-                evaluated++;
-            }
-            assertTrue(evaluated >= 10, "rules loaded: " + evaluated);
+            // Every rule of the example file evaluated (every second), against these series, without an error.
+            Eventually.within(Duration.ofSeconds(10), () -> {
+                JsonNode groups = JSON.readTree(get(api + "/api/v1/rules").body()).path("data").path("groups");
+                assertEquals(1, groups.size());
+                int evaluated = 0;
+                for (JsonNode rule : groups.get(0).path("rules")) {
+                    assertEquals("ok", rule.path("health").asText(), rule.toString());
+                    evaluated++;
+                }
+                assertTrue(evaluated >= 10, "rules loaded: " + evaluated);
+            });
         } finally {
             if (scraper != null) {
                 scraper.destroy();
