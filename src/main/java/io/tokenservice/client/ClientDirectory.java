@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * <ul>
  * <li>a cached client is dropped when PostgreSQL announces a change to it ({@link #changed}, from
  *     {@link ClientChangeListener}), and all are when announcements may have been missed ({@link #allChanged});</li>
- * <li>a read that began before such a change does not put what it read into the cache (a generation counter);</li>
+ * <li>a read that began before such a change does not put what it read into the cache (a generation counter), nor
+ *     one that began before a creation an id as unknown;</li>
  * <li>past half of {@code token-service.cache.clients.max-staleness} an entry is still served, and re-read once in
  *     the background, so a client in use never waits for the database; at max-staleness it expires whatever
  *     happened, the bound on how long a lost notification can keep a change from this replica;</li>
@@ -74,8 +75,11 @@ public class ClientDirectory {
     private final ConcurrencyGate loads;
     private final long refreshAfterNanos;
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
-    // Bumped by every change: a load that began before one must not repopulate the cache with what it read.
+    // Bumped by every change to a client: a load that began before one must not cache what it read.
     private final AtomicLong generation = new AtomicLong();
+    // Bumped by every creation: a load that began before one must not remember an id as unknown. A client it did
+    // find is the one created (no copy of a client that did not exist can be older), so it may be cached.
+    private final AtomicLong creations = new AtomicLong();
 
     @Inject
     ClientDirectory(TokenServiceConfig config, DatabaseCalls database, MeterRegistry registry) {
@@ -130,13 +134,14 @@ public class ClientDirectory {
             return Uni.createFrom().item(found);
         }
         long readAt = generation.get();
+        long createdBefore = creations.get();
         return loads.run(() -> loader.load(missing)).plug(database::boundedRead).map(loaded -> {
             for (ClientSnapshot client : loaded) {
                 putIfUnchanged(readAt, client);
                 found.put(client.clientId(), client);
             }
             for (String clientId : missing) {
-                if (!found.containsKey(clientId) && generation.get() == readAt) {
+                if (!found.containsKey(clientId) && generation.get() == readAt && creations.get() == createdBefore) {
                     unknown.put(clientId, Boolean.TRUE);
                 }
             }
@@ -149,7 +154,7 @@ public class ClientDirectory {
      * read about clients before it changed may be stale.
      */
     public long generation() {
-        return generation.get();
+        return generation.get() + creations.get();
     }
 
     /** The clients with these ids that are cached now, without any lookup (for requests that must not cause one). */
@@ -169,7 +174,7 @@ public class ClientDirectory {
      * did not exist can be), and a load that began before does not remember the id as unknown.
      */
     public void created(String clientId) {
-        generation.incrementAndGet();
+        creations.incrementAndGet();
         unknown.invalidate(clientId);
     }
 
