@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.ClientRegistrations;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.client.secret.SecretHasher;
@@ -94,7 +95,9 @@ public class ClientAdminResource {
                     }
                     client.secretHash = secretHash;
                     client.createdAt = client.updatedAt = AdminRequests.now();
-                    // Tokens of an earlier client with this id, deleted since, are not this one's.
+                    // Tokens of an earlier client with this id, deleted since, are not this one's: they carry another
+                    // registration, or (minted before registrations were numbered) were issued before this instant.
+                    client.registration = ClientRegistrations.next();
                     client.tokensNotBefore = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
                     return client.persistAndFlush();
                 })

@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,11 +20,13 @@ import java.util.stream.Collectors;
  * @param jwks a private_key_jwt client's inline JWK Set document, or null
  * @param jwksUri where a private_key_jwt client publishes its JWK Set, or null
  * @param federatedSubjects the (issuer, subject) pairs of a federated_jwt client, each as issuer + space + subject
+ * @param registration the number drawn when it was registered, which its tokens carry as {@code client_registration}
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
-        Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects) {
+        Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects,
+        long registration) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
@@ -37,7 +40,7 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
             String accessTokenTyp) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
                 authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, null, null,
-                Set.of());
+                Set.of(), 0);
     }
 
     /** A client with no tokens-not-before. */
@@ -56,15 +59,20 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit,
                 client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp, client.jwks, client.jwksUri,
                 client.federatedCredentials.stream().map(pair -> federatedSubject(pair.issuer, pair.subject))
-                        .collect(Collectors.toUnmodifiableSet()));
+                        .collect(Collectors.toUnmodifiableSet()), client.registration);
     }
 
     /**
-     * Whether a token of this client, minted from its version {@code clientVersion} at {@code issuedAt}, is still
-     * honoured: the client is enabled, did not cut off tokens of that version, and was registered by then.
+     * Whether a token of this client, minted from its version {@code clientVersion} at {@code issuedAt} for its
+     * registration {@code tokenRegistration}, is still honoured: the client is enabled, did not cut off tokens of
+     * that version, and the token was issued to this registration of it, not to an earlier client under its id. A
+     * token minted before registrations were numbered ({@code tokenRegistration} empty) must have been issued since
+     * the client was registered.
      */
-    public boolean honoursToken(long clientVersion, Instant issuedAt) {
-        return enabled && clientVersion >= tokensMinVersion && !issuedAt.isBefore(tokensNotBefore);
+    public boolean honoursToken(long clientVersion, OptionalLong tokenRegistration, Instant issuedAt) {
+        boolean thisRegistration = tokenRegistration.isPresent() ? tokenRegistration.getAsLong() == registration
+                : !issuedAt.isBefore(tokensNotBefore);
+        return enabled && clientVersion >= tokensMinVersion && thisRegistration;
     }
 
     /** How {@link #federatedSubjects} writes a pair: no issuer URL holds a space. */

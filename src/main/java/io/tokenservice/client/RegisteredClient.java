@@ -83,9 +83,19 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "tokens_min_version", nullable = false)
     public long tokensMinVersion;
 
-    /** Its tokens issued before this instant (a whole second) are no longer honoured; null for none. */
+    /**
+     * Its tokens issued before this instant (a whole second) are no longer honoured; null for none. Only tokens
+     * minted before registrations were numbered, which carry no {@code client_registration}, are judged by it.
+     */
     @Column(name = "tokens_not_before")
     public OffsetDateTime tokensNotBefore;
+
+    /**
+     * A random number drawn at registration ({@link ClientRegistrations}); its tokens carry it, and a token carrying
+     * another was issued to an earlier client under this id.
+     */
+    @Column(name = "registration", nullable = false, updatable = false)
+    public long registration;
 
     @Column(name = "enabled", nullable = false)
     public boolean enabled = true;

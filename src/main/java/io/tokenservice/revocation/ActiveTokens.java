@@ -33,6 +33,7 @@ public class ActiveTokens {
         return revoked.isRevoked(token).flatMap(isRevoked -> isRevoked
                 ? Uni.createFrom().item(Optional.<ClientSnapshot>empty())
                 : directory.find(List.of(token.clientId())).map(clients -> Optional.ofNullable(clients.get(token.clientId()))
-                        .filter(client -> client.honoursToken(token.clientVersion(), token.issuedAt()))));
+                        .filter(client -> client.honoursToken(token.clientVersion(), token.clientRegistration(),
+                                token.issuedAt()))));
     }
 }

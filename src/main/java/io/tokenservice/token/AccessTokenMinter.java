@@ -20,13 +20,16 @@ import java.util.UUID;
  * for a client whose APIs insist on it), {@code kid}
  * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} and {@code client_id} (the client),
  * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, {@code scope} when any was granted, and
- * {@code client_version}, the version of the client it was minted from (see {@code revocation.ActiveTokens}).
+ * {@code client_version} and {@code client_registration}, the version and the registration of the client it was
+ * minted from (see {@code revocation.ActiveTokens}). Its {@code iat} is never ahead of the clock.
  */
 @ApplicationScoped
 public class AccessTokenMinter {
 
     /** The version of the client a token was minted from: a cut-off retires the tokens of older versions. */
     static final String CLIENT_VERSION = "client_version";
+    /** The registration of the client a token was minted for: an earlier client under the same id is another one. */
+    static final String CLIENT_REGISTRATION = "client_registration";
 
     private final String issuer;
     private final SigningKeys keys;
@@ -52,13 +55,9 @@ public class AccessTokenMinter {
     @WithSpan("token.mint")
     public AccessToken mint(AccessGrant grant) {
         SigningKey key = keys.active();
-        // JWT NumericDate is whole seconds (RFC 7519 §2), so exp - iat is exactly expires_in. A client honours no
-        // token issued before its registration (a reused client_id): within that second, iat is the next whole
-        // second, or the token would be born dead.
+        // JWT NumericDate is whole seconds (RFC 7519 §2), rounded down: never ahead of the clock, so a verifier with
+        // no leeway accepts the token at once; exp - iat is exactly expires_in.
         Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
-        if (issuedAt.isBefore(grant.notBefore())) {
-            issuedAt = grant.notBefore();
-        }
         long lifetime = grant.lifetime().toSeconds();
         JwtClaimsBuilder claims = Jwt.claims()
                 .issuer(issuer)
@@ -68,7 +67,8 @@ public class AccessTokenMinter {
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt.plusSeconds(lifetime))
                 .claim("jti", UUID.randomUUID().toString())
-                .claim(CLIENT_VERSION, grant.clientVersion());
+                .claim(CLIENT_VERSION, grant.clientVersion())
+                .claim(CLIENT_REGISTRATION, grant.clientRegistration());
         if (!grant.scopes().isEmpty()) {
             // scope, RFC 9068 §2.2.3: space-delimited as in RFC 6749 §3.3.
             claims.claim("scope", String.join(" ", grant.scopes()));

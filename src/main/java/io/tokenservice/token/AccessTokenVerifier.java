@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
@@ -75,6 +76,8 @@ public class AccessTokenVerifier {
                     claims.getJwtId(), Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
                     claims.getClaimValue(AccessTokenMinter.CLIENT_VERSION) instanceof Number version ? version.longValue() : 0,
+                    claims.getClaimValue(AccessTokenMinter.CLIENT_REGISTRATION) instanceof Number registration
+                            ? OptionalLong.of(registration.longValue()) : OptionalLong.empty(),
                     claims.getClaimsMap()));
         } catch (InvalidJwtException | MalformedClaimException e) {
             LOG.debugf("not an active token of ours: %s", e.getMessage());

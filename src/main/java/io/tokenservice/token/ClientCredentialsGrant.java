@@ -17,8 +17,8 @@ import java.util.List;
  * (RFC 8707), which must be in it, else invalid_target. The admin audience goes only alone: to a client registered
  * for nothing else, or asked for as the one resource, so that no API that receives a token can replay it at the
  * admin API. Its own token lifetime or the service default, at most
- * {@code token-service.token.max-ttl}, and at most {@code token-service.admin.token-ttl} for an admin token; no
- * issue time before the client's tokens-not-before.
+ * {@code token-service.token.max-ttl}, and at most {@code token-service.admin.token-ttl} for an admin token; the client's version
+ * and registration, which the token carries.
  */
 @ApplicationScoped
 public class ClientCredentialsGrant {
@@ -61,7 +61,7 @@ public class ClientCredentialsGrant {
         Duration own = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
         // A lowered max-ttl applies to clients that stored a longer lifetime before.
         Duration lifetime = admin.lifetime(audience, own.compareTo(maxLifetime) > 0 ? maxLifetime : own);
-        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.tokensNotBefore(),
+        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.registration(),
                 client.accessTokenTyp());
     }
 

@@ -160,6 +160,42 @@ class AdminAuthorityAndTokenLifecycleTest {
         assertEquals(true, active(after));
     }
 
+    // Issue 18, point 1: a client registered within the current second got tokens whose iat was the next second.
+
+    @Test
+    void aNewClientsFirstTokensAreNeverIssuedAheadOfTheClock() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            var registered = api().body("{\"scope\":\"read\"}").post("/admin/clients").then().statusCode(201).extract();
+            String token = form("grant_type=client_credentials")
+                    .header("Authorization", basicRaw(registered.path("client_id"), registered.path("client_secret")))
+                    .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
+            long now = java.time.Instant.now().getEpochSecond();
+            // A stock verifier without leeway, as PyJWT and others are by default: iat must not be in the future.
+            org.jose4j.jwt.JwtClaims claims = new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                    .setSkipSignatureVerification().setSkipDefaultAudienceValidation().setAllowedClockSkewInSeconds(0)
+                    .setIssuedAtRestrictions(0, 60).build().processToClaims(token);
+            long iat = claims.getIssuedAt().getValue();
+            org.junit.jupiter.api.Assertions.assertTrue(iat <= now, "iat " + iat + " is ahead of the clock (" + now + ")");
+            assertEquals(true, active(token));
+        }
+    }
+
+    @Test
+    void aClientRegisteredAgainUnderADeletedIdDoesNotHonourTheDeletedOnesTokens() {
+        String id = "reused-" + System.nanoTime();
+        String first = api().body("{\"client_id\":\"" + id + "\"}").post("/admin/clients").then().statusCode(201)
+                .extract().path("client_secret");
+        String earlier = form("grant_type=client_credentials").header("Authorization", basicRaw(id, first))
+                .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
+        api().delete("/admin/clients/" + id).then().statusCode(204);
+        String second = api().body("{\"client_id\":\"" + id + "\"}").post("/admin/clients").then().statusCode(201)
+                .extract().path("client_secret");
+        String later = form("grant_type=client_credentials").header("Authorization", basicRaw(id, second))
+                .post("/oauth2/token").then().statusCode(200).extract().path("access_token");
+        assertEquals(false, active(earlier));
+        assertEquals(true, active(later));
+    }
+
     @Test
     void revokingTheTokensOfAnUnknownClientIs404() {
         api().post("/admin/clients/no-such-client/revoke-tokens").then().statusCode(404).body("error", equalTo("not_found"));

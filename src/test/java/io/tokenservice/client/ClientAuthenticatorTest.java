@@ -54,18 +54,32 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void aClientHonoursOnlyTokensOfItsCurrentVersionsIssuedAfterItsRegistration() {
+    void aClientHonoursOnlyTokensOfItsCurrentVersionsAndItsRegistration() {
         java.time.Instant registered = java.time.Instant.parse("2026-01-01T00:00:00Z");
-        ClientSnapshot client = new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 9, 7, registered, null, "at+jwt");
-        assertEquals(true, client.honoursToken(7, registered));
-        assertEquals(true, client.honoursToken(9, registered.plusSeconds(60)));
+        ClientSnapshot client = registeredAs(true, registered, 42);
+        java.util.OptionalLong itsRegistration = java.util.OptionalLong.of(42);
+        assertEquals(true, client.honoursToken(7, itsRegistration, registered));
+        assertEquals(true, client.honoursToken(9, itsRegistration, registered.plusSeconds(60)));
+        // Issued within the second it was registered, with an iat before that instant: still its own.
+        assertEquals(true, client.honoursToken(9, itsRegistration, registered.minusSeconds(1)));
         // Minted later, but from a copy cached before the cut-off: dead.
-        assertEquals(false, client.honoursToken(6, registered.plusSeconds(3600)));
-        // A token of an earlier client with the same id, from before this one was registered.
-        assertEquals(false, client.honoursToken(9, registered.minusSeconds(1)));
-        ClientSnapshot disabled = new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, false, 9, 7, registered, null, "at+jwt");
-        assertEquals(false, disabled.honoursToken(9, registered.plusSeconds(60)));
+        assertEquals(false, client.honoursToken(6, itsRegistration, registered.plusSeconds(3600)));
+        // A token of an earlier client with the same id, whatever its iat.
+        assertEquals(false, client.honoursToken(9, java.util.OptionalLong.of(41), registered.plusSeconds(60)));
+        assertEquals(false, registeredAs(false, registered, 42).honoursToken(9, itsRegistration, registered.plusSeconds(60)));
+    }
+
+    @Test
+    void aTokenMintedBeforeRegistrationsWereNumberedIsJudgedByItsIssueTime() {
+        java.time.Instant registered = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        ClientSnapshot client = registeredAs(true, registered, 42);
+        assertEquals(true, client.honoursToken(9, java.util.OptionalLong.empty(), registered));
+        assertEquals(false, client.honoursToken(9, java.util.OptionalLong.empty(), registered.minusSeconds(1)));
+    }
+
+    private static ClientSnapshot registeredAs(boolean enabled, java.time.Instant notBefore, long registration) {
+        return new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null,
+                ClientAuthMethod.CLIENT_SECRET_BASIC, enabled, 9, 7, notBefore, null, "at+jwt", null, null,
+                java.util.Set.of(), registration);
     }
 }

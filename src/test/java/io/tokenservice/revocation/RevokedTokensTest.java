@@ -121,7 +121,7 @@ class RevokedTokensTest {
 
     private static VerifiedToken token(String jti) {
         return new VerifiedToken("elsewhere", "elsewhere", List.of(), List.of(), jti, Instant.now(), Instant.now().plusSeconds(3600),
-                0, Map.of());
+                0, java.util.OptionalLong.empty(), Map.of());
     }
 
     private void insert(String jti, String expiresAt) throws Exception {

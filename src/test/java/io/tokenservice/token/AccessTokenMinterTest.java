@@ -61,26 +61,25 @@ class AccessTokenMinterTest {
     }
 
     @Test
-    void theTokenCarriesTheClientVersionItWasMintedFrom() throws Exception {
+    void theTokenCarriesTheClientVersionAndRegistrationItWasMintedFrom() throws Exception {
         AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 42, Instant.EPOCH, "at+jwt"));
-        assertEquals(42L, IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet().getLongClaim("client_version"));
+                Duration.ofMinutes(5), 42, 9_007_199_254_740_991L, "at+jwt"));
+        JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
+        assertEquals(42L, claims.getLongClaim("client_version"));
+        assertEquals(9_007_199_254_740_991L, claims.getLongClaim("client_registration"));
     }
 
     @Test
-    void withinTheSecondAClientWasRegisteredTheIssueTimeIsThatNextSecond() throws Exception {
-        Instant registeredFrom = Instant.parse("2026-03-01T10:15:31Z");
-        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 0, registeredFrom, "at+jwt"));
-        JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
-        assertEquals(Date.from(registeredFrom), claims.getIssueTime());
-        assertEquals(Date.from(registeredFrom.plusSeconds(300)), claims.getExpirationTime());
+    void theIssueTimeIsTheClocksSecondRoundedDownNeverAhead() throws Exception {
+        // NOW is 10:15:30.750: iat 10:15:30, whatever the client's registration.
+        JWTClaimsSet claims = mint(List.of()).getJWTClaimsSet();
+        assertEquals(Date.from(Instant.parse("2026-03-01T10:15:30Z")), claims.getIssueTime());
     }
 
     @Test
     void aClientRegisteredForTheJwtTypeGetsIt() throws Exception {
         AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 0, Instant.EPOCH, "JWT"));
+                Duration.ofMinutes(5), 0, 0, "JWT"));
         // IndependentVerifier insists on at+jwt, as an RFC 9068 verifier does: only the header is read here.
         assertEquals("JWT", SignedJWT.parse(token.jwt()).getHeader().getType().getType());
     }

@@ -106,12 +106,12 @@ class ClientCredentialsGrantTest {
     }
 
     @Test
-    void theGrantCarriesTheClientsVersionAndRegistrationInstant() {
-        Instant registered = Instant.parse("2026-01-01T00:00:01Z");
+    void theGrantCarriesTheClientsVersionAndRegistration() {
         ClientSnapshot client = new ClientSnapshot("client", "hash", null, null, List.of("read"), List.of(), null,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 7, 5, registered, null, "at+jwt");
+                ClientAuthMethod.CLIENT_SECRET_BASIC, true, 7, 5, Instant.parse("2026-01-01T00:00:01Z"), null, "at+jwt",
+                null, null, java.util.Set.of(), 42);
         AccessGrant grant = GRANT.authorize(client, request(null, List.of()));
         assertEquals(7, grant.clientVersion());
-        assertEquals(registered, grant.notBefore());
+        assertEquals(42, grant.clientRegistration());
     }
 }
