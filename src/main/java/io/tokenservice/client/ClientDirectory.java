@@ -10,6 +10,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.BackgroundWork;
+import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.ConcurrencyGate;
 import io.tokenservice.database.DatabaseCalls;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +30,10 @@ import org.jboss.logging.Logger;
  * Finds registered clients, from memory when it can, so a warm request makes no database round trip. It owns the
  * cache's consistency rules:
  * <ul>
- * <li>a cached client is dropped when PostgreSQL announces a change to it ({@link #changed}, from
- *     {@link ClientChangeListener}), and all are when announcements may have been missed ({@link #allChanged});</li>
+ * <li>a cached client is dropped when PostgreSQL announces a change to it on channel {@code token_service_client}
+ *     (a trigger on the client table announces the client_id of every updated or deleted row, and
+ *     {@code created <client_id>} for every inserted one), and all are when announcements may have been missed
+ *     ({@link #allChanged});</li>
  * <li>a read that began before such a change does not put what it read into the cache (a generation counter), nor
  *     one that began before a creation an id as unknown;</li>
  * <li>past half of {@code token-service.cache.clients.max-staleness} an entry is still served, and re-read once in
@@ -45,7 +48,10 @@ import org.jboss.logging.Logger;
  * </ul>
  */
 @ApplicationScoped
-public class ClientDirectory {
+public class ClientDirectory implements ChangeChannel {
+
+    static final String CHANNEL = "token_service_client";
+    private static final String CREATED = "created ";
 
     /** Reads clients by id from storage; ids with no client are left out. */
     @FunctionalInterface
@@ -183,6 +189,26 @@ public class ClientDirectory {
         generation.incrementAndGet();
         clients.invalidate(clientId);
         unknown.invalidate(clientId);
+    }
+
+    @Override
+    public String channel() {
+        return CHANNEL;
+    }
+
+    /** A notification's payload: "created <client_id>" for an insert, the client_id for an update or delete. */
+    @Override
+    public void announced(String payload) {
+        if (payload.startsWith(CREATED)) {
+            created(payload.substring(CREATED.length()));
+        } else {
+            changed(payload);
+        }
+    }
+
+    @Override
+    public void subscribed() {
+        allChanged();
     }
 
     /** Announcements may have been missed (a (re)connection of the listener): nothing cached can be trusted. */

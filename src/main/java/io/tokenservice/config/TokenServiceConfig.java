@@ -208,13 +208,20 @@ public interface TokenServiceConfig {
         @WithDefault("720H")
         Duration rotationPeriod();
 
-        /** How often every replica re-reads the keys; shorter than publish-ahead. */
+        /** How often every replica re-reads the keys besides the change notifications; shorter than publish-ahead. */
         @WithDefault("60S")
         Duration refreshInterval();
+
+        /**
+         * A replica that has not read the keys for this long stops signing, and is not ready, until it reads them
+         * again: a key retired meanwhile could otherwise go on signing there. Longer than refresh-interval.
+         */
+        @WithDefault("5M")
+        Duration maxStaleness();
     }
 
     interface Revocation {
-        /** How often every replica reads the revocations made through the others. */
+        /** How often every replica reads the revocations made through the others, besides the notifications. */
         @WithDefault("60S")
         Duration refreshInterval();
 

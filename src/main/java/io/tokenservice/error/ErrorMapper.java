@@ -106,7 +106,7 @@ public final class ErrorMapper {
         } else if (cause instanceof HashingSaturatedException || cause instanceof HashingFailedException) {
             return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof NoSigningKeyException) {
-            return unavailable("No signing key is loaded yet", BUSY_RETRY_AFTER_SECONDS);
+            return unavailable("No current signing key is loaded; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof StoreUnavailableException) {
             return storeUnavailable();
         } else if (cause instanceof ThrottledException e) {

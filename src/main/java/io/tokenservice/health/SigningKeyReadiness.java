@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only with a signing key loaded; the database half of readiness is the reactive client's own check. */
+/**
+ * Ready only with a signing key loaded and read recently enough ({@code token-service.keys.max-staleness}); the
+ * database half of readiness is {@link DatabaseReadiness}.
+ */
 @Readiness
 @ApplicationScoped
 public class SigningKeyReadiness implements HealthCheck {
@@ -20,9 +23,12 @@ public class SigningKeyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        SigningKey key = keys.published().isEmpty() ? null : keys.active();
+        boolean stale = keys.stale();
+        SigningKey key = keys.published().isEmpty() || stale ? null : keys.active();
         return HealthCheckResponse.named("signing-key")
                 .status(key != null)
+                .withData("stale", stale)
+                .withData("loaded_at", String.valueOf(keys.loadedAt()))
                 .withData("kid", key == null ? "none" : key.kid())
                 .withData("alg", key == null ? "none" : key.algorithm().name())
                 // Stored keys no key-encryption key of this replica opens: skipped, never fatal for the others.

@@ -15,6 +15,9 @@ interface KeySource {
      */
     Uni<KeySet> refresh(boolean startup);
 
+    /** The keys as stored now, read without writing anything (for a replica told that the keys changed). */
+    Uni<KeySet> read();
+
     /**
      * Stores a new key that signs from publish-ahead on, published at once.
      *

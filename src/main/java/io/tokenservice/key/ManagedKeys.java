@@ -85,6 +85,15 @@ final class ManagedKeys implements KeySource {
     }
 
     /**
+     * Every stored key this replica can open, read without the schedule lock and without writing: what another
+     * replica stored, re-sealed or deleted is seen here.
+     */
+    @Override
+    public Uni<KeySet> read() {
+        return pool.withConnection(connection -> readAll(connection, null)).map(this::open);
+    }
+
+    /**
      * Stores a new key that signs from {@code publish-ahead} from now; refused while another is pending. The
      * transaction (not the key generation before it) is bounded by {@code token-service.database.timeout}.
      */
@@ -154,18 +163,23 @@ final class ManagedKeys implements KeySource {
         return connection.preparedQuery("SELECT now() FROM (SELECT pg_advisory_xact_lock($1)) locked")
                 .execute(Tuple.of(SCHEDULE_LOCK))
                 .map(lock -> lock.iterator().next().getOffsetDateTime(0).toInstant())
-                .flatMap(now -> connection.query("""
-                        SELECT kid, algorithm, public_key, private_key, kek_id, activates_at
-                        FROM token_service.signing_key ORDER BY activates_at
-                        """).execute().map(rows -> {
-                    List<StoredKey> keys = new ArrayList<>();
-                    for (Row row : rows) {
-                        keys.add(new StoredKey(row.getString("kid"), SigningAlgorithm.valueOf(row.getString("algorithm")),
-                                row.getBuffer("public_key").getBytes(), row.getBuffer("private_key").getBytes(),
-                                row.getString("kek_id"), row.getOffsetDateTime("activates_at").toInstant()));
-                    }
-                    return new Stored(now, keys);
-                }));
+                .flatMap(now -> readAll(connection, now));
+    }
+
+    /** Every stored key, as of {@code now} (null when no schedule decision is taken on what is read). */
+    private static Uni<Stored> readAll(SqlConnection connection, Instant now) {
+        return connection.query("""
+                SELECT kid, algorithm, public_key, private_key, kek_id, activates_at
+                FROM token_service.signing_key ORDER BY activates_at
+                """).execute().map(rows -> {
+            List<StoredKey> keys = new ArrayList<>();
+            for (Row row : rows) {
+                keys.add(new StoredKey(row.getString("kid"), SigningAlgorithm.valueOf(row.getString("algorithm")),
+                        row.getBuffer("public_key").getBytes(), row.getBuffer("private_key").getBytes(),
+                        row.getString("kek_id"), row.getOffsetDateTime("activates_at").toInstant()));
+            }
+            return new Stored(now, keys);
+        });
     }
 
     /** Deletes the keys the schedule says are retired, under the lock {@link #lockAndRead} took. */

@@ -1,6 +1,9 @@
 package io.tokenservice.key;
 
-/** No signing key is loaded yet on this replica; the edge answers 503 with a short {@code Retry-After}. */
+/**
+ * No signing key may sign on this replica now: none is loaded yet, or the keys were not read for longer than
+ * {@code token-service.keys.max-staleness}; the edge answers 503 with a short {@code Retry-After}.
+ */
 public final class NoSigningKeyException extends RuntimeException {
 
     public NoSigningKeyException() {

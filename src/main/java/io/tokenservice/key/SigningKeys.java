@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
 import io.vertx.core.Vertx;
@@ -17,21 +18,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
  * The service's signing keys as this replica knows them: the one that signs now, and every key the JWKS
  * publishes. At startup it picks the {@link KeySource} the configuration names: PEM files when
- * {@code token-service.keys.private-key-file} is set, otherwise the database, whose keys it re-reads every
- * {@code token-service.keys.refresh-interval}, so a new key is published here long before any replica signs
- * with it. Refuses to start on a configuration that could publish a key too late.
+ * {@code token-service.keys.private-key-file} is set, otherwise the database, whose keys it re-reads when
+ * PostgreSQL announces a change (channel {@code token_service_signing_key}: a key stored, re-sealed or retired
+ * through any replica reaches this one within moments) and every {@code token-service.keys.refresh-interval}, so a
+ * new key is published here long before any replica signs with it. A replica that has not read its keys for
+ * {@code token-service.keys.max-staleness} stops signing (and readiness says so) until it reads them again: it could
+ * be signing with a key retired since. Refuses to start on a configuration that could publish a key too late.
  */
 @ApplicationScoped
-public class SigningKeys {
+public class SigningKeys implements ChangeChannel {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
@@ -39,25 +45,40 @@ public class SigningKeys {
     private final Pool pool;
     private final DatabaseCalls database;
     private final Vertx vertx;
+    private final Clock clock;
+    private final Duration maxStaleness;
+    private final Duration readTimeout;
     private volatile KeySet keys;
     private volatile Instant loadedAt;
     private volatile KeySource source;
     private PeriodicRefresh refresh;
+    // Re-reads told by announcements run one at a time; one asked for meanwhile runs after it.
+    private final AtomicBoolean rereading = new AtomicBoolean();
+    private volatile boolean rereadAgain;
 
     @Inject
     SigningKeys(TokenServiceConfig config, Pool pool, DatabaseCalls database, Vertx vertx, MeterRegistry registry) {
+        this(config, pool, database, vertx, registry, Clock.systemUTC(), config.keys().maxStaleness());
+    }
+
+    private SigningKeys(TokenServiceConfig config, Pool pool, DatabaseCalls database, Vertx vertx,
+            MeterRegistry registry, Clock clock, Duration maxStaleness) {
         this.config = config;
         this.pool = pool;
         this.database = database;
         this.vertx = vertx;
+        this.clock = clock;
+        this.maxStaleness = maxStaleness;
+        this.readTimeout = config == null ? Duration.ofSeconds(3) : config.database().timeout();
         registerMetrics(registry);
     }
 
-    private SigningKeys(KeySource source, KeySet keys) {
-        this(null, null, null, null, new SimpleMeterRegistry());
+    /** Keys from {@code source}, read at {@code clock}'s now, outside the container (benchmarks, unit tests). */
+    SigningKeys(KeySource source, KeySet keys, Clock clock, Duration maxStaleness) {
+        this(null, null, null, null, new SimpleMeterRegistry(), clock, maxStaleness);
         this.source = source;
         this.keys = keys;
-        this.loadedAt = Instant.now();
+        this.loadedAt = clock.instant();
     }
 
     /**
@@ -69,14 +90,14 @@ public class SigningKeys {
     private void registerMetrics(MeterRegistry registry) {
         Gauge.builder("token_service.keys.published", this, keys -> keys.published().size())
                 .description("Keys published in the JWKS").register(registry);
-        Gauge.builder("token_service.keys.active.age", this, keys -> keys.activeKeyAge(Instant.now()))
+        Gauge.builder("token_service.keys.active.age", this, keys -> keys.activeKeyAge(keys.clock.instant()))
                 .description("Seconds since the signing key started signing").baseUnit("seconds").register(registry);
-        Gauge.builder("token_service.keys.next.activation", this, keys -> keys.untilNextActivation(Instant.now()))
+        Gauge.builder("token_service.keys.next.activation", this, keys -> keys.untilNextActivation(keys.clock.instant()))
                 .description("Seconds until the next published key starts signing").baseUnit("seconds")
                 .register(registry);
         Gauge.builder("token_service.keys.loaded.age", this,
                 keys -> keys.loadedAt == null || !keys.managed() ? Double.NaN
-                        : secondsBetween(keys.loadedAt, Instant.now()))
+                        : secondsBetween(keys.loadedAt, keys.clock.instant()))
                 .description("Seconds since this replica last read its keys").baseUnit("seconds").register(registry);
     }
 
@@ -112,13 +133,17 @@ public class SigningKeys {
 
     /** One key that never changes, outside the container (benchmarks, unit tests). */
     public static SigningKeys fixed(SigningKey key) {
-        return new SigningKeys(new FixedKeySource(key), KeySet.of(key));
+        return new SigningKeys(new FixedKeySource(key), KeySet.of(key), Clock.systemUTC(), Duration.ofDays(1));
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
         source = configuredSource();
+        if (source.scheduled() && config.keys().maxStaleness().compareTo(config.keys().refreshInterval()) <= 0) {
+            throw new IllegalStateException("token-service.keys.max-staleness must be longer than "
+                    + "token-service.keys.refresh-interval, or a replica would stop signing between two reads");
+        }
         keys = VertxContextSupport.subscribeAndAwait(() -> source.refresh(true));
-        loadedAt = Instant.now();
+        loadedAt = clock.instant();
         SigningKey active = active();
         LOG.infof("Signing access tokens with %s key %s from %s; %d key(s) published", active.algorithm(),
                 active.kid(), source.scheduled() ? "the database" : "PEM files", keys.keys().size());
@@ -138,15 +163,76 @@ public class SigningKeys {
     /**
      * The key that signs access tokens now.
      *
-     * @throws NoSigningKeyException before the keys are loaded
+     * @throws NoSigningKeyException before the keys are loaded, and while they are stale
      */
     public SigningKey active() {
         KeySet current = keys;
-        SigningKey key = current == null ? null : current.activeAt(Instant.now());
+        SigningKey key = current == null || stale() ? null : current.activeAt(clock.instant());
         if (key == null) {
             throw new NoSigningKeyException();
         }
         return key;
+    }
+
+    /**
+     * Whether this replica has not read the database's keys for longer than {@code token-service.keys.max-staleness}:
+     * a key retired meanwhile could still sign here. Never for PEM files, which do not change underneath.
+     */
+    public boolean stale() {
+        Instant read = loadedAt;
+        return managed() && read != null && Duration.between(read, clock.instant()).compareTo(maxStaleness) > 0;
+    }
+
+    /** When this replica last read its keys; null before it did. */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    @Override
+    public String channel() {
+        return "token_service_signing_key";
+    }
+
+    /** Announcements may have been missed: re-read the keys. */
+    @Override
+    public void subscribed() {
+        reread();
+    }
+
+    /** A key was stored, re-sealed or retired, through any replica: re-read the keys. */
+    @Override
+    public void announced(String payload) {
+        reread();
+    }
+
+    /**
+     * Re-reads the keys now, without writing (the periodic refresh stores what the schedule makes due); one at a
+     * time, and one asked for while another runs runs after it, so that no announcement is lost in between.
+     */
+    void reread() {
+        KeySource current = source;
+        if (current == null || !current.scheduled()) {
+            return;
+        }
+        rereadAgain = true;
+        if (!rereading.compareAndSet(false, true)) {
+            return;
+        }
+        rereadAgain = false;
+        Uni.createFrom().deferred(current::read)
+                .ifNoItem().after(readTimeout).fail()
+                .invoke(fresh -> {
+                    keys = fresh;
+                    loadedAt = clock.instant();
+                })
+                .eventually(() -> {
+                    rereading.set(false);
+                    if (rereadAgain) {
+                        reread();
+                    }
+                })
+                .subscribe().with(ignored -> { },
+                        failure -> LOG.warnf("Cannot re-read the signing keys after a change was announced: %s", failure));
     }
 
     /** Every key a verifier may meet in a token we issued or are about to issue, for the JWKS. */
@@ -164,7 +250,7 @@ public class SigningKeys {
     }
 
     /**
-     * Retires {@code kid} at once, here now and on the other replicas within their refresh interval.
+     * Retires {@code kid} at once, here now and on the other replicas when PostgreSQL announces it.
      *
      * @return the key that signs from now on when the retired one was signing, else null
      */
@@ -188,7 +274,7 @@ public class SigningKeys {
     private Uni<KeySet> reload() {
         return source.refresh(false).invoke(fresh -> {
             keys = fresh;
-            loadedAt = Instant.now();
+            loadedAt = clock.instant();
         });
     }
 

@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.ConcurrencyGate;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
@@ -29,10 +30,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The {@code jti}s of access tokens revoked before their {@code exp} (RFC 7009): a revocation through this replica
- * counts here at once, one through another replica within {@code token-service.revocation.refresh-interval}.
+ * counts here at once, one through another replica as soon as PostgreSQL announces it (channel
+ * {@code token_service_revocation}, within moments), and at the latest within
+ * {@code token-service.revocation.refresh-interval}, the periodic read that stays as the fallback.
  * Rows are purged from the database once their token has expired by more than {@code token-service.token.clock-skew}.
  *
  * <p>Bounded: a replica holds at most {@code token-service.revocation.max-in-memory} of them; beyond that it
@@ -41,7 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * per replica, so that no client can mint and revoke its own tokens until the replicas run out of memory.
  */
 @ApplicationScoped
-public class RevokedTokens {
+public class RevokedTokens implements ChangeChannel {
+
+    private static final Logger LOG = Logger.getLogger(RevokedTokens.class);
 
     // Re-read revocations this far back on every refresh: a revocation whose transaction committed after a
     // later one was read still has its clock_timestamp() from before.
@@ -106,7 +112,7 @@ public class RevokedTokens {
     }
 
     /**
-     * Whether this token was revoked, as far as this replica knows (others' revocations arrive on refresh); asks
+     * Whether this token was revoked, as far as this replica knows (others' revocations arrive when announced); asks
      * the database when it is not held here and some revocations did not fit in memory. Fails with
      * {@link io.tokenservice.database.StoreUnavailableException} when that lookup cannot be made.
      */
@@ -119,6 +125,30 @@ public class RevokedTokens {
         }
         return lookups.run(() -> pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
                 .execute(Tuple.of(token.jwtId()))).plug(database::bounded).map(rows -> rows.size() > 0);
+    }
+
+    @Override
+    public String channel() {
+        return "token_service_revocation";
+    }
+
+    /** Announcements may have been missed while nobody listened: read what was revoked meanwhile. */
+    @Override
+    public void subscribed() {
+        refresh().subscribe().with(ignored -> { },
+                failure -> LOG.warnf("Cannot read the revocations after (re)subscribing; the periodic read will: %s", failure));
+    }
+
+    /** A revocation, announced as {@code <jti> <expires_at in epoch seconds>}: held at once. */
+    @Override
+    public void announced(String payload) {
+        int space = payload.lastIndexOf(' ');
+        try {
+            hold(payload.substring(0, space), Instant.ofEpochSecond(Long.parseLong(payload.substring(space + 1))));
+        } catch (RuntimeException malformed) {
+            // Not written by our trigger: the periodic read finds whatever it was about.
+            LOG.debugf("Ignoring a revocation announcement that is not <jti> <epoch seconds>");
+        }
     }
 
     /** How many revocations this replica holds in memory. */

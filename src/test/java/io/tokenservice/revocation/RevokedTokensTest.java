@@ -20,7 +20,10 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** Revocations made elsewhere reach this replica on refresh; expired ones are forgotten and purged. */
+/**
+ * Revocations made elsewhere reach this replica when PostgreSQL announces them, and on the periodic read when the
+ * announcement was lost; expired ones are forgotten and purged.
+ */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class RevokedTokensTest {
@@ -32,12 +35,31 @@ class RevokedTokensTest {
     DataSource dataSource;
 
     @Test
-    void revocationStoredByAnotherReplicaCountsAfterRefresh() throws Exception {
+    void revocationStoredByAnotherReplicaCountsAsSoonAsItIsAnnounced() throws Exception {
         String jti = UUID.randomUUID().toString();
         insert(jti, "now() + interval '1 hour'");
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(2),
+                () -> assertTrue(revoked.isRevoked(token(jti)).await().indefinitely()));
+    }
+
+    @Test
+    void revocationWhoseAnnouncementWasLostCountsAfterTheNextRead() throws Exception {
+        String jti = UUID.randomUUID().toString();
+        execute("ALTER TABLE token_service.revoked_token DISABLE TRIGGER revoked_token_inserted");
+        try {
+            insert(jti, "now() + interval '1 hour'");
+        } finally {
+            execute("ALTER TABLE token_service.revoked_token ENABLE TRIGGER revoked_token_inserted");
+        }
         assertFalse(revoked.isRevoked(token(jti)).await().indefinitely());
         revoked.refresh().await().atMost(Duration.ofSeconds(10));
         assertTrue(revoked.isRevoked(token(jti)).await().indefinitely());
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.tokenservice.client.ClientChangeListener;
+import io.tokenservice.database.ChangeListener;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.EmbeddedPostgresResource;
@@ -65,7 +65,7 @@ class DatabaseOutageTest {
     SecretHasher hasher;
 
     @Inject
-    ClientChangeListener listener;
+    ChangeListener listener;
 
     /**
      * Every test starts with the database reachable and the change listener subscribed afresh: restoring the

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
 import io.vertx.core.Context;
@@ -30,12 +31,12 @@ import org.jose4j.lang.JoseException;
 /**
  * The issuers whose tokens authenticate federated clients, as every replica holds them in memory: those listed in
  * configuration ({@code token-service.federation.trusted-issuers.*}) and those stored through the admin API. It
- * re-reads the stored ones when PostgreSQL announces a change ({@link #changed}, from the client change listener),
+ * re-reads the stored ones when PostgreSQL announces a change (channel {@code token_service_trusted_issuer}),
  * every {@code token-service.federation.refresh-interval} whatever happens, and at the first request that needs them;
  * a failed read keeps what was read before. An issuer in configuration cannot be stored as well.
  */
 @ApplicationScoped
-public class TrustedIssuers {
+public class TrustedIssuers implements ChangeChannel {
 
     private static final Logger LOG = Logger.getLogger(TrustedIssuers.class);
 
@@ -115,9 +116,21 @@ public class TrustedIssuers {
                 .findFirst();
     }
 
-    /** A change was announced (or announcements may have been missed): re-read the stored issuers. */
-    public void changed() {
+    @Override
+    public String channel() {
+        return "token_service_trusted_issuer";
+    }
+
+    /** Announcements may have been missed: re-read the stored issuers. */
+    @Override
+    public void subscribed() {
         reload().subscribe().with(ignored -> { }, failure -> { });
+    }
+
+    /** A change was announced: re-read the stored issuers. */
+    @Override
+    public void announced(String payload) {
+        subscribed();
     }
 
     /**

@@ -1,11 +1,10 @@
-package io.tokenservice.client;
+package io.tokenservice.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tokenservice.client.assertion.TrustedIssuers;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.TcpProxy;
 import io.vertx.core.Vertx;
@@ -19,16 +18,14 @@ import org.junit.jupiter.api.Test;
 /** Issue 11, defect 6: the LISTEN connection retries from its first attempt, with the datasource's TLS settings. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
-class ClientChangeListenerTest {
+class ChangeListenerTest {
 
     @Inject
     Vertx vertx;
 
     @Inject
-    ClientDirectory directory;
-
-    @Inject
-    TrustedIssuers trustedIssuers;
+    @io.quarkus.arc.All
+    List<ChangeChannel> channels;
 
     @Test
     void aDatabaseAwayAtStartupIsListenedToOnceItAnswers() throws Exception {
@@ -37,11 +34,11 @@ class ClientChangeListenerTest {
                 : EmbeddedPostgresResource.port();
         try (TcpProxy proxy = new TcpProxy(port)) {
             proxy.mode(TcpProxy.Mode.REFUSE);
-            PgConnectOptions options = ClientChangeListener.connectOptions(
+            PgConnectOptions options = ChangeListener.connectOptions(
                     "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
                     System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
                     Optional.empty(), false, Optional.empty(), Optional.empty());
-            ClientChangeListener listener = new ClientChangeListener(vertx, directory, trustedIssuers, true, options);
+            ChangeListener listener = new ChangeListener(vertx, channels, true, options);
             listener.start();
             try {
                 Thread.sleep(1_500);
@@ -60,7 +57,7 @@ class ClientChangeListenerTest {
 
     @Test
     void theListenConnectionUsesTheDatasourcesTlsSettings() {
-        PgConnectOptions options = ClientChangeListener.connectOptions("postgresql://db.internal:5432/tokens", "svc",
+        PgConnectOptions options = ChangeListener.connectOptions("postgresql://db.internal:5432/tokens", "svc",
                 "pw", Optional.of("verify-full"), false, Optional.of(List.of("/etc/ssl/db-ca.pem")), Optional.of("HTTPS"));
         assertEquals(SslMode.VERIFY_FULL, options.getSslMode());
         assertEquals(List.of("/etc/ssl/db-ca.pem"), options.getPemTrustOptions().getCertPaths());

@@ -1,8 +1,8 @@
-package io.tokenservice.client;
+package io.tokenservice.database;
 
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.tokenservice.client.assertion.TrustedIssuers;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -19,26 +19,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Listens on PostgreSQL channel {@code token_service_client}, which a trigger on the client table notifies with
- * the client_id of every updated or deleted row and {@code created <client_id>} for every inserted one, whichever
- * replica (or operator) made the change, and tells {@link ClientDirectory}; and on {@code token_service_trusted_issuer},
- * which announces changes to the trusted issuers, and tells {@link TrustedIssuers}. On every (re)connection the directory drops everything it cached, since
- * notifications sent while disconnected are lost. It connects with the reactive datasource's address,
- * credentials and TLS settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt,
- * whether the database was away at startup or went away later.
+ * Listens on one PostgreSQL connection to every {@link ChangeChannel} (clients, trusted issuers, revocations,
+ * signing keys), so that a change made through any replica, or by an operator's SQL, reaches every replica within
+ * moments; the periodic reads of each holder stay as the fallback. On every (re)subscription each holder is told
+ * that announcements may have been missed. It connects with the reactive datasource's address, credentials and TLS
+ * settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt, whether the database was
+ * away at startup or went away later. Off with {@code token-service.cache.clients.listen=false} (poolers that cannot
+ * LISTEN): then every holder's periodic read is what bounds staleness.
  */
 @ApplicationScoped
-public class ClientChangeListener {
+public class ChangeListener {
 
-    static final String CHANNEL = "token_service_client";
-    static final String TRUSTED_ISSUER_CHANNEL = "token_service_trusted_issuer";
-    private static final String CREATED = "created ";
-    private static final Logger LOG = Logger.getLogger(ClientChangeListener.class);
+    private static final Logger LOG = Logger.getLogger(ChangeListener.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final Vertx vertx;
-    private final ClientDirectory directory;
-    private final TrustedIssuers trustedIssuers;
+    private final List<ChangeChannel> channels;
     private final boolean enabled;
     private final PgConnectOptions options;
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -46,7 +42,7 @@ public class ClientChangeListener {
     private PgSubscriber subscriber;
 
     @Inject
-    ClientChangeListener(Vertx vertx, ClientDirectory directory, TrustedIssuers trustedIssuers, TokenServiceConfig config,
+    ChangeListener(Vertx vertx, @All List<ChangeChannel> channels, TokenServiceConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
@@ -54,21 +50,18 @@ public class ClientChangeListener {
             @ConfigProperty(name = "quarkus.datasource.reactive.trust-all", defaultValue = "false") boolean trustAll,
             @ConfigProperty(name = "quarkus.datasource.reactive.trust-certificate-pem.certs") Optional<List<String>> trustedCerts,
             @ConfigProperty(name = "quarkus.datasource.reactive.hostname-verification-algorithm") Optional<String> hostnameVerification) {
-        this(vertx, directory, trustedIssuers, config.cache().clients().listen(),
+        this(vertx, channels, config.cache().clients().listen(),
                 connectOptions(url, user, password.orElse(""), sslMode, trustAll, trustedCerts, hostnameVerification));
     }
 
-    ClientChangeListener(Vertx vertx, ClientDirectory directory, TrustedIssuers trustedIssuers, boolean enabled,
-            PgConnectOptions options) {
+    public ChangeListener(Vertx vertx, List<ChangeChannel> channels, boolean enabled, PgConnectOptions options) {
         this.vertx = vertx;
-        this.directory = directory;
-        this.trustedIssuers = trustedIssuers;
+        this.channels = List.copyOf(channels);
         this.enabled = enabled;
         this.options = options;
     }
-
     /** The LISTEN connection's options: the reactive datasource's URL, credentials and TLS settings. */
-    static PgConnectOptions connectOptions(String url, String user, String password, Optional<String> sslMode,
+    public static PgConnectOptions connectOptions(String url, String user, String password, Optional<String> sslMode,
             boolean trustAll, Optional<List<String>> trustedCerts, Optional<String> hostnameVerification) {
         PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password);
         sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));
@@ -87,9 +80,9 @@ public class ClientChangeListener {
         start();
     }
 
-    void start() {
+    public void start() {
         if (!enabled) {
-            LOG.info("Client change notifications are off: cached clients are refreshed by max-staleness only");
+            LOG.info("Change notifications are off: what replicas hold is refreshed by its periodic reads only");
             return;
         }
         subscribe(0);
@@ -103,17 +96,16 @@ public class ClientChangeListener {
         if (stopped) {
             return;
         }
-        PgSubscriber attemptSubscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(ClientChangeListener::backoff);
-        attemptSubscriber.channel(CHANNEL)
-                .subscribeHandler(ignored -> {
-                    directory.allChanged();
-                    subscriptions.incrementAndGet();
-                    LOG.debugf("Listening for client changes on %s", CHANNEL);
-                })
-                .handler(this::announced);
-        attemptSubscriber.channel(TRUSTED_ISSUER_CHANNEL)
-                .subscribeHandler(ignored -> trustedIssuers.changed())
-                .handler(ignored -> trustedIssuers.changed());
+        PgSubscriber attemptSubscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(ChangeListener::backoff);
+        for (ChangeChannel channel : channels) {
+            attemptSubscriber.channel(channel.channel())
+                    .subscribeHandler(ignored -> {
+                        channel.subscribed();
+                        subscriptions.incrementAndGet();
+                        LOG.debugf("Listening for changes on %s", channel.channel());
+                    })
+                    .handler(channel::announced);
+        }
         subscriber = attemptSubscriber;
         attemptSubscriber.connect().onFailure(failure -> {
             attemptSubscriber.close();
@@ -121,25 +113,16 @@ public class ClientChangeListener {
                 return;
             }
             long delay = backoff(attempt);
-            LOG.warnf("Cannot listen for client changes yet (%s); retrying in %d ms", failure.toString(), delay);
+            LOG.warnf("Cannot listen for changes yet (%s); retrying in %d ms", failure.toString(), delay);
             vertx.setTimer(delay, id -> subscribe(attempt + 1));
         });
-    }
-
-    /** A notification's payload: "created <client_id>" for an insert, the client_id for an update or delete. */
-    private void announced(String payload) {
-        if (payload.startsWith(CREATED)) {
-            directory.created(payload.substring(CREATED.length()));
-        } else {
-            directory.changed(payload);
-        }
     }
 
     private static long backoff(int attempt) {
         return Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempt, 5));
     }
 
-    /** How many times the channel was (re)subscribed: each one dropped the whole cache first. */
+    /** How many times a channel was (re)subscribed: each one told its holder that it may have missed changes. */
     public int subscriptions() {
         return subscriptions.get();
     }
@@ -148,7 +131,7 @@ public class ClientChangeListener {
         stop();
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         if (subscriber != null) {
             subscriber.close();

@@ -1,0 +1,125 @@
+package io.tokenservice.key;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 18, point 2: a replica whose key reads keep failing went on signing with what it read last, a key retired
+ * since among them. Past {@code keys.max-staleness} it signs nothing until a read succeeds.
+ */
+class StaleKeysTest {
+
+    static final Duration MAX_STALENESS = Duration.ofMinutes(5);
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Keys on a schedule, whose reads fail until told otherwise. */
+    static final class Database implements KeySource {
+        final AtomicReference<KeySet> stored;
+        volatile boolean reachable;
+
+        Database(KeySet stored) {
+            this.stored = new AtomicReference<>(stored);
+        }
+
+        @Override
+        public Uni<KeySet> refresh(boolean startup) {
+            return read();
+        }
+
+        @Override
+        public Uni<KeySet> read() {
+            return reachable ? Uni.createFrom().item(stored.get())
+                    : Uni.createFrom().failure(new IllegalStateException("database away"));
+        }
+
+        @Override
+        public Uni<ScheduledKey> rotate() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Uni<ScheduledKey> retire(String kid) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean scheduled() {
+            return true;
+        }
+
+        @Override
+        public Set<String> unreadable() {
+            return Set.of();
+        }
+    }
+
+    @Test
+    void aReplicaThatCannotReadItsKeysStopsSigningPastMaxStalenessAndResumesOnceItReadsThem() throws Exception {
+        SigningKey first = SigningKey.generate(SigningAlgorithm.ES256);
+        KeySet keys = new KeySet(List.of(new ScheduledKey(first, Instant.EPOCH)));
+        Database database = new Database(keys);
+        MovableClock clock = new MovableClock();
+        SigningKeys signing = new SigningKeys(database, keys, clock, MAX_STALENESS);
+
+        clock.advance(MAX_STALENESS);
+        assertEquals(first.kid(), signing.active().kid());
+        signing.reread();
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(signing.stale());
+        assertThrows(NoSigningKeyException.class, signing::active);
+
+        // The key was retired meanwhile, through another replica; a read that succeeds brings the new one.
+        SigningKey second = SigningKey.generate(SigningAlgorithm.ES256);
+        database.stored.set(new KeySet(List.of(new ScheduledKey(second, Instant.EPOCH))));
+        database.reachable = true;
+        signing.reread();
+        assertFalse(signing.stale());
+        assertEquals(second.kid(), signing.active().kid());
+    }
+
+    @Test
+    void keysFromPemFilesAreNeverStale() throws Exception {
+        SigningKey key = SigningKey.generate(SigningAlgorithm.ES256);
+        MovableClock clock = new MovableClock();
+        SigningKeys signing = new SigningKeys(new FixedKeySource(key), KeySet.of(key), clock, MAX_STALENESS);
+        clock.advance(Duration.ofDays(30));
+        assertFalse(signing.stale());
+        assertEquals(key.kid(), signing.active().kid());
+    }
+}
