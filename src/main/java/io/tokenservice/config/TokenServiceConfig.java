@@ -371,6 +371,13 @@ public interface TokenServiceConfig {
         /** Sources, clients and pairs tracked per replica, each (the least recently used are forgotten first). */
         @WithDefault("100000")
         long maxTracked();
+
+        /**
+         * The bits of an IPv6 address that make it one source (1 to 128): 64, the block a subscriber holds; a
+         * cloud subnet shared by many workloads may want 128.
+         */
+        @WithDefault("64")
+        int ipv6PrefixLength();
     }
 
     interface Quota {

@@ -37,9 +37,11 @@ public class IntrospectionResource {
     private final AccessTokenVerifier verifier;
     private final ActiveTokens active;
     private final PresentedTokenParser parser;
+    private final Sources sources;
 
     IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, ActiveTokens active,
-            PresentedTokenParser parser) {
+            PresentedTokenParser parser, Sources sources) {
+        this.sources = sources;
         this.authenticator = authenticator;
         this.verifier = verifier;
         this.active = active;
@@ -50,7 +52,7 @@ public class IntrospectionResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
-        return authenticator.authenticate(presented.caller(), Sources.of(http))
+        return authenticator.authenticate(presented.caller(), sources.of(http))
                 .flatMap(caller -> honoured(verifier.read(presented.token())))
                 .map(IntrospectionResource::describe)
                 .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build());

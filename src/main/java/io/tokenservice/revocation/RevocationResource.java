@@ -32,8 +32,11 @@ public class RevocationResource {
     private final RevokedTokens revoked;
     private final PresentedTokenParser parser;
 
+    private final Sources sources;
+
     RevocationResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevokedTokens revoked,
-            PresentedTokenParser parser) {
+            PresentedTokenParser parser, Sources sources) {
+        this.sources = sources;
         this.authenticator = authenticator;
         this.verifier = verifier;
         this.revoked = revoked;
@@ -43,7 +46,7 @@ public class RevocationResource {
     @POST
     public Uni<RestResponse<Void>> revoke(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
-        return authenticator.authenticate(presented.caller(), Sources.of(http))
+        return authenticator.authenticate(presented.caller(), sources.of(http))
                 .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())))
                 .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build());
     }

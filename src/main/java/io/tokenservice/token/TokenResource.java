@@ -29,9 +29,11 @@ public class TokenResource {
     private final ClientCredentialsGrant grant;
     private final AccessTokenMinter minter;
     private final TokenQuota quota;
+    private final Sources sources;
 
     TokenResource(TokenRequestParser parser, ClientAuthenticator authenticator, ClientCredentialsGrant grant,
-            AccessTokenMinter minter, TokenQuota quota) {
+            AccessTokenMinter minter, TokenQuota quota, Sources sources) {
+        this.sources = sources;
         this.parser = parser;
         this.authenticator = authenticator;
         this.grant = grant;
@@ -46,7 +48,7 @@ public class TokenResource {
         TokenRequest request = parser.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body);
         ClientAuthentication credentials = ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 request.clientId(), request.clientSecret(), request.clientAssertionType(), request.clientAssertion());
-        return authenticator.authenticate(credentials, Sources.of(http))
+        return authenticator.authenticate(credentials, sources.of(http))
                 .invoke(client -> quota.take(client.clientId(), client.tokenRateLimit()))
                 .map(client -> grant.authorize(client, request))
                 .map(minter::mint)

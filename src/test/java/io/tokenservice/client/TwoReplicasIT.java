@@ -217,6 +217,14 @@ class TwoReplicasIT {
                 Set.of(), "must be at least 32 characters");
     }
 
+    @Test
+    void productionStartWithForwardingButNoTrustedProxyIsRefused() throws Exception {
+        refusedToStart("forwarding-without-trusted-proxies", Map.of(
+                        "TOKEN_SERVICE_KEY_ENCRYPTION_KEY", EmbeddedPostgresResource.keyEncryptionKey(),
+                        "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true"),
+                Set.of("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"), "quarkus.http.proxy.trusted-proxies is empty");
+    }
+
     /** Launches the packaged jar with these environment changes and expects it to exit non-zero, saying why. */
     private static void refusedToStart(String name, Map<String, String> set, Set<String> removed, String reason)
             throws Exception {

@@ -1,0 +1,102 @@
+package io.tokenservice.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Debian's HAProxy (as CI installs it) in front of the application under test, in HTTP mode with
+ * {@code option forwardfor}: it appends an {@code X-Forwarded-For} line with the address of whoever connected, after
+ * whatever the client wrote, as load balancers do. Clients connect from chosen loopback addresses (the whole of
+ * 127.0.0.0/8 is local), so each is a source of its own.
+ */
+public final class Haproxy implements AutoCloseable {
+
+    private static final Path BINARY = Path.of("/usr/sbin/haproxy");
+
+    private final Process process;
+    private final int port;
+
+    private Haproxy(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static boolean installed() {
+        return Files.isExecutable(BINARY);
+    }
+
+    /** HAProxy on a free port, forwarding to 127.0.0.1:{@code backendPort} with option forwardfor. */
+    public static Haproxy inFrontOf(int backendPort) throws Exception {
+        int port = PackagedJar.freePort();
+        Path config = Files.createTempFile(Path.of("target"), "haproxy-", ".cfg");
+        Files.writeString(config, """
+                global
+                    maxconn 256
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 10s
+                    timeout server 10s
+                frontend in
+                    bind 127.0.0.1:%d
+                    option forwardfor
+                    default_backend app
+                backend app
+                    server app 127.0.0.1:%d
+                """.formatted(port, backendPort));
+        Process process = new ProcessBuilder(BINARY.toString(), "-db", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(new File("target/haproxy.log")).start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return new Haproxy(process, port);
+            } catch (IOException notYet) {
+                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                    process.destroy();
+                    throw new IllegalStateException("HAProxy did not start; see target/haproxy.log");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * The status of an HTTP/1.1 POST sent through HAProxy from the local address {@code from}, with these headers
+     * (a header may be sent as the client's own X-Forwarded-For).
+     */
+    public int post(String from, String path, Map<String, String> headers, String body) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\nContent-Length: " + content.length + "\r\n");
+            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            request.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String status = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+            in.readAllBytes();
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
