@@ -1,29 +1,25 @@
 package io.tokenservice.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenservice.client.assertion.JwkSetRules;
 import io.tokenservice.error.OAuthException;
-import java.security.interfaces.RSAPublicKey;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.OctetKeyPairJsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.keys.EllipticCurves;
 import org.jose4j.lang.JoseException;
 
 /**
- * Validates the key metadata of a private_key_jwt client (RFC 7591 §2): {@code jwks}, a JWK Set of 1 to
- * {@value #MAX_KEYS} public signing keys (RSA of 2048 bits or more, EC P-256, Ed25519), never private or symmetric
- * key material, kids unique; or {@code jwks_uri}, an absolute https URL (http only where configured). Every
- * problem is a 400 naming the field.
+ * Validates the key metadata of a private_key_jwt client or a trusted issuer (RFC 7591 §2): {@code jwks}, a JWK Set
+ * of 1 to {@value #MAX_KEYS} public signing keys as {@link JwkSetRules} allows them (RSA of 2048 to 4096 bits with
+ * exponent 65537, EC P-256, Ed25519), never private or symmetric key material, kids unique; or {@code jwks_uri}, an
+ * absolute https URL (http only where configured), whose fetched sets are kept to the same rules. Every problem is a
+ * 400 naming the field.
  */
 final class KeySetMetadata {
 
-    static final int MAX_KEYS = 20;
+    static final int MAX_KEYS = JwkSetRules.MAX_KEYS;
     static final int MAX_JWKS_LENGTH = 65_536;
     // RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2: members that only private keys have.
     private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
@@ -59,11 +55,12 @@ final class KeySetMetadata {
         }
         Set<String> kids = new HashSet<>();
         for (JsonWebKey key : parsed) {
-            if (!(key instanceof PublicJsonWebKey) || !supported(key)) {
-                throw invalid("jwks", "jwks keys must be RSA of 2048 bits or more, EC P-256 or Ed25519");
-            }
             if (key.getUse() != null && !key.getUse().equals("sig")) {
                 throw invalid("jwks", "jwks keys must be for use sig");
+            }
+            if (!JwkSetRules.usable(key)) {
+                throw invalid("jwks", "jwks keys must be RSA of 2048 to 4096 bits with exponent 65537 (AQAB), "
+                        + "EC P-256 or Ed25519");
             }
             if (key.getKeyId() != null && !kids.add(key.getKeyId())) {
                 throw invalid("jwks", "jwks key ids must be unique");
@@ -79,16 +76,6 @@ final class KeySetMetadata {
                     + " URL of at most " + HttpUrls.MAX_LENGTH + " characters, without user info or fragment");
         }
         return value.textValue();
-    }
-
-    private static boolean supported(JsonWebKey key) {
-        if (key instanceof RsaJsonWebKey rsa) {
-            return ((RSAPublicKey) rsa.getPublicKey()).getModulus().bitLength() >= 2048;
-        }
-        if (key instanceof EllipticCurveJsonWebKey ec) {
-            return EllipticCurves.P_256.equals(ec.getCurveName());
-        }
-        return key instanceof OctetKeyPairJsonWebKey okp && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(okp.getSubtype());
     }
 
     private static OAuthException invalid(String field, String description) {

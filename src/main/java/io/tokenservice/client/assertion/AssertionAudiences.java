@@ -3,9 +3,21 @@ package io.tokenservice.client.assertion;
 import java.util.Set;
 
 /**
- * The audiences a client assertion may name (RFC 7523 §3 item 3: the authorization server's token endpoint URL,
- * or its issuer identifier as RFC 7521 §5 allows): the issuer and the URLs of the endpoints that authenticate
- * clients. Produced where those URLs are known ({@code endpoint.AssertionAudiencesProducer}).
+ * What identifies this service as the audience of a JWT addressed to it: its issuer identifier, and its token
+ * endpoint URL. A private_key_jwt assertion names one of them as its sole {@code aud}, a single string
+ * (draft-ietf-oauth-rfc7523bis: the issuer identifier; the token endpoint URL stays for today's libraries, which send
+ * it as RFC 7523 §3 suggested). The URLs of other endpoints are never accepted: an assertion made for one endpoint
+ * of an authorization server must not be replayable at another server that shares it. A trusted issuer's tokens
+ * name one of {@link #defaults} unless the issuer says otherwise. Produced where those URLs are known
+ * ({@code endpoint.AssertionAudiencesProducer}).
+ *
+ * @param issuer our issuer identifier, exactly as configured
+ * @param tokenEndpoint the URL of our token endpoint
  */
-public record AssertionAudiences(Set<String> values) {
+public record AssertionAudiences(String issuer, String tokenEndpoint) {
+
+    /** The audiences a trusted issuer's tokens must name one of, when it was given none. */
+    public Set<String> defaults() {
+        return Set.of(issuer, tokenEndpoint);
+    }
 }

@@ -9,12 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.lang.JoseException;
 
 /**
  * Checks an assertion's signature against the keys of whoever signed it, however they are published: a JWK Set
  * document registered inline (parsed once, held in bounded memory), or a set at a URL ({@link RemoteJwks}, fetched
- * again once when the assertion names a kid the set lacks: its owner rotated). Fails with
+ * again once when the assertion names a kid the set lacks: its owner rotated). Either way only the keys
+ * {@link JwkSetRules} allows are used, and every refusal costs one verification, a decoy's when no key was tried,
+ * so that the time of a refusal does not tell whether the kid exists. Fails with
  * {@link ClientAuthenticationException} {@link AuthenticationFailure#BAD_SIGNATURE}, or
  * {@link AuthenticationFailure#KEYS_UNAVAILABLE} when the set cannot be had.
  */
@@ -39,7 +40,7 @@ public class AssertionKeys {
 
     /** Verified by a key of the set {@code jwks}, a JWK Set document. */
     public Uni<Void> verifiedInline(UnverifiedAssertion assertion, String jwks) {
-        return outcome(AssertionSignature.verify(assertion, parsed(jwks)));
+        return outcome(assertion, AssertionSignature.verify(assertion, parsed(jwks)));
     }
 
     /** Verified by a key of the set at {@code jwksUri}, fetched as {@link RemoteJwks} allows. */
@@ -47,17 +48,17 @@ public class AssertionKeys {
         return remote.current(jwksUri).flatMap(keys -> {
             AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
             if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
-                return outcome(first);
+                return outcome(assertion, first);
             }
             // Its owner may have rotated its keys since the set was fetched.
-            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(AssertionSignature.verify(assertion, fresh)));
+            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(assertion, AssertionSignature.verify(assertion, fresh)));
         });
     }
 
     /** Verified by a key of the set at {@code jwksUri} as fetched within cache-for, with no fetch; empty URL: none. */
     public Uni<Void> verifiedWithoutFetching(UnverifiedAssertion assertion, Optional<String> jwksUri) {
         return jwksUri.flatMap(remote::fresh)
-                .map(keys -> outcome(AssertionSignature.verify(assertion, keys)))
+                .map(keys -> outcome(assertion, AssertionSignature.verify(assertion, keys)))
                 .orElseGet(() -> Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.KEYS_UNAVAILABLE)));
     }
 
@@ -65,17 +66,23 @@ public class AssertionKeys {
         return inline.get(jwks, document -> {
             JsonWebKeySet keys;
             try {
-                keys = new JsonWebKeySet(document);
-            } catch (JoseException e) {
-                // Validated by the admin API and, for configured issuers, at startup; an unreadable set verifies nothing.
+                keys = JwkSetRules.usableKeys(document);
+            } catch (IllegalArgumentException e) {
+                // Validated by the admin API and, for configured issuers, at startup; a set stored before the rules
+                // were what they are, and no longer kept to them, verifies nothing.
                 keys = new JsonWebKeySet(List.of());
             }
             return new Parsed(keys, document.length());
         }).keys();
     }
 
-    private static Uni<Void> outcome(AssertionSignature.Outcome outcome) {
-        return outcome == AssertionSignature.Outcome.VERIFIED ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.BAD_SIGNATURE));
+    private static Uni<Void> outcome(UnverifiedAssertion assertion, AssertionSignature.Outcome outcome) {
+        if (outcome == AssertionSignature.Outcome.VERIFIED) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!outcome.verified()) {
+            AssertionSignature.spend(assertion);
+        }
+        return Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.BAD_SIGNATURE));
     }
 }

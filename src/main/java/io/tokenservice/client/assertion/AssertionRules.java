@@ -20,12 +20,17 @@ public final class AssertionRules {
     /**
      * The rules for a private_key_jwt assertion.
      *
-     * @param audiences the values of which aud must contain at least one (RFC 7523 §3 item 3)
+     * @param audiences what aud must be (RFC 7523 §3 item 3, as draft-ietf-oauth-rfc7523bis narrows it): one of
+     *     them, as a single string
      * @param maxLifetime the longest exp may lie after iat, or after now when there is no iat
      */
-    public static Optional<String> problem(UnverifiedAssertion assertion, Set<String> audiences, Duration maxLifetime,
-            Instant now, Duration skew) {
-        Optional<String> common = common(assertion, audiences, now, skew);
+    public static Optional<String> problem(UnverifiedAssertion assertion, AssertionAudiences audiences,
+            Duration maxLifetime, Instant now, Duration skew) {
+        if (!assertion.audienceIsString() || !Set.of(audiences.issuer(), audiences.tokenEndpoint())
+                .contains(assertion.audience().get(0))) {
+            return Optional.of("aud is not one string naming our issuer or token endpoint: " + assertion.audience());
+        }
+        Optional<String> common = common(assertion, Set.copyOf(assertion.audience()), now, skew);
         if (common.isPresent()) {
             return common;
         }

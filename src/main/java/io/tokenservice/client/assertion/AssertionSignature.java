@@ -11,16 +11,20 @@ import java.util.Optional;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
 /**
- * Verifies a client assertion's signature against its client's JWK Set. Only RS256, PS256, ES256 and EdDSA are
- * accepted: never {@code none}, never an HMAC (whose "secret" could be the public key). The header's kid picks the
- * key; without a kid the set must hold exactly one signing key. Keys marked for another use than {@code sig}, or
- * for another algorithm, are not candidates.
+ * Verifies a client assertion's signature against its client's JWK Set (keys kept to {@link JwkSetRules}). Only
+ * RS256, PS256, ES256 and EdDSA are accepted: never {@code none}, never an HMAC (whose "secret" could be the public
+ * key). The header's kid picks the key; without a kid the set must hold exactly one key of the algorithm's type.
+ * Keys marked for another use than {@code sig}, for another algorithm, or of another type, are not candidates. An
+ * assertion costs at most one verification.
  */
 public final class AssertionSignature {
 
@@ -35,10 +39,17 @@ public final class AssertionSignature {
     /** What the set says about the signature. */
     public enum Outcome {
         VERIFIED,
-        /** The kid names no key of the set (or the set has no signing key): a newer set may have it. */
+        /** The kid names no key of the set (or the set has no key for the algorithm): a newer set may have it. */
         UNKNOWN_KEY,
-        /** A refused algorithm, no kid with several keys, or a signature the chosen key does not verify. */
-        BAD
+        /** The chosen key does not verify the signature: one verification was spent. */
+        BAD,
+        /** A refused algorithm, or no kid with several candidate keys: decided without any verification. */
+        REFUSED;
+
+        /** Whether a verification was spent to reach this outcome. */
+        public boolean verified() {
+            return this == VERIFIED || this == BAD;
+        }
     }
 
     private AssertionSignature() {
@@ -46,35 +57,41 @@ public final class AssertionSignature {
 
     public static Outcome verify(UnverifiedAssertion assertion, JsonWebKeySet keys) {
         if (!ALGORITHMS.contains(assertion.algorithm())) {
-            return Outcome.BAD;
+            return Outcome.REFUSED;
         }
-        List<PublicJsonWebKey> signing = keys.getJsonWebKeys().stream()
+        Optional<String> kid = assertion.keyId();
+        List<PublicJsonWebKey> candidates = keys.getJsonWebKeys().stream()
                 .filter(key -> key instanceof PublicJsonWebKey)
                 .filter(key -> key.getUse() == null || key.getUse().equals("sig"))
                 .filter(key -> key.getAlgorithm() == null || key.getAlgorithm().equals(assertion.algorithm()))
+                .filter(key -> ofTheAlgorithmsType(key, assertion.algorithm()))
+                .filter(key -> kid.isEmpty() || kid.get().equals(key.getKeyId()))
                 .map(key -> (PublicJsonWebKey) key)
                 .toList();
-        Optional<String> kid = assertion.keyId();
-        List<PublicJsonWebKey> candidates = kid.isEmpty() ? signing
-                : signing.stream().filter(key -> kid.get().equals(key.getKeyId())).toList();
         if (candidates.isEmpty()) {
             return Outcome.UNKNOWN_KEY;
         }
-        if (kid.isEmpty() && candidates.size() > 1) {
-            return Outcome.BAD;
+        if (candidates.size() > 1) {
+            // No kid and several keys of the type, or (in a set not kept to the rules) one kid on several keys.
+            return Outcome.REFUSED;
         }
-        for (PublicJsonWebKey key : candidates) {
-            if (verifies(assertion.jws(), key)) {
-                return Outcome.VERIFIED;
-            }
-        }
-        return Outcome.BAD;
+        return verifies(assertion.jws(), candidates.get(0)) ? Outcome.VERIFIED : Outcome.BAD;
+    }
+
+    private static boolean ofTheAlgorithmsType(JsonWebKey key, String algorithm) {
+        return switch (algorithm) {
+            case AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256 -> key instanceof RsaJsonWebKey;
+            case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256 -> key instanceof EllipticCurveJsonWebKey;
+            case AlgorithmIdentifiers.EDDSA -> key instanceof OctetKeyPairJsonWebKey;
+            default -> false;
+        };
     }
 
     /**
      * Spends one verification of the assertion's algorithm against a decoy key, which no signature verifies: an
-     * assertion naming no client (or a client of another method) costs what one naming a client does, so the time
-     * of a refusal does not tell which clients exist (the secret path checks a dummy hash for the same reason).
+     * assertion naming no client (or a client of another method, or a kid its client does not have) costs what one
+     * whose signature fails does, so the time of a refusal does not tell which clients or keys exist (the secret
+     * path checks a dummy hash for the same reason).
      */
     public static void spend(UnverifiedAssertion assertion) {
         PublicKey decoy = Decoys.KEYS.get(assertion.algorithm());

@@ -83,7 +83,7 @@ public class PrivateKeyJwtVerifier {
 
     private Uni<ClientSnapshot> accepted(ClientSnapshot client, UnverifiedAssertion assertion) {
         Instant now = clock.instant();
-        Optional<String> problem = AssertionRules.problem(assertion, audiences.values(), maxLifetime, now, skew);
+        Optional<String> problem = AssertionRules.problem(assertion, audiences, maxLifetime, now, skew);
         if (problem.isPresent()) {
             LOG.infof("Client assertion of '%s' rejected: %s", client.clientId(), problem.get());
             return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));

@@ -37,7 +37,9 @@ import org.jose4j.lang.JoseException;
  * {@code max-bytes}, answer 200 with a JWK Set, and follows no redirect; one fetch per URL runs at a time, the
  * others wait for it. A set is used for {@code cache-for}, then fetched again; a failed fetch keeps the set fetched
  * before, up to {@code max-stale} after it was fetched, and a URL whose fetch failed is not tried again within {@code min-refetch-interval}, so that a dead or
- * slow URL costs one fetch per interval, not one per request. Fails with {@link ClientAuthenticationException}
+ * slow URL costs one fetch per interval, not one per request. A set in use is fetched again in the background once
+ * it is half of cache-for old, so that no request waits for the refetch of a set it already has: only the first
+ * use of a URL, or one unused for cache-for, waits for a fetch. Fails with {@link ClientAuthenticationException}
  * {@link AuthenticationFailure#KEYS_UNAVAILABLE}: a client whose keys cannot be read is not authenticated, and
  * never causes a 5xx.
  */
@@ -141,8 +143,17 @@ public class RemoteJwks {
 
 
     private Uni<Object> current(String kind, String uri, Parser parser) {
-        return document(kind, uri, cacheForNanos).map(document -> Uni.createFrom().item(document))
-                .orElseGet(() -> fetchUnlessTriedWithin(kind, uri, parser, ticker.read()));
+        long now = ticker.read();
+        Known entry = known.getIfPresent(kind + uri);
+        if (entry == null || entry.document() == null || now - entry.fetchedAt() >= cacheForNanos) {
+            return fetchUnlessTriedWithin(kind, uri, parser, now);
+        }
+        if (now - entry.fetchedAt() >= cacheForNanos / 2 && !fetching.containsKey(kind + uri)) {
+            // Past half its life: fetched again in the background (at most once per min-refetch-interval after a
+            // failure); this request goes on with the set it has.
+            fetchUnlessTriedWithin(kind, uri, parser, now).subscribe().with(ignored -> { }, failure -> { });
+        }
+        return Uni.createFrom().item(entry.document());
     }
 
     /** What was fetched last from {@code uri}, unless it was fetched {@code maxAgeNanos} ago or longer. */
@@ -185,8 +196,9 @@ public class RemoteJwks {
         });
     }
 
-    private static Object jwkSet(String body) throws JoseException {
-        return new JsonWebKeySet(body);
+    /** The usable keys of a fetched set, kept to the rules of a registered one ({@link JwkSetRules}). */
+    private static Object jwkSet(String body) {
+        return JwkSetRules.usableKeys(body);
     }
 
     private Object jwksUri(String body, String issuer) throws JoseException {

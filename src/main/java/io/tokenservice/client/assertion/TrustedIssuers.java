@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.lang.JoseException;
 
 /**
  * The issuers whose tokens authenticate federated clients, as every replica holds them in memory: those listed in
@@ -61,7 +59,7 @@ public class TrustedIssuers implements ChangeChannel {
         this.vertx = vertx;
         this.refreshInterval = config.federation().refreshInterval();
         this.databaseTimeout = config.database().timeout();
-        this.defaultAudiences = audiences.values();
+        this.defaultAudiences = audiences.defaults();
         Map<String, IssuerPolicy> fromConfig = new HashMap<>();
         config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer));
         config.federation().trustedIssuers().forEach((name, issuer) -> fromConfig.put(issuer.issuer(),
@@ -79,11 +77,12 @@ public class TrustedIssuers implements ChangeChannel {
         }
         issuer.jwks().ifPresent(jwks -> {
             try {
-                if (new JsonWebKeySet(jwks).getJsonWebKeys().isEmpty()) {
-                    throw new IllegalStateException(prefix + "jwks holds no key");
+                if (JwkSetRules.usableKeys(jwks).getJsonWebKeys().isEmpty()) {
+                    throw new IllegalStateException(prefix + "jwks holds no key RSA of 2048 to 4096 bits with exponent "
+                            + "65537, EC P-256 or Ed25519 for use sig");
                 }
-            } catch (JoseException e) {
-                throw new IllegalStateException(prefix + "jwks is not a JWK Set: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(prefix + "jwks: " + e.getMessage());
             }
         });
     }

@@ -23,13 +23,14 @@ import org.jose4j.lang.JoseException;
  * @param issuer iss; for private_key_jwt the client_id (RFC 7523 §3 item 1)
  * @param subject sub; for private_key_jwt the client_id too (RFC 7523 §3 item 2.B)
  * @param audience aud, one or more
+ * @param audienceIsString whether aud is a single JSON string (RFC 7519 §4.1.3 allows that or an array)
  * @param expiresAt exp (RFC 7523 §3 item 4 makes it REQUIRED), or null when absent
  * @param issuedAt iat, or null
  * @param notBefore nbf, or null
  * @param jwtId jti, or null
  */
 public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Optional<String> keyId, String issuer,
-        String subject, List<String> audience, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId) {
+        String subject, List<String> audience, boolean audienceIsString, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId) {
 
     /**
      * Parses a compact JWS JWT.
@@ -46,6 +47,7 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
             JwtClaims claims = JwtClaims.parse(jws.getUnverifiedPayload());
             read = new UnverifiedAssertion(jws, jws.getAlgorithmHeaderValue(), Optional.ofNullable(jws.getKeyIdHeaderValue()),
                     claims.getIssuer(), claims.getSubject(), claims.hasAudience() ? claims.getAudience() : List.of(),
+                    claims.getClaimValue("aud") instanceof String,
                     instant(claims.getExpirationTime()), instant(claims.getIssuedAt()), instant(claims.getNotBefore()),
                     claims.getJwtId());
         } catch (JoseException | InvalidJwtException | MalformedClaimException | RuntimeException e) {

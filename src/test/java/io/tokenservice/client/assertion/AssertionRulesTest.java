@@ -12,16 +12,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The claim rules of RFC 7523 §3 as one table: each row breaks one rule of an otherwise valid assertion. */
+/**
+ * The claim rules of RFC 7523 §3 as one table: each row breaks one rule of an otherwise valid assertion. Issue 18,
+ * point 7 (b): aud is one string, the issuer or the token endpoint URL; arrays and other endpoints' URLs are refused.
+ */
 class AssertionRulesTest {
 
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     static final String TOKEN_ENDPOINT = "https://auth.example.com/oauth2/token";
-    static final Set<String> AUDIENCES = Set.of("https://auth.example.com", TOKEN_ENDPOINT);
+    static final AssertionAudiences AUDIENCES = new AssertionAudiences("https://auth.example.com", TOKEN_ENDPOINT);
     static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final Duration SKEW = Duration.ofSeconds(30);
 
-    record Row(String name, List<String> audience, Instant exp, Instant iat, Instant nbf, String jti, String problem) {
+    record Row(String name, List<String> audience, boolean audienceIsString, Instant exp, Instant iat, Instant nbf,
+            String jti, String problem) {
+
+        Row(String name, List<String> audience, Instant exp, Instant iat, Instant nbf, String jti, String problem) {
+            this(name, audience, audience.size() == 1, exp, iat, nbf, jti, problem);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -37,7 +46,13 @@ class AssertionRulesTest {
         return Stream.of(
                 ok,
                 new Row("issuer as audience", List.of("https://auth.example.com"), ok.exp(), ok.iat(), null, "j", null),
-                new Row("one of several audiences", List.of("https://x.example", TOKEN_ENDPOINT), ok.exp(), ok.iat(), null, "j", null),
+                new Row("one of several audiences", List.of("https://x.example", TOKEN_ENDPOINT), ok.exp(), ok.iat(), null, "j", "aud"),
+                new Row("the token endpoint in an array", List.of(TOKEN_ENDPOINT), false, ok.exp(), ok.iat(), null, "j", "aud"),
+                new Row("the issuer in an array", List.of("https://auth.example.com"), false, ok.exp(), ok.iat(), null, "j", "aud"),
+                new Row("the introspection endpoint", List.of("https://auth.example.com/oauth2/introspect"), ok.exp(), ok.iat(),
+                        null, "j", "aud"),
+                new Row("the issuer with a trailing slash", List.of("https://auth.example.com/"), ok.exp(), ok.iat(), null,
+                        "j", "aud"),
                 new Row("another audience", List.of("https://other.example/token"), ok.exp(), ok.iat(), null, "j", "aud"),
                 new Row("no audience", List.of(), ok.exp(), ok.iat(), null, "j", "aud"),
                 new Row("no exp", ok.audience(), null, ok.iat(), null, "j", "no exp"),
@@ -60,7 +75,7 @@ class AssertionRulesTest {
     @MethodSource("rows")
     void eachRuleIsCheckedOnItsOwn(Row row) {
         UnverifiedAssertion assertion = new UnverifiedAssertion(null, "RS256", Optional.empty(), "client", "client",
-                row.audience(), row.exp(), row.iat(), row.nbf(), row.jti());
+                row.audience(), row.audienceIsString(), row.exp(), row.iat(), row.nbf(), row.jti());
         Optional<String> problem = AssertionRules.problem(assertion, AUDIENCES, MAX_LIFETIME, NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
         problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
@@ -91,8 +106,9 @@ class AssertionRulesTest {
     @MethodSource("federatedRows")
     void aFederatedTokenNeedsAnIatWithinTheIssuersAgeAndAJtiOnlyWhenSingleUse(FederatedRow row) {
         UnverifiedAssertion token = new UnverifiedAssertion(null, "RS256", Optional.empty(), "https://k8s.example",
-                "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), NOW.plusSeconds(3600), row.iat(), null, row.jti());
-        Optional<String> problem = AssertionRules.federatedProblem(token, AUDIENCES, Duration.ofMinutes(10),
+                "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), false, NOW.plusSeconds(3600), row.iat(), null,
+                row.jti());
+        Optional<String> problem = AssertionRules.federatedProblem(token, AUDIENCES.defaults(), Duration.ofMinutes(10),
                 row.jtiRequired(), NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
         problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));

@@ -95,13 +95,63 @@ class RemoteJwksTest {
     void aFetchedSetIsUsedUntilCacheForThenFetchedAgain() {
         server.serve("/jwks", ClientAssertions.jwks(ClientAssertions.ec("a")));
         assertEquals("a", kid(current("/jwks")));
-        advance(Duration.ofMinutes(4));
+        advance(Duration.ofMinutes(2));
         assertEquals("a", kid(current("/jwks")));
         assertEquals(1, server.requests("/jwks"));
         server.serve("/jwks", ClientAssertions.jwks(ClientAssertions.ec("b")));
-        advance(Duration.ofMinutes(2));
+        // Unused for longer than cache-for: the next request fetches it.
+        advance(Duration.ofMinutes(4));
         assertEquals("b", kid(current("/jwks")));
         assertEquals(2, server.requests("/jwks"));
+    }
+
+    /** Issue 18, point 7 (e): every cache-for, a request waited for the refetch of the set it used. */
+    @Test
+    void aSetInUseIsFetchedAgainInTheBackgroundSoNoRequestWaitsForIt() throws Exception {
+        server.serve("/jwks", ClientAssertions.jwks(ClientAssertions.ec("a")));
+        current("/jwks");
+        // Past half of cache-for the owner's URL has become slow: the request goes on with the set it has.
+        server.serve("/jwks", 200, ClientAssertions.jwks(ClientAssertions.ec("b")), Duration.ofMillis(300));
+        advance(Duration.ofMinutes(3));
+        long started = System.nanoTime();
+        assertEquals("a", kid(current("/jwks")));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 200, "the request waited for the refetch");
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5), () -> assertEquals("b", kid(current("/jwks"))));
+        assertEquals(2, server.requests("/jwks"));
+    }
+
+    // Issue 18, point 5: fetched sets were not kept to the rules of registered ones.
+
+    @Test
+    void aFetchedSetOfMoreThanTwentyKeysIsRefused() {
+        com.nimbusds.jose.jwk.JWK[] keys = new com.nimbusds.jose.jwk.JWK[21];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ClientAssertions.ec("k" + i);
+        }
+        server.serve("/many", ClientAssertions.jwks(keys));
+        assertUnavailable("/many");
+    }
+
+    @Test
+    void aFetchedSetWhoseKeysShareAKidIsRefused() {
+        server.serve("/shared", ClientAssertions.jwks(ClientAssertions.ec("same"), ClientAssertions.ec("same")));
+        assertUnavailable("/shared");
+    }
+
+    @Test
+    void fetchedKeysOutsideTheRulesAreNoCandidates() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(new java.security.spec.RSAKeyGenParameterSpec(2048,
+                java.math.BigInteger.ONE.shiftLeft(1000).add(java.math.BigInteger.ONE)));
+        com.nimbusds.jose.jwk.RSAKey hugeExponent = new com.nimbusds.jose.jwk.RSAKey.Builder(
+                (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic()).keyID("huge-e").build();
+        com.nimbusds.jose.jwk.RSAKey small = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).keyID("small")
+                .generate();
+        com.nimbusds.jose.jwk.ECKey encryption = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("enc").keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION).generate();
+        server.serve("/mixed", ClientAssertions.jwks(hugeExponent, small, encryption, ClientAssertions.ec("good")));
+        assertEquals(java.util.List.of("good"), current("/mixed").getJsonWebKeys().stream()
+                .map(org.jose4j.jwk.JsonWebKey::getKeyId).toList());
     }
 
     @Test
