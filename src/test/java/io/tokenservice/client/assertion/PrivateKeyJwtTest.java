@@ -32,6 +32,7 @@ import io.tokenservice.testing.Refusals;
 import io.tokenservice.testing.TestClients;
 import io.tokenservice.testing.TokenRequests;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -176,6 +178,28 @@ class PrivateKeyJwtTest {
         String clientId = registerInline(key);
         String issuer = ClientAssertions.tokenEndpoint().replace("/oauth2/token", "");
         accepted(tokenForm(sign(key, JWSAlgorithm.RS256, claims(clientId).audience(issuer).build())));
+    }
+
+    // Issue 18, point 7 (b): aud was accepted as an array, and as the URL of any endpoint that authenticates clients.
+
+    @Test
+    void assertionNamingTheTokenEndpointInAnArrayIsRefused() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = registerInline(key);
+        refused(tokenForm(sign(key, JWSAlgorithm.RS256, claims(clientId)
+                .audience(List.of(ClientAssertions.tokenEndpoint(), "https://elsewhere.example")).build())),
+                AuthenticationFailure.ASSERTION_REJECTED);
+    }
+
+    @Test
+    void assertionNamingTheIntrospectionEndpointIsRefusedThere() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = registerInline(key);
+        String introspection = ClientAssertions.tokenEndpoint().replace("/oauth2/token", "/oauth2/introspect");
+        String assertion = sign(key, JWSAlgorithm.RS256, claims(clientId, introspection).build());
+        TokenRequests.form("token=whatever&client_assertion_type=" + URLEncoder.encode(ClientAssertions.JWT_BEARER,
+                        StandardCharsets.UTF_8) + "&client_assertion=" + URLEncoder.encode(assertion, StandardCharsets.UTF_8))
+                .post("/oauth2/introspect").then().statusCode(403).body("error", equalTo("invalid_client"));
     }
 
     @Test
