@@ -69,10 +69,11 @@ public class ClientAuthenticator {
 
     /**
      * Authenticates a client by an assertion (private_key_jwt, or a trusted issuer's token for a federated client),
-     * under the same failure budget as secrets: a source past its budget is refused unless its assertion is a
-     * reusable token of a trusted issuer that passes with what this replica has at hand (no lookup, fetch or
-     * write). A malformed assertion, an unknown client or subject, a bad signature or a replay is charged to the
-     * source and to the client (or the trusted issuer's subject) the assertion names.
+     * under the same failure budget as secrets: a source past its budget is refused unless its assertion verifies
+     * against what this replica has at hand (a cached client, keys inline or fetched within cache-for; no lookup or
+     * fetch), as a warm secret passes: clients with keys behind an address shared with a guesser keep working. A
+     * malformed assertion, an unknown client or subject, a bad signature or a replay is charged to the source and to
+     * the client (or the trusted issuer's subject) the assertion names.
      */
     @WithSpan("client.authenticate")
     public Uni<ClientSnapshot> authenticate(ClientAssertion presented, String source) {
@@ -94,8 +95,7 @@ public class ClientAuthenticator {
             throttle.admit(budgetKey, source);
         } catch (ThrottledException throttled) {
             return assertions.verifyWithoutLookup(presented, assertion)
-                    .onFailure(ClientAuthenticationException.class).transform(failure -> throttled)
-                    .map(found -> found.orElseThrow(() -> throttled));
+                    .onFailure(ClientAuthenticationException.class).transform(failure -> throttled);
         }
         return assertions.verify(presented, assertion)
                 .invoke(client -> throttle.succeeded(source))

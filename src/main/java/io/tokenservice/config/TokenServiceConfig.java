@@ -73,6 +73,18 @@ public interface TokenServiceConfig {
         @WithDefault("1H")
         Duration maxLifetime();
 
+        /**
+         * Single-use assertions (private_key_jwt, and federated tokens of issuers that do not allow reuse) a client
+         * may present per minute per replica, at the token, introspection and revocation endpoints together; each
+         * is a row in the replay store, kept until the assertion expires. Beyond, 429 slow_down before any write.
+         */
+        @WithDefault("1200")
+        int singleUsePerClientPerMinute();
+
+        /** Replay-store writes a replica runs at once; more wait in a bounded queue (beyond it, 503). */
+        @WithDefault("4")
+        int maxConcurrentWrites();
+
         Jwks jwks();
 
         /** Key sets fetched from a client's {@code jwks_uri}. */

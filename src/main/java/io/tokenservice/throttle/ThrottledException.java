@@ -19,7 +19,9 @@ public final class ThrottledException extends RuntimeException {
         /** The client's token quota. */
         TOKEN_QUOTA,
         /** The client's revocations per minute. */
-        REVOCATIONS
+        REVOCATIONS,
+        /** The client's single-use assertions per minute (each one a write to the replay store). */
+        SINGLE_USE_ASSERTIONS
     }
 
     private final Limit limit;

@@ -32,17 +32,15 @@ public class ClientAssertionVerifier {
     }
 
     /**
-     * The client, for a request that may cause no lookup, fetch or write (its source is over its failure budget):
-     * only a reusable token of a trusted issuer whose keys and subject this replica has at hand can pass; empty
-     * when the assertion cannot be decided that way (a private_key_jwt assertion, or a single-use token, needs
-     * its jti written to the replay store).
+     * The client, for a request that may cause no lookup or fetch (its source is over its failure budget): an
+     * assertion passes when it verifies against what this replica has at hand, its client (or the trusted issuer's
+     * subject) cached and the keys inline or fetched within cache-for, as a warm secret passes. A single-use
+     * assertion is still written to the replay store, under its client's single-use budget.
      */
-    public Uni<Optional<ClientSnapshot>> verifyWithoutLookup(ClientAssertion presented, UnverifiedAssertion assertion) {
-        Optional<IssuerPolicy> issuer = issuers.loaded(assertion.issuer()).filter(IssuerPolicy::allowReuse);
-        if (issuer.isEmpty()) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return federated.verify(presented, assertion, issuer.get(), true).map(Optional::of);
+    public Uni<ClientSnapshot> verifyWithoutLookup(ClientAssertion presented, UnverifiedAssertion assertion) {
+        Optional<IssuerPolicy> issuer = issuers.loaded(assertion.issuer());
+        return issuer.isPresent() ? federated.verify(presented, assertion, issuer.get(), true)
+                : privateKeyJwt.verify(presented, assertion, true);
     }
 
     /** Whether {@code iss} is a trusted issuer, as far as this replica knows without a lookup. */

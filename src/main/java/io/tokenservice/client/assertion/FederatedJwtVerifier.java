@@ -94,9 +94,10 @@ public class FederatedJwtVerifier {
         if (issuer.allowReuse()) {
             return Uni.createFrom().item(client);
         }
-        // Remembered while the token could be accepted: to its exp or the end of its allowed age, plus the skew.
-        Instant until = min(token.expiresAt(), token.issuedAt().plus(issuer.maxTokenAge())).plus(skew);
-        return seen.firstUse(token.issuer(), token.jwtId(), until).map(first -> {
+        // Remembered while the token could be accepted: to its exp or the end of its allowed age (and the skew, which
+        // SeenAssertions adds). Budgeted per client: every workload of an issuer is a client of its own.
+        Instant until = min(token.expiresAt(), token.issuedAt().plus(issuer.maxTokenAge()));
+        return seen.firstUse(client.clientId(), token.issuer(), token.jwtId(), until).map(first -> {
             if (!first) {
                 throw failure(AuthenticationFailure.REPLAYED_ASSERTION);
             }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -59,15 +60,27 @@ public class PrivateKeyJwtVerifier {
     }
 
     /** The client whose assertion this is. */
-    @WithSpan("client.verify_assertion")
     public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion) {
+        return verify(presented, assertion, false);
+    }
+
+    /**
+     * The client whose assertion this is. With {@code cachedOnly} nothing is looked up or fetched: only a client this
+     * replica has cached, with its keys inline or fetched within cache-for, can be authenticated (the replay store is
+     * still written, under the client's single-use budget).
+     */
+    @WithSpan("client.verify_assertion")
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion, boolean cachedOnly) {
         String clientId = assertion.issuer();
         // RFC 7523 §3 items 1 and 2.B: iss and sub are both the client_id; RFC 7521 §4.2: client_id, if present,
         // MUST identify the client of the assertion.
         if (!assertion.subject().equals(clientId) || presented.clientId().filter(id -> !id.equals(clientId)).isPresent()) {
             return Uni.createFrom().failure(failure(AuthenticationFailure.MALFORMED_ASSERTION));
         }
-        return directory.find(List.of(clientId)).flatMap(clients -> {
+        Uni<Map<String, ClientSnapshot>> found = cachedOnly
+                ? Uni.createFrom().item(directory.cachedOnly(List.of(clientId)))
+                : directory.find(List.of(clientId));
+        return found.flatMap(clients -> {
             ClientSnapshot client = clients.get(clientId);
             if (client == null || client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
                 // As long as a refusal for a key that does not verify: the time tells nobody which clients exist.
@@ -76,6 +89,7 @@ public class PrivateKeyJwtVerifier {
                         : AuthenticationFailure.METHOD_MISMATCH));
             }
             Uni<Void> verified = client.jwks() != null ? keys.verifiedInline(assertion, client.jwks())
+                    : cachedOnly ? keys.verifiedWithoutFetching(assertion, Optional.of(client.jwksUri()))
                     : keys.verifiedAt(assertion, client.jwksUri());
             return verified.flatMap(ignored -> accepted(client, assertion));
         });
@@ -91,8 +105,8 @@ public class PrivateKeyJwtVerifier {
         if (!client.enabled()) {
             return Uni.createFrom().failure(failure(AuthenticationFailure.DISABLED));
         }
-        // Remembered as long as the assertion could still be accepted: to its exp, plus the skew we allow.
-        return seen.firstUse(client.clientId(), assertion.jwtId(), assertion.expiresAt().plus(skew))
+        // Remembered as long as the assertion could still be accepted: to its exp (SeenAssertions adds the skew).
+        return seen.firstUse(client.clientId(), client.clientId(), assertion.jwtId(), assertion.expiresAt())
                 .map(first -> {
                     if (!first) {
                         throw failure(AuthenticationFailure.REPLAYED_ASSERTION);
