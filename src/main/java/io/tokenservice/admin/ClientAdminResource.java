@@ -231,14 +231,28 @@ public class ClientAdminResource {
     }
 
     /**
-     * Whether a change takes authority away: disabling the client, or removing a scope or an audience its tokens
-     * may carry (the service default counts for a client registered without one).
+     * Whether a change takes authority away: disabling the client, removing a scope or an audience its tokens may
+     * carry (the service default counts for a client registered without one), or removing a way it authenticated
+     * (a key of its jwks, its jwks_uri, a federated credential): after a key's compromise, the tokens obtained with
+     * it die with it.
      */
     private boolean takesAuthorityAway(ClientView before, ClientView after) {
         List<String> scopesAfter = List.of(after.scope().split(" "));
         return (before.enabled() && !after.enabled())
                 || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
-                || !grant.effectiveAudience(after.audience()).containsAll(grant.effectiveAudience(before.audience()));
+                || !grant.effectiveAudience(after.audience()).containsAll(grant.effectiveAudience(before.audience()))
+                || credentialsRemoved(before, after);
+    }
+
+    private boolean credentialsRemoved(ClientView before, ClientView after) {
+        if (before.jwksUri() != null && !before.jwksUri().equals(after.jwksUri())) {
+            return true;
+        }
+        List<ClientView.Pair> pairsAfter = after.federatedCredentials() == null ? List.of() : after.federatedCredentials();
+        if (before.federatedCredentials() != null && !pairsAfter.containsAll(before.federatedCredentials())) {
+            return true;
+        }
+        return !KeySetMetadata.keys(json, after.jwks()).containsAll(KeySetMetadata.keys(json, before.jwks()));
     }
 
     /** The old and new value of each changed field, as the API shows them (never a secret or a hash). */

@@ -78,6 +78,23 @@ final class KeySetMetadata {
         return value.textValue();
     }
 
+    /**
+     * The keys of a stored JWK Set document, each as its JSON (member order aside), for telling which keys a change
+     * removed; none for null.
+     */
+    static java.util.Set<JsonNode> keys(com.fasterxml.jackson.databind.ObjectMapper json, String jwks) {
+        if (jwks == null) {
+            return java.util.Set.of();
+        }
+        try {
+            java.util.Set<JsonNode> keys = new HashSet<>();
+            json.readTree(jwks).path("keys").forEach(keys::add);
+            return keys;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A stored jwks is not JSON", e);
+        }
+    }
+
     private static OAuthException invalid(String field, String description) {
         return OAuthException.invalidField(field, description);
     }

@@ -3,6 +3,7 @@ package io.tokenservice.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.assertion.ConfiguredIssuerException;
 import io.tokenservice.client.assertion.IssuerPolicy;
 import io.tokenservice.client.assertion.TrustedIssuer;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -46,9 +48,11 @@ public class TrustedIssuerAdminResource {
     private final AdminAudit audit;
     private final ObjectMapper json;
     private final DatabaseCalls database;
+    private final ClientDirectory directory;
 
     TrustedIssuerAdminResource(TrustedIssuerMetadata parser, TrustedIssuers trustedIssuers, AdminAudit audit,
-            ObjectMapper json, DatabaseCalls database) {
+            ObjectMapper json, DatabaseCalls database, ClientDirectory directory) {
+        this.directory = directory;
         this.parser = parser;
         this.trustedIssuers = trustedIssuers;
         this.audit = audit;
@@ -99,34 +103,73 @@ public class TrustedIssuerAdminResource {
 
     @PATCH
     @Path("{name}")
-    @Operation(summary = "Change a stored trusted issuer with a JSON merge patch (RFC 7396); name and issuer are fixed")
+    @Operation(summary = "Change a stored trusted issuer with a JSON merge patch (RFC 7396); name and issuer are fixed. "
+            + "Removing a key (or changing where keys come from) retires the tokens of its federated clients")
     public Uni<TrustedIssuerView> patch(@RestPath String name, String body) {
         refuseConfigured(name);
         List<Consumer<TrustedIssuer>> changes = parser.patch(AdminRequests.json(json, body));
+        List<String> cutOff = new ArrayList<>();
         return Panache.withTransaction(() -> existing(name).call(issuer -> {
                     String before = describe(issuer);
+                    String jwksBefore = issuer.jwks;
+                    String jwksUriBefore = issuer.jwksUri;
                     changes.forEach(change -> change.accept(issuer));
                     parser.check(issuer);
                     issuer.updatedAt = AdminRequests.now();
-                    return issuer.persistAndFlush().call(() -> audit.record("trusted_issuer.updated", null,
-                            "before={" + before + "} after={" + describe(issuer) + "}"));
+                    boolean keysRemoved = !Objects.equals(jwksUriBefore, issuer.jwksUri)
+                            || (jwksBefore == null) != (issuer.jwks == null)
+                            || !KeySetMetadata.keys(json, issuer.jwks).containsAll(KeySetMetadata.keys(json, jwksBefore));
+                    return issuer.persistAndFlush()
+                            .call(() -> keysRemoved ? cutOffClientsOf(issuer, cutOff) : Uni.createFrom().voidItem())
+                            .call(() -> audit.record("trusted_issuer.updated", null, "before={" + before + "} after={"
+                                    + describe(issuer) + "}" + (keysRemoved ? " tokens_revoked_clients=" + cutOff.size() : "")));
                 }))
                 .plug(database::bounded)
+                .invoke(() -> cutOff.forEach(directory::changed))
                 .call(this::reloaded)
                 .map(TrustedIssuerView::of);
     }
 
     @DELETE
     @Path("{name}")
-    @Operation(summary = "Stop trusting a stored issuer: its tokens authenticate no client from now on")
+    @Operation(summary = "Stop trusting a stored issuer: its tokens authenticate no client from now on, and the tokens "
+            + "its federated clients were issued are retired")
     public Uni<RestResponse<Void>> delete(@RestPath String name) {
         refuseConfigured(name);
+        List<String> cutOff = new ArrayList<>();
         return Panache.withTransaction(() -> existing(name)
-                        .call(issuer -> issuer.delete().call(() -> audit.record("trusted_issuer.removed", null,
-                                describe(issuer)))))
+                        .call(issuer -> issuer.delete()
+                                .call(() -> cutOffClientsOf(issuer, cutOff))
+                                .call(() -> audit.record("trusted_issuer.removed", null, describe(issuer)
+                                        + " tokens_revoked_clients=" + cutOff.size()))))
                 .plug(database::bounded)
+                .invoke(() -> cutOff.forEach(directory::changed))
                 .call(this::reloaded)
                 .map(ignored -> RestResponse.<Void>noContent());
+    }
+
+    /**
+     * Retires the tokens issued so far to every client with a federated credential of {@code issuer} (the version
+     * each row now has becomes the oldest honoured, as a client's own cut-off does), auditing each; their ids go to
+     * {@code cutOff}. Their tokens were obtained with the issuer's keys, which are no longer trusted.
+     */
+    private Uni<Void> cutOffClientsOf(TrustedIssuer issuer, List<String> cutOff) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery("""
+                        UPDATE token_service.client
+                        SET tokens_min_version = version + 1, version = version + 1, updated_at = now()
+                        WHERE client_id IN (SELECT client_id FROM token_service.federated_credential WHERE issuer = :issuer)
+                        RETURNING client_id
+                        """, String.class).setParameter("issuer", issuer.issuer).getResultList())
+                .invoke(cutOff::addAll)
+                .call(ids -> {
+                    Uni<Void> audited = Uni.createFrom().voidItem();
+                    for (String clientId : ids) {
+                        audited = audited.call(() -> audit.record("client.tokens_revoked", clientId,
+                                "trusted_issuer=" + issuer.name + " keys_no_longer_trusted=true"));
+                    }
+                    return audited;
+                })
+                .replaceWithVoid();
     }
 
     /** This replica sees the change at once; the others when PostgreSQL's notification arrives. */

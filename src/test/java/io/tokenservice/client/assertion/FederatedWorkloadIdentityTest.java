@@ -145,6 +145,44 @@ class FederatedWorkloadIdentityTest {
         Refusals.refused(registry, body, reason);
     }
 
+    /** Whether a resource server's introspection finds this token active. */
+    private boolean active(String token) {
+        var resourceServer = new TestClients(dataSource, hasher).client().register();
+        return TokenRequests.form("token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8))
+                .header("Authorization", TokenRequests.basicRaw(resourceServer.clientId(), resourceServer.secret()))
+                .post("/oauth2/introspect").then().statusCode(200).extract().path("active");
+    }
+
+    // Issue 18, point 7 (c): removing a federated credential, or the issuer, left the tokens it got alive.
+
+    @Test
+    void removingAFederatedCredentialRetiresTheClientsTokens() throws Exception {
+        Issuer cluster = kubernetes(unique("cluster"), ",\"allow_reuse\":true");
+        String clientId = register(cluster.iss(), "system:serviceaccount:shop:api");
+        String token = token(tokenForm(signed(cluster, serviceAccountToken(cluster, "shop", "api").build())))
+                .statusCode(200).extract().path("access_token");
+        admin().body("{\"federated_credentials\":[{\"issuer\":\"" + cluster.iss() + "\",\"subject\":\"system:serviceaccount:shop:other\"}]}")
+                .patch("/admin/clients/" + clientId).then().statusCode(200);
+        assertEquals(false, active(token));
+    }
+
+    @Test
+    void removingATrustedIssuerRetiresTheTokensOfItsClients() throws Exception {
+        String name = unique("cluster");
+        Issuer cluster = kubernetes(name, ",\"allow_reuse\":true");
+        register(cluster.iss(), "system:serviceaccount:shop:api");
+        String token = token(tokenForm(signed(cluster, serviceAccountToken(cluster, "shop", "api").build())))
+                .statusCode(200).extract().path("access_token");
+        String unrelated = new TestClients(dataSource, hasher).client().register().clientId();
+        admin().delete("/admin/trusted-issuers/" + name).then().statusCode(204);
+        assertEquals(false, active(token));
+        org.hamcrest.MatcherAssert.assertThat(io.tokenservice.testing.Sql.query(dataSource,
+                "SELECT details FROM token_service.admin_audit WHERE action = 'trusted_issuer.removed' AND details LIKE ?",
+                "name=" + name + " %"), org.hamcrest.Matchers.containsString("tokens_revoked_clients=1"));
+        assertEquals("0\n", io.tokenservice.testing.Sql.query(dataSource,
+                "SELECT tokens_min_version FROM token_service.client WHERE client_id = ?", unrelated));
+    }
+
     @Test
     void kubernetesServiceAccountTokenGetsATokenAndMayBeReused() throws Exception {
         Issuer cluster = kubernetes(unique("cluster"), ",\"allow_reuse\":true");

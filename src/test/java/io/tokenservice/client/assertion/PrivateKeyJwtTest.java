@@ -116,6 +116,49 @@ class PrivateKeyJwtTest {
         Refusals.refused(registry, body, reason);
     }
 
+    /** Whether a resource server's introspection finds this token active. */
+    private boolean active(String token) {
+        var resourceServer = new TestClients(dataSource, hasher).client().register();
+        return TokenRequests.form("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))
+                .header("Authorization", TokenRequests.basicRaw(resourceServer.clientId(), resourceServer.secret()))
+                .post("/oauth2/introspect").then().statusCode(200).extract().path("active");
+    }
+
+    private static String issued(String assertionForm) {
+        return token(assertionForm).statusCode(200).extract().path("access_token");
+    }
+
+    private void patch(String clientId, String json) {
+        given().header("Authorization", "Bearer " + adminToken).contentType("application/json").body(json)
+                .patch("/admin/clients/" + clientId).then().statusCode(200);
+    }
+
+    // Issue 18, point 7 (c): after a key's compromise, a PATCH of the keys could not retire the tokens it got.
+
+    @Test
+    void removingAKeyFromJwksRetiresTheClientsTokensAndAddingOneDoesNot() {
+        RSAKey first = ClientAssertions.rsa("k1");
+        RSAKey second = ClientAssertions.rsa("k2");
+        String clientId = registerInline(first);
+        String token = issued(tokenForm(sign(first, JWSAlgorithm.RS256, claims(clientId).build())));
+        patch(clientId, "{\"jwks\":" + jwks(first, second) + "}");
+        assertEquals(true, active(token));
+        patch(clientId, "{\"jwks\":" + jwks(second) + "}");
+        assertEquals(false, active(token));
+        assertEquals(true, active(issued(tokenForm(sign(second, JWSAlgorithm.RS256, claims(clientId).build())))));
+    }
+
+    @Test
+    void changingTheJwksUriRetiresTheClientsTokens() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = registerAt("/moved-" + UUID.randomUUID(), key);
+        String token = issued(tokenForm(sign(key, JWSAlgorithm.RS256, claims(clientId).build())));
+        String elsewhere = "/elsewhere-" + UUID.randomUUID();
+        KEYS.serve(elsewhere, jwks(key));
+        patch(clientId, "{\"jwks_uri\":\"" + KEYS.url(elsewhere) + "\"}");
+        assertEquals(false, active(token));
+    }
+
     @Test
     void rs256AssertionMadeByTheSdkGetsAToken() {
         RSAKey key = ClientAssertions.rsa("k1");
