@@ -62,9 +62,11 @@ public class ClientAdminResource {
     private final DatabaseCalls database;
     private final ClientCredentialsGrant grant;
     private final ClientDirectory directory;
+    private final KeyOwners keyOwners;
 
     ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json,
-            DatabaseCalls database, ClientCredentialsGrant grant, ClientDirectory directory) {
+            DatabaseCalls database, ClientCredentialsGrant grant, ClientDirectory directory, KeyOwners keyOwners) {
+        this.keyOwners = keyOwners;
         this.parser = parser;
         this.hasher = hasher;
         this.audit = audit;
@@ -93,6 +95,9 @@ public class ClientAdminResource {
                     if (existing != null) {
                         return Uni.createFrom().failure(new ClientExistsException());
                     }
+                    return keyOwners.clientMayUse(client.jwksUri);
+                })
+                .flatMap(ignored -> {
                     client.secretHash = secretHash;
                     client.createdAt = client.updatedAt = AdminRequests.now();
                     // Tokens of an earlier client with this id, deleted since, are not this one's: they carry another
@@ -143,6 +148,7 @@ public class ClientAdminResource {
                         return Uni.createFrom().voidItem();
                     }
                     ClientView before = ClientView.of(client);
+                    String jwksUriBefore = client.jwksUri;
                     patch.applyTo(client);
                     parser.checkKeys(client, true);
                     ClientView after = ClientView.of(client);
@@ -151,7 +157,9 @@ public class ClientAdminResource {
                         cutOffTokens(client);
                     }
                     client.updatedAt = AdminRequests.now();
-                    return client.persistAndFlush().call(() -> audit.record("client.updated", clientId,
+                    Uni<Void> owned = java.util.Objects.equals(jwksUriBefore, client.jwksUri) ? Uni.createFrom().voidItem()
+                            : keyOwners.clientMayUse(client.jwksUri);
+                    return owned.flatMap(ignored -> client.persistAndFlush()).call(() -> audit.record("client.updated", clientId,
                             "changes=" + changes(before, after, patch.fields()) + (cutOff ? " tokens_revoked=true" : "")));
                 }))
                 .plug(database::bounded)

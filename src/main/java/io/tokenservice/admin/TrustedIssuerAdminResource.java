@@ -49,9 +49,11 @@ public class TrustedIssuerAdminResource {
     private final ObjectMapper json;
     private final DatabaseCalls database;
     private final ClientDirectory directory;
+    private final KeyOwners keyOwners;
 
     TrustedIssuerAdminResource(TrustedIssuerMetadata parser, TrustedIssuers trustedIssuers, AdminAudit audit,
-            ObjectMapper json, DatabaseCalls database, ClientDirectory directory) {
+            ObjectMapper json, DatabaseCalls database, ClientDirectory directory, KeyOwners keyOwners) {
+        this.keyOwners = keyOwners;
         this.directory = directory;
         this.parser = parser;
         this.trustedIssuers = trustedIssuers;
@@ -68,7 +70,7 @@ public class TrustedIssuerAdminResource {
             throw new ConfiguredIssuerException();
         }
         issuer.createdAt = issuer.updatedAt = AdminRequests.now();
-        return Panache.withTransaction(() -> issuer.persistAndFlush()
+        return Panache.withTransaction(() -> keyOwners.issuerMayUse(issuer).flatMap(ignored -> issuer.persistAndFlush())
                         .call(() -> audit.record("trusted_issuer.added", null, describe(issuer))))
                 .plug(database::bounded)
                 .call(this::reloaded)
@@ -119,7 +121,7 @@ public class TrustedIssuerAdminResource {
                     boolean keysRemoved = !Objects.equals(jwksUriBefore, issuer.jwksUri)
                             || (jwksBefore == null) != (issuer.jwks == null)
                             || !KeySetMetadata.keys(json, issuer.jwks).containsAll(KeySetMetadata.keys(json, jwksBefore));
-                    return issuer.persistAndFlush()
+                    return keyOwners.issuerMayUse(issuer).flatMap(ignored -> issuer.persistAndFlush())
                             .call(() -> keysRemoved ? cutOffClientsOf(issuer, cutOff) : Uni.createFrom().voidItem())
                             .call(() -> audit.record("trusted_issuer.updated", null, "before={" + before + "} after={"
                                     + describe(issuer) + "}" + (keysRemoved ? " tokens_revoked_clients=" + cutOff.size() : "")));

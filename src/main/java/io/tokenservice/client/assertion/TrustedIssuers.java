@@ -61,7 +61,15 @@ public class TrustedIssuers implements ChangeChannel {
         this.databaseTimeout = config.database().timeout();
         this.defaultAudiences = audiences.defaults();
         Map<String, IssuerPolicy> fromConfig = new HashMap<>();
-        config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer));
+        config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer, config.issuer()));
+        Map<String, String> byJwksUri = new HashMap<>();
+        config.federation().trustedIssuers().forEach((name, issuer) -> issuer.jwksUri().ifPresent(uri -> {
+            String other = byJwksUri.putIfAbsent(uri, name);
+            if (other != null) {
+                throw new IllegalStateException("token-service.federation.trusted-issuers." + other + ".jwks-uri and ."
+                        + name + ".jwks-uri are the same: a key set URL belongs to one issuer");
+            }
+        }));
         config.federation().trustedIssuers().forEach((name, issuer) -> fromConfig.put(issuer.issuer(),
                 new IssuerPolicy(name, issuer.issuer(), issuer.jwks(), issuer.jwksUri(),
                         issuer.audiences().filter(list -> !list.isEmpty()).map(Set::copyOf).orElse(defaultAudiences),
@@ -69,9 +77,15 @@ public class TrustedIssuers implements ChangeChannel {
         this.configured = Map.copyOf(fromConfig);
     }
 
-    /** A configured issuer that could never verify a token stops the start, naming the property. */
-    private static void checkConfigured(String name, TokenServiceConfig.Federation.TrustedIssuer issuer) {
+    /**
+     * A configured issuer that could never verify a token, or that is this service itself (whose own access tokens
+     * would then authenticate clients), stops the start, naming the property.
+     */
+    private static void checkConfigured(String name, TokenServiceConfig.Federation.TrustedIssuer issuer, String ownIssuer) {
         String prefix = "token-service.federation.trusted-issuers." + name + ".";
+        if (issuer.issuer().replaceAll("/+$", "").equals(ownIssuer.replaceAll("/+$", ""))) {
+            throw new IllegalStateException(prefix + "issuer is this service's own issuer (token-service.issuer)");
+        }
         if (issuer.jwks().isPresent() && issuer.jwksUri().isPresent()) {
             throw new IllegalStateException(prefix + "jwks and " + prefix + "jwks-uri: give one, not both");
         }

@@ -183,6 +183,32 @@ class FederatedWorkloadIdentityTest {
                 "SELECT tokens_min_version FROM token_service.client WHERE client_id = ?", unrelated));
     }
 
+    // Issue 18, point 7 (d): our own issuer, or a key set URL of another owner, was accepted silently.
+
+    @Test
+    void thisServicesOwnIssuerCannotBeTrusted() {
+        String own = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("token-service.issuer", String.class);
+        trust(unique("self"), own, "").statusCode(400).body("error", equalTo("invalid_client_metadata"))
+                .body("error_description", org.hamcrest.Matchers.containsString("own issuer"));
+        trust(unique("self"), own + "/", "").statusCode(400);
+    }
+
+    @Test
+    void aKeySetUrlBelongsToOneIssuerOrClient() {
+        String shared = PLATFORM.url("/shared-" + UUID.randomUUID() + "/jwks");
+        trust(unique("first"), PLATFORM.url("/" + unique("first")), ",\"jwks_uri\":\"" + shared + "\"").statusCode(201);
+        trust(unique("second"), PLATFORM.url("/" + unique("second")), ",\"jwks_uri\":\"" + shared + "\"").statusCode(400)
+                .body("error_description", org.hamcrest.Matchers.containsString("Another trusted issuer"));
+        admin().body("{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"" + shared + "\"}")
+                .post("/admin/clients").then().statusCode(400)
+                .body("error_description", org.hamcrest.Matchers.containsString("trusted issuer"));
+        String clients = PLATFORM.url("/client-keys-" + UUID.randomUUID());
+        admin().body("{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"" + clients + "\"}")
+                .post("/admin/clients").then().statusCode(201);
+        trust(unique("third"), PLATFORM.url("/" + unique("third")), ",\"jwks_uri\":\"" + clients + "\"").statusCode(400)
+                .body("error_description", org.hamcrest.Matchers.containsString("A client"));
+    }
+
     @Test
     void kubernetesServiceAccountTokenGetsATokenAndMayBeReused() throws Exception {
         Issuer cluster = kubernetes(unique("cluster"), ",\"allow_reuse\":true");
