@@ -8,6 +8,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientExistsException;
+import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientNotFoundException;
 import io.tokenservice.client.ClientRegistrations;
 import io.tokenservice.client.RegisteredClient;
@@ -286,6 +287,10 @@ public class ClientAdminResource {
     }
 
     private static Uni<RegisteredClient> existing(String clientId) {
+        if (!ClientIds.isValid(clientId)) {
+            // No client can have this id (nor could PostgreSQL read a U+0000 in it): no lookup.
+            return Uni.createFrom().failure(new ClientNotFoundException());
+        }
         return RegisteredClient.<RegisteredClient>findById(clientId).onItem().ifNull()
                 .failWith(ClientNotFoundException::new);
     }

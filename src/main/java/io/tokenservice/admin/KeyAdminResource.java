@@ -70,7 +70,7 @@ public class KeyAdminResource {
     @POST
     @Path("{kid}/retire")
     @Operation(summary = "Retire a key at once (a compromised key): it leaves the JWKS and stops signing on every "
-            + "replica within the refresh interval, and its tokens are no longer honoured; a signing key is replaced "
+            + "replica within moments (PostgreSQL notification), and its tokens are no longer honoured; a signing key is replaced "
             + "by a new one at once")
     public Uni<Map<String, Object>> retire(@RestPath String kid) {
         return keys.retire(kid)

@@ -194,6 +194,10 @@ public class TrustedIssuerAdminResource {
     }
 
     private static Uni<TrustedIssuer> existing(String name) {
+        if (!TrustedIssuerMetadata.isName(name)) {
+            // No issuer can have this name (nor could PostgreSQL read a U+0000 in it): no lookup.
+            return Uni.createFrom().failure(new TrustedIssuerNotFoundException());
+        }
         return TrustedIssuer.<TrustedIssuer>findById(name).onItem().ifNull().failWith(TrustedIssuerNotFoundException::new);
     }
 }

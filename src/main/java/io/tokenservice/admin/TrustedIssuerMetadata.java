@@ -32,6 +32,11 @@ public class TrustedIssuerMetadata {
         this.allowHttp = config.assertions().jwks().allowHttp();
     }
 
+    /** Whether a trusted issuer could have this name. */
+    static boolean isName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** A new trusted issuer; name and issuer are required. */
     public TrustedIssuer registration(JsonNode body) {
         JsonNode document = object(body);

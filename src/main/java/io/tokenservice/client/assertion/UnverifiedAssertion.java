@@ -58,6 +58,10 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
         if (read.issuer() == null || read.subject() == null || read.algorithm() == null) {
             throw malformed();
         }
+        // Issuers, subjects and jtis are looked up in and written to PostgreSQL, whose text cannot hold U+0000.
+        if (holdsNul(read.issuer()) || holdsNul(read.subject()) || holdsNul(read.jwtId())) {
+            throw malformed();
+        }
         return read;
     }
 
@@ -73,6 +77,10 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
     }
 
     private static final long LATEST_SECOND = 253_402_300_799L;
+
+    private static boolean holdsNul(String value) {
+        return value != null && value.indexOf('\u0000') >= 0;
+    }
 
     private static ClientAuthenticationException malformed() {
         return new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);
