@@ -26,6 +26,12 @@ function podSpecOf(doc) {
 }
 
 function checkPolicies(where, doc) {
+  if (doc.kind === "NetworkPolicy") {
+    // Clients' jwks_uri and trusted issuers' discovery documents are fetched over HTTPS, from wherever they are.
+    const https = (doc.spec.egress ?? []).some((rule) => (rule.ports ?? []).some((p) => p.port === 443)
+      && (rule.to ?? []).some((peer) => peer.ipBlock));
+    if (!https) fail(where, "egress to HTTPS (443) must be allowed: clients' jwks_uri and issuers' keys are fetched");
+  }
   if (doc.kind === "ServiceMonitor" && doc.spec.jobLabel !== "app.kubernetes.io/name") {
     fail(where, "jobLabel must make the job \"token-service\", which the alert rules select");
   }
