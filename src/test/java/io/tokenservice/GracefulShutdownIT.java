@@ -57,7 +57,8 @@ class GracefulShutdownIT {
                 "TOKEN_SERVICE_HASHING_WORKERS", "1",
                 // Behind a load balancer: each workload is its own source, not one burst from one address.
                 "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true",
-                "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true"));
+                "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED", "true",
+                "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "127.0.0.1"));
         Process replica = launched.process();
         String base = launched.url();
         String ready = "http://localhost:" + launched.managementPort() + "/q/health/ready";
