@@ -39,6 +39,14 @@ public class ClientAuthenticator {
             AuthenticationFailure.BAD_SECRET, AuthenticationFailure.MALFORMED_ASSERTION,
             AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION,
             AuthenticationFailure.UNKNOWN_SUBJECT);
+    /**
+     * An assertion naming a client of another method proves nothing either (only a right secret does so for a secret
+     * client): charged like the rest, or the budgets would tell a secret client's id from an unknown one.
+     */
+    private static final Set<AuthenticationFailure> ASSERTION_GUESSES = EnumSet.of(AuthenticationFailure.UNKNOWN_CLIENT,
+            AuthenticationFailure.BAD_SECRET, AuthenticationFailure.MALFORMED_ASSERTION,
+            AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION,
+            AuthenticationFailure.UNKNOWN_SUBJECT, AuthenticationFailure.METHOD_MISMATCH);
 
     private final ClientDirectory directory;
     private final SecretVerifier verifier;
@@ -94,7 +102,9 @@ public class ClientAuthenticator {
         try {
             throttle.admit(budgetKey, source);
         } catch (ThrottledException throttled) {
+            throttle.admitAtHand(source, throttled);
             return assertions.verifyWithoutLookup(presented, assertion)
+                    .invoke(client -> throttle.succeededAtHand(source))
                     .onFailure(ClientAuthenticationException.class).transform(failure -> throttled);
         }
         return assertions.verify(presented, assertion)
@@ -102,7 +112,7 @@ public class ClientAuthenticator {
                 .eventually(() -> throttle.finished(source))
                 .onFailure(ClientAuthenticationException.class).transform(failure -> {
                     AuthenticationFailure reason = ((ClientAuthenticationException) failure).reason();
-                    if (GUESSES.contains(reason)) {
+                    if (ASSERTION_GUESSES.contains(reason)) {
                         throttle.failed(budgetKey, source, 1);
                     }
                     return failed(reason, clientId);

@@ -22,6 +22,8 @@ public class FailureThrottle {
 
     private final TokenBuckets bySource;
     private final TokenBuckets byClient;
+    // Verifications a source over its budget may still have fail (an assertion tried against keys at hand).
+    private final TokenBuckets atHandBySource;
     // (client, source) pairs that failed within the last minute: the sources a spent client budget holds back.
     private final Cache<String, Boolean> failedPairs;
     // Sources that failed within the last minute: suspects, whose slow hashes take a lane of their own.
@@ -44,6 +46,7 @@ public class FailureThrottle {
         this.perClient = perClient;
         this.bySource = new TokenBuckets(maxTracked, ticker);
         this.byClient = new TokenBuckets(maxTracked, ticker);
+        this.atHandBySource = new TokenBuckets(maxTracked, ticker);
         this.failedPairs = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
                 .ticker(ticker).build();
         this.failedSources = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(Duration.ofMinutes(1))
@@ -76,6 +79,25 @@ public class FailureThrottle {
             }
         }
         inFlight.get(source, ignored -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * Admits one verification against what this replica has at hand (cached clients, keys within cache-for) for a
+     * source already over its failure budget, charging a second budget of the same size; a success gives the charge
+     * back ({@link #succeededAtHand}). So a source over its budget can still cost at most that many failed
+     * signature verifications a minute, while clients behind its address whose keys verify keep working.
+     *
+     * @throws ThrottledException {@code throttled} when that budget is spent too
+     */
+    public void admitAtHand(String source, ThrottledException throttled) {
+        if (atHandBySource.take(source, perSource).isPresent()) {
+            throw throttled;
+        }
+    }
+
+    /** A verification admitted by {@link #admitAtHand} succeeded: its charge is given back. */
+    public void succeededAtHand(String source) {
+        atHandBySource.giveBack(source);
     }
 
     /** An admitted request finished, however it ended. */

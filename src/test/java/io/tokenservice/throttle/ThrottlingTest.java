@@ -144,6 +144,32 @@ class ThrottlingTest {
     }
 
     /**
+     * Issue 18 review: over its budget, a source could still make the replica verify one signature per request,
+     * without end (each forged assertion naming a cached client, or a decoy). Those verifications have a budget of
+     * their own: once it is spent, nothing more is verified for that source, whatever it presents.
+     */
+    @Test
+    void aSourceOverItsBudgetGetsABoundedNumberOfVerificationsAtHand() {
+        String admin = AdminTokens.issued(new TestClients(dataSource, hasher).client().administrator().register());
+        RSAKey key = ClientAssertions.rsa("k1");
+        String pkjwt = register(admin, "{\"client_id\":\"at-hand-" + System.nanoTime()
+                + "\",\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks\":" + ClientAssertions.jwks(key) + "}",
+                "/admin/clients");
+        form(assertion(key, pkjwt)).header("X-Forwarded-For", "192.0.2.80").post("/oauth2/token").then().statusCode(200);
+        for (int i = 0; i < 6; i++) {
+            token("192.0.2.81", "guessed-" + i, "wrong");
+        }
+        form(assertion(key, pkjwt)).header("X-Forwarded-For", "192.0.2.81").post("/oauth2/token").then().statusCode(200);
+        for (int i = 0; i < 5; i++) {
+            form(assertion(ClientAssertions.rsa("k1"), pkjwt)).header("X-Forwarded-For", "192.0.2.81")
+                    .post("/oauth2/token").then().statusCode(429);
+        }
+        // Five failed verifications at hand spent that budget: not even a valid assertion is verified now.
+        form(assertion(key, pkjwt)).header("X-Forwarded-For", "192.0.2.81").post("/oauth2/token").then().statusCode(429);
+        form(assertion(key, pkjwt)).header("X-Forwarded-For", "192.0.2.82").post("/oauth2/token").then().statusCode(200);
+    }
+
+    /**
      * Issue 18, point 6: replay-store writes were unbounded (introspection and revocation have no quota, and the
      * token endpoint charged its quota after the write). Each client's single-use assertions are budgeted before any
      * write, on all three endpoints together; a replay this replica saw costs neither a write nor the budget.

@@ -83,8 +83,11 @@ public class PrivateKeyJwtVerifier {
         return found.flatMap(clients -> {
             ClientSnapshot client = clients.get(clientId);
             if (client == null || client.authMethod() != ClientAuthMethod.PRIVATE_KEY_JWT) {
-                // As long as a refusal for a key that does not verify: the time tells nobody which clients exist.
-                AssertionSignature.spend(assertion);
+                // As long as a refusal for a key that does not verify: the time tells nobody which clients exist. Not
+                // for a source over its budget, whose every refusal is a 429 and whose verifications are budgeted.
+                if (!cachedOnly) {
+                    AssertionSignature.spend(assertion);
+                }
                 return Uni.createFrom().failure(failure(client == null ? AuthenticationFailure.UNKNOWN_CLIENT
                         : AuthenticationFailure.METHOD_MISMATCH));
             }
