@@ -23,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * HAProxy's {@code option forwardfor}, nginx, Envoy and cloud load balancers append the address they saw to what
  * the client wrote, so only the entries right of the client's own are the proxies' word. The header is RFC 7239
  * {@code Forwarded} ({@code allow-forwarded}) when present, else {@code X-Forwarded-For} ({@code allow-x-forwarded},
- * on unless only {@code Forwarded} is allowed). An IPv6 source is its prefix of
+ * on unless only {@code Forwarded} is allowed; never both, since a proxy appending to one passes the other through as
+ * written). An IPv6 source is its prefix of
  * {@code token-service.throttle.ipv6-prefix-length} bits (default 64, the block one subscriber holds). Forwarding
  * with no trusted proxy would let every caller choose its own source: the service refuses to start so.
  */
@@ -62,6 +63,11 @@ public class Sources {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("quarkus.http.proxy.trusted-proxies: " + e.getMessage()
                     + "; list the proxies' IP addresses or CIDR blocks (no hostnames, no ports)");
+        }
+        if (forwarding && allowForwarded && allowXForwardedFor) {
+            throw new IllegalStateException("quarkus.http.proxy.allow-forwarded and allow-x-forwarded are both on: a "
+                    + "proxy that appends to one header passes the other through as the client wrote it, so a caller "
+                    + "could choose its source. Allow the one header your proxy writes");
         }
         if (forwarding && proxies.isEmpty()) {
             throw new IllegalStateException("quarkus.http.proxy.proxy-address-forwarding is true but "
@@ -125,7 +131,8 @@ public class Sources {
         }
         byte[] bytes = address.get();
         if (bytes.length == 4) {
-            return host;
+            // As bytes, not as written: 1.2.3.4, 1.2.3.004 and ::ffff:1.2.3.4 are one source.
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
         }
         return ipv6Prefix(bytes, ipv6PrefixLength);
     }

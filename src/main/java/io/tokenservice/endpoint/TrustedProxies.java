@@ -69,6 +69,10 @@ final class TrustedProxies {
             if (prefix > bits) {
                 throw new IllegalArgumentException("'" + raw + "' has a prefix longer than its address");
             }
+            if (prefix < 8) {
+                // 0.0.0.0/0 and the like trust every caller: forwarding with no trusted proxy at all.
+                throw new IllegalArgumentException("'" + raw + "' trusts far more than a proxy's addresses");
+            }
             blocks.add(new Block(network.get(), prefix));
         }
         return new TrustedProxies(blocks);

@@ -85,7 +85,23 @@ class SourcesTest {
     }
 
     @Test
+    void bothHeadersAllowedRefusesToStart() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new Sources(true, true, true, List.of("10.0.0.0/8"), 64));
+        assertTrue(refused.getMessage().contains("both on"), refused.getMessage());
+    }
+
+    @Test
+    void anAddressIsOneSourceHoweverItIsWritten() {
+        assertEquals("203.0.113.7", BEHIND_PROXIES.of("10.1.2.3", List.of(), List.of("203.0.113.007")));
+        assertEquals("203.0.113.7", BEHIND_PROXIES.of("10.1.2.3", List.of(), List.of("::ffff:203.0.113.7")));
+        assertEquals("203.0.113.7", DIRECT.of("::ffff:203.0.113.7", List.of(), List.of()));
+    }
+
+    @Test
     void trustedProxiesAreAddressesOrBlocksNeverNames() {
+        assertThrows(IllegalStateException.class, () -> new Sources(true, false, true, List.of("0.0.0.0/0"), 64));
+        assertThrows(IllegalStateException.class, () -> new Sources(true, false, true, List.of("::/0"), 64));
         assertThrows(IllegalStateException.class, () -> new Sources(true, false, true, List.of("lb.internal"), 64));
         assertThrows(IllegalStateException.class, () -> new Sources(true, false, true, List.of("10.0.0.1:8080"), 64));
         assertThrows(IllegalStateException.class, () -> new Sources(true, false, true, List.of("10.0.0.0/33"), 64));

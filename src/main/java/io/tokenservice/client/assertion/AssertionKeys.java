@@ -43,14 +43,28 @@ public class AssertionKeys {
         return outcome(assertion, AssertionSignature.verify(assertion, parsed(jwks)));
     }
 
+    /** What an assertion naming a kid the fetched set lacks waits for (its owner may have rotated its keys). */
+    public enum UnknownKid {
+        /** The set fetched again (at most once per min-refetch-interval), then verified: a trusted issuer's keys. */
+        WAIT_FOR_REFETCH,
+        /**
+         * The set fetched again in the background, the assertion refused now with a decoy verification: a client's
+         * keys, so that no caller can tell from a fetch's wait which client ids have a jwks_uri.
+         */
+        REFETCH_IN_BACKGROUND
+    }
+
     /** Verified by a key of the set at {@code jwksUri}, fetched as {@link RemoteJwks} allows. */
-    public Uni<Void> verifiedAt(UnverifiedAssertion assertion, String jwksUri) {
+    public Uni<Void> verifiedAt(UnverifiedAssertion assertion, String jwksUri, UnknownKid unknownKid) {
         return remote.current(jwksUri).flatMap(keys -> {
             AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
             if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
                 return outcome(assertion, first);
             }
-            // Its owner may have rotated its keys since the set was fetched.
+            if (unknownKid == UnknownKid.REFETCH_IN_BACKGROUND) {
+                remote.refreshInBackground(jwksUri);
+                return outcome(assertion, first);
+            }
             return remote.refreshed(jwksUri).flatMap(fresh -> outcome(assertion, AssertionSignature.verify(assertion, fresh)));
         });
     }

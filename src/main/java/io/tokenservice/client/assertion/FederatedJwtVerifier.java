@@ -114,7 +114,7 @@ public class FederatedJwtVerifier {
         }
         return issuer.jwksUri().map(value -> Uni.createFrom().item(value))
                 .orElseGet(() -> remote.jwksUriOf(issuer.issuer()))
-                .flatMap(jwksUri -> keys.verifiedAt(token, jwksUri));
+                .flatMap(jwksUri -> keys.verifiedAt(token, jwksUri, AssertionKeys.UnknownKid.WAIT_FOR_REFETCH));
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -93,7 +93,7 @@ public class PrivateKeyJwtVerifier {
             }
             Uni<Void> verified = client.jwks() != null ? keys.verifiedInline(assertion, client.jwks())
                     : cachedOnly ? keys.verifiedWithoutFetching(assertion, Optional.of(client.jwksUri()))
-                    : keys.verifiedAt(assertion, client.jwksUri());
+                    : keys.verifiedAt(assertion, client.jwksUri(), AssertionKeys.UnknownKid.REFETCH_IN_BACKGROUND);
             return verified.flatMap(ignored -> accepted(client, assertion));
         });
     }

@@ -118,6 +118,11 @@ public class RemoteJwks {
         return fetchUnlessTriedWithin(JWKS, uri, RemoteJwks::jwkSet, ticker.read()).map(JsonWebKeySet.class::cast);
     }
 
+    /** Fetches the set at {@code uri} again in the background, unless a fetch was tried within min-refetch-interval. */
+    public void refreshInBackground(String uri) {
+        refreshed(uri).subscribe().with(ignored -> { }, failure -> { });
+    }
+
     /**
      * The set cached for {@code uri} while it is fresh (younger than cache-for), without fetching: for requests that
      * may not fetch, which must not keep a key its owner removed alive longer than requests that may.

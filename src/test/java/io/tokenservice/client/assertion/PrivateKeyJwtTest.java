@@ -349,14 +349,22 @@ class PrivateKeyJwtTest {
         refused(tokenForm(jws.getCompactSerialization()), AuthenticationFailure.BAD_SIGNATURE);
     }
 
+    /**
+     * Issue 18 review: an unknown kid made the request wait for a refetch, so the wait told which client ids have a
+     * jwks_uri. The first assertion naming a new kid is refused at once and starts the refetch; the next one passes.
+     */
     @Test
-    void keyRotationAtTheJwksUriIsSeenOnTheFirstUnknownKid() {
+    void keyRotationAtTheJwksUriIsSeenRightAfterTheFirstUnknownKid() throws Exception {
         RSAKey old = ClientAssertions.rsa("2026-01");
         String clientId = registerAt("/rotating", old);
         accepted(tokenForm(sign(old, JWSAlgorithm.RS256, claims(clientId).build())));
         RSAKey next = ClientAssertions.rsa("2026-02");
-        KEYS.serve("/rotating", jwks(next));
-        accepted(tokenForm(sign(next, JWSAlgorithm.RS256, claims(clientId).build())));
+        KEYS.serve("/rotating", 200, jwks(next), Duration.ofMillis(500));
+        long started = System.nanoTime();
+        refused(tokenForm(sign(next, JWSAlgorithm.RS256, claims(clientId).build())), AuthenticationFailure.BAD_SIGNATURE);
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 400, "the refusal waited for the refetch");
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> accepted(tokenForm(sign(next, JWSAlgorithm.RS256, claims(clientId).build()))));
     }
 
     @Test
