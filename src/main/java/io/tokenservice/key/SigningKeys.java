@@ -54,6 +54,9 @@ public class SigningKeys implements ChangeChannel {
     private PeriodicRefresh refresh;
     // Re-reads told by announcements run one at a time; one asked for meanwhile runs after it.
     private final AtomicBoolean rereading = new AtomicBoolean();
+    // Reads are numbered as they start; one is applied only if no later-started read was applied first.
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    private long appliedRead;
     private volatile boolean rereadAgain;
 
     @Inject
@@ -219,12 +222,8 @@ public class SigningKeys implements ChangeChannel {
             return;
         }
         rereadAgain = false;
-        Uni.createFrom().deferred(current::read)
+        read(current::read)
                 .ifNoItem().after(readTimeout).fail()
-                .invoke(fresh -> {
-                    keys = fresh;
-                    loadedAt = clock.instant();
-                })
                 .eventually(() -> {
                     rereading.set(false);
                     if (rereadAgain) {
@@ -239,6 +238,14 @@ public class SigningKeys implements ChangeChannel {
     public List<ScheduledKey> published() {
         KeySet current = keys;
         return current == null ? List.of() : current.keys();
+    }
+
+    /**
+     * The keys our own checks (introspection, the admin API) verify our tokens with: the published ones, none while
+     * the keys are stale (one of them may have been retired meanwhile; the replica is not ready then anyway).
+     */
+    public List<ScheduledKey> verifying() {
+        return stale() ? List.of() : published();
     }
 
     /** Stores a new key that signs from publish-ahead from now, and publishes it here at once. */
@@ -271,10 +278,27 @@ public class SigningKeys implements ChangeChannel {
         return source.scheduled();
     }
 
-    private Uni<KeySet> reload() {
-        return source.refresh(false).invoke(fresh -> {
-            keys = fresh;
-            loadedAt = clock.instant();
+    Uni<KeySet> reload() {
+        return read(() -> source.refresh(false));
+    }
+
+    /**
+     * Runs a read of the keys and applies what it read, unless a read that started after it was applied first: a
+     * read that began before a retirement must not put the retired key back after one that saw it.
+     */
+    private Uni<KeySet> read(java.util.function.Supplier<Uni<KeySet>> read) {
+        long[] number = new long[1];
+        return Uni.createFrom().deferred(() -> {
+            number[0] = reads.incrementAndGet();
+            return read.get();
+        }).invoke(fresh -> {
+            synchronized (this) {
+                if (number[0] > appliedRead) {
+                    appliedRead = number[0];
+                    keys = fresh;
+                    loadedAt = clock.instant();
+                }
+            }
         });
     }
 

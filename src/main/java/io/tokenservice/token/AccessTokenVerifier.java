@@ -54,7 +54,7 @@ public class AccessTokenVerifier {
                 .setSkipDefaultAudienceValidation()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         Arrays.stream(SigningAlgorithm.values()).map(Enum::name).toArray(String[]::new))
-                .setVerificationKeyResolver((jws, nesting) -> keys.published().stream()
+                .setVerificationKeyResolver((jws, nesting) -> keys.verifying().stream()
                         .map(ScheduledKey::key)
                         .filter(key -> key.kid().equals(jws.getKeyIdHeaderValue()))
                         .filter(key -> key.algorithm().name().equals(jws.getAlgorithmHeaderValue()))

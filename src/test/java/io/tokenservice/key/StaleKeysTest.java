@@ -49,7 +49,7 @@ class StaleKeysTest {
     }
 
     /** Keys on a schedule, whose reads fail until told otherwise. */
-    static final class Database implements KeySource {
+    static class Database implements KeySource {
         final AtomicReference<KeySet> stored;
         volatile boolean reachable;
 
@@ -103,6 +103,7 @@ class StaleKeysTest {
         clock.advance(Duration.ofSeconds(1));
         assertTrue(signing.stale());
         assertThrows(NoSigningKeyException.class, signing::active);
+        assertEquals(List.of(), signing.verifying(), "a stale replica verifies nothing with keys perhaps retired");
 
         // The key was retired meanwhile, through another replica; a read that succeeds brings the new one.
         SigningKey second = SigningKey.generate(SigningAlgorithm.ES256);
@@ -111,6 +112,29 @@ class StaleKeysTest {
         signing.reread();
         assertFalse(signing.stale());
         assertEquals(second.kid(), signing.active().kid());
+    }
+
+    /** Issue 18 review: a periodic read that began before a retirement could put the retired key back after it. */
+    @Test
+    void aReadThatBeganBeforeAnotherIsNotAppliedAfterIt() throws Exception {
+        SigningKey retired = SigningKey.generate(SigningAlgorithm.ES256);
+        SigningKey next = SigningKey.generate(SigningAlgorithm.ES256);
+        KeySet before = new KeySet(List.of(new ScheduledKey(retired, Instant.EPOCH)));
+        KeySet after = new KeySet(List.of(new ScheduledKey(next, Instant.EPOCH)));
+        AtomicReference<io.smallrye.mutiny.subscription.UniEmitter<? super KeySet>> slow = new AtomicReference<>();
+        Database database = new Database(after) {
+            @Override
+            public Uni<KeySet> refresh(boolean startup) {
+                return Uni.createFrom().emitter(emitter -> slow.set(emitter));
+            }
+        };
+        database.reachable = true;
+        SigningKeys signing = new SigningKeys(database, before, new MovableClock(), MAX_STALENESS);
+        signing.reload().subscribe().with(ignored -> { });
+        signing.reread();
+        assertEquals(next.kid(), signing.active().kid());
+        slow.get().complete(before);
+        assertEquals(next.kid(), signing.active().kid(), "the older read put the retired key back");
     }
 
     @Test

@@ -95,6 +95,11 @@ public final class AssertionSignature {
      */
     public static void spend(UnverifiedAssertion assertion) {
         PublicKey decoy = Decoys.KEYS.get(assertion.algorithm());
+        if (decoy instanceof java.security.interfaces.RSAPublicKey) {
+            // An RSA signature's length is its key's: a decoy of that size costs what the client's key would.
+            int bits = assertion.jws().getEncodedSignature().length() * 6 / 8 * 8;
+            decoy = Decoys.RSA_BY_BITS.getOrDefault(bits, decoy);
+        }
         if (decoy != null) {
             verifies(assertion.jws(), decoy);
         }
@@ -116,16 +121,26 @@ public final class AssertionSignature {
 
     /**
      * Public keys nobody holds the private half of, one per accepted algorithm, made at first use (not at build
-     * time): an RSA key whose 2048-bit modulus is 2^2048 - 1 (no RSA key pair has it), the generator of P-256, and
-     * the Ed25519 public key of RFC 8037 Appendix A.
+     * time): RSA keys whose n-bit modulus is 2^n - 1 (no RSA key pair has it), for n = 2048, 3072 and 4096, the
+     * generator of P-256, and the Ed25519 public key of RFC 8037 Appendix A.
      */
     static final class Decoys {
         static final Map<String, PublicKey> KEYS = make();
+        /** RSA decoys of every size a key set may hold, by modulus bits. */
+        static final Map<Integer, PublicKey> RSA_BY_BITS = Map.of(2048, rsa(2048), 3072, rsa(3072), 4096, rsa(4096));
+
+        private static PublicKey rsa(int bits) {
+            try {
+                return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                        BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE), BigInteger.valueOf(65_537)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Cannot make the decoy keys", e);
+            }
+        }
 
         private static Map<String, PublicKey> make() {
             try {
-                PublicKey rsa = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                        BigInteger.ONE.shiftLeft(2048).subtract(BigInteger.ONE), BigInteger.valueOf(65_537)));
+                PublicKey rsa = rsa(2048);
                 PublicKey ec = PublicJsonWebKey.Factory.newPublicJwk("{\"kty\":\"EC\",\"crv\":\"P-256\","
                         + "\"x\":\"axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY\","
                         + "\"y\":\"T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU\"}").getPublicKey();
@@ -133,7 +148,7 @@ public final class AssertionSignature {
                         + "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}").getPublicKey();
                 return Map.of(AlgorithmIdentifiers.RSA_USING_SHA256, rsa, AlgorithmIdentifiers.RSA_PSS_USING_SHA256, rsa,
                         AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, ec, AlgorithmIdentifiers.EDDSA, ed25519);
-            } catch (GeneralSecurityException | JoseException e) {
+            } catch (JoseException e) {
                 throw new IllegalStateException("Cannot make the decoy keys", e);
             }
         }
