@@ -311,6 +311,13 @@ public interface TokenServiceConfig {
          */
         @WithDefault("true")
         boolean migrateAtStart();
+
+        /**
+         * How often the connection that listens for change notifications is asked {@code SELECT 1}; one that does not
+         * answer within {@link #timeout} is replaced, so a connection a NAT forgot does not silence notifications.
+         */
+        @WithDefault("30S")
+        Duration listenHeartbeat();
     }
 
     interface Cache {

@@ -7,13 +7,16 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.SslMode;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -24,8 +27,12 @@ import org.jboss.logging.Logger;
  * moments; the periodic reads of each holder stay as the fallback. On every (re)subscription each holder is told
  * that announcements may have been missed. It connects with the reactive datasource's address, credentials and TLS
  * settings, and retries with backoff (1 s doubling to 5 s) from the very first attempt, whether the database was
- * away at startup or went away later. Off with {@code token-service.cache.clients.listen=false} (poolers that cannot
- * LISTEN): then every holder's periodic read is what bounds staleness.
+ * away at startup or went away later. A connection that only listens never writes, so one a NAT or load balancer
+ * forgot would look alive for ever: every {@code token-service.database.listen-heartbeat} it runs {@code SELECT 1},
+ * and one that does not answer within {@code token-service.database.timeout} is closed and made again (TCP
+ * keepalive is on too); a subscriber that has answered no heartbeat for three of them is replaced. Off with
+ * {@code token-service.cache.clients.listen=false} (poolers that cannot LISTEN): then every holder's periodic read
+ * is what bounds staleness.
  */
 @ApplicationScoped
 public class ChangeListener {
@@ -37,9 +44,14 @@ public class ChangeListener {
     private final List<ChangeChannel> channels;
     private final boolean enabled;
     private final PgConnectOptions options;
+    private final Duration heartbeat;
+    private final Duration heartbeatTimeout;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean stopped;
     private PgSubscriber subscriber;
+    private long heartbeats = -1;
+    // When a heartbeat last came back, or the subscriber was made: one silent for long is replaced.
+    private volatile long lastAnswerMillis;
 
     @Inject
     ChangeListener(Vertx vertx, @All List<ChangeChannel> channels, TokenServiceConfig config,
@@ -51,14 +63,18 @@ public class ChangeListener {
             @ConfigProperty(name = "quarkus.datasource.reactive.trust-certificate-pem.certs") Optional<List<String>> trustedCerts,
             @ConfigProperty(name = "quarkus.datasource.reactive.hostname-verification-algorithm") Optional<String> hostnameVerification) {
         this(vertx, channels, config.cache().clients().listen(),
-                connectOptions(url, user, password.orElse(""), sslMode, trustAll, trustedCerts, hostnameVerification));
+                connectOptions(url, user, password.orElse(""), sslMode, trustAll, trustedCerts, hostnameVerification),
+                config.database().listenHeartbeat(), config.database().timeout());
     }
 
-    public ChangeListener(Vertx vertx, List<ChangeChannel> channels, boolean enabled, PgConnectOptions options) {
+    public ChangeListener(Vertx vertx, List<ChangeChannel> channels, boolean enabled, PgConnectOptions options,
+            Duration heartbeat, Duration heartbeatTimeout) {
         this.vertx = vertx;
         this.channels = List.copyOf(channels);
         this.enabled = enabled;
-        this.options = options;
+        this.options = options.setTcpKeepAlive(true);
+        this.heartbeat = heartbeat;
+        this.heartbeatTimeout = heartbeatTimeout;
     }
     /** The LISTEN connection's options: the reactive datasource's URL, credentials and TLS settings. */
     public static PgConnectOptions connectOptions(String url, String user, String password, Optional<String> sslMode,
@@ -86,6 +102,55 @@ public class ChangeListener {
             return;
         }
         subscribe(0);
+        heartbeats = vertx.setPeriodic(heartbeat.toMillis(), id -> heartbeat());
+    }
+
+    /**
+     * Asks the listening connection for {@code SELECT 1}: one that does not answer in time is closed (the subscriber
+     * then connects again and every holder is told it may have missed changes); a subscriber that has not answered
+     * for three heartbeats (stuck connecting to a database that accepts and never answers) is replaced.
+     */
+    private void heartbeat() {
+        PgSubscriber current;
+        synchronized (this) {
+            current = subscriber;
+        }
+        if (stopped || current == null) {
+            return;
+        }
+        PgConnection connection = current.closed() ? null : current.actualConnection();
+        if (connection == null) {
+            if (System.currentTimeMillis() - lastAnswerMillis > 3 * heartbeat.toMillis()) {
+                LOG.warnf("Not listening for changes for %d ms; connecting afresh", System.currentTimeMillis() - lastAnswerMillis);
+                replace(current);
+            }
+            return;
+        }
+        AtomicBoolean settled = new AtomicBoolean();
+        long timeout = vertx.setTimer(heartbeatTimeout.toMillis(), id -> {
+            if (settled.compareAndSet(false, true)) {
+                LOG.warnf("The connection listening for changes did not answer within %s; connecting again", heartbeatTimeout);
+                connection.close();
+            }
+        });
+        connection.query("SELECT 1").execute().onComplete(result -> {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timeout);
+                if (result.succeeded()) {
+                    lastAnswerMillis = System.currentTimeMillis();
+                } else {
+                    connection.close();
+                }
+            }
+        });
+    }
+
+    private synchronized void replace(PgSubscriber current) {
+        if (subscriber != current || stopped) {
+            return;
+        }
+        current.close();
+        subscribe(0);
     }
 
     /**
@@ -107,6 +172,7 @@ public class ChangeListener {
                     .handler(channel::announced);
         }
         subscriber = attemptSubscriber;
+        lastAnswerMillis = System.currentTimeMillis();
         attemptSubscriber.connect().onFailure(failure -> {
             attemptSubscriber.close();
             if (stopped) {
@@ -133,6 +199,9 @@ public class ChangeListener {
 
     public synchronized void stop() {
         stopped = true;
+        if (heartbeats >= 0) {
+            vertx.cancelTimer(heartbeats);
+        }
         if (subscriber != null) {
             subscriber.close();
         }

@@ -38,7 +38,7 @@ class ChangeListenerTest {
                     "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
                     System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
                     Optional.empty(), false, Optional.empty(), Optional.empty());
-            ChangeListener listener = new ChangeListener(vertx, channels, true, options);
+            ChangeListener listener = new ChangeListener(vertx, channels, true, options, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(3));
             listener.start();
             try {
                 Thread.sleep(1_500);
@@ -49,6 +49,50 @@ class ChangeListenerTest {
                     Thread.sleep(100);
                 }
                 assertTrue(listener.subscriptions() > 0, "never subscribed after the database came back");
+            } finally {
+                listener.stop();
+            }
+        }
+    }
+
+    /**
+     * Issue 18 review: a listening connection that a NAT or load balancer forgot carries nothing, never errs, and
+     * would leave the replica deaf to every change. The heartbeat finds it silent and connects again.
+     */
+    @Test
+    void aConnectionThatFellSilentIsMadeAgain() throws Exception {
+        int port = System.getenv("DB_HOST") != null
+                ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
+                : EmbeddedPostgresResource.port();
+        try (TcpProxy proxy = new TcpProxy(port)) {
+            PgConnectOptions options = ChangeListener.connectOptions(
+                    "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
+                    System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
+                    Optional.empty(), false, Optional.empty(), Optional.empty());
+            ChangeListener listener = new ChangeListener(vertx, channels, true, options,
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500));
+            listener.start();
+            try {
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (listener.subscriptions() == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(listener.subscriptions() > 0, "never subscribed");
+                int connections = proxy.accepted();
+                proxy.freeze();
+                deadline = System.currentTimeMillis() + 10_000;
+                while (proxy.accepted() == connections && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(proxy.accepted() > connections, "the silent connection was never given up");
+                // Once the path carries traffic again, the listener is subscribed afresh (and told it may have missed).
+                int subscribed = listener.subscriptions();
+                proxy.mode(TcpProxy.Mode.FORWARD);
+                deadline = System.currentTimeMillis() + 15_000;
+                while (listener.subscriptions() == subscribed && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(listener.subscriptions() > subscribed, "never subscribed again");
             } finally {
                 listener.stop();
             }

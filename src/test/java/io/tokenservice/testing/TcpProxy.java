@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy on loopback in front of the test database, to take the database away and bring it back:
  * {@link Mode#FORWARD} passes traffic, {@link Mode#HANG} accepts connections and never answers (a network
  * partition), {@link Mode#REFUSE} closes them at once (a stopped server). Changing mode drops every open
- * connection, as a database restart would.
+ * connection, as a database restart would; {@link #freeze} instead leaves them open and silently drops what
+ * crosses them (a NAT or load balancer that forgot an idle connection), and hangs new ones.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.FORWARD;
+    private volatile boolean frozen;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -36,7 +39,19 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Open connections stay open but carry nothing any more; new ones hang. {@link #mode} ends it. */
+    public void freeze() {
+        this.mode = Mode.HANG;
+        this.frozen = true;
+    }
+
+    /** How many connections were accepted so far. */
+    public int accepted() {
+        return accepted.get();
+    }
+
     public void mode(Mode mode) {
+        this.frozen = false;
         this.mode = mode;
         for (Socket socket : open) {
             closeQuietly(socket);
@@ -48,6 +63,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 switch (mode) {
                     case REFUSE -> closeQuietly(client);
                     case HANG -> open.add(client);
@@ -73,6 +89,9 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (frozen) {
+                        continue;
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
