@@ -140,9 +140,22 @@ public class TrustedIssuers implements ChangeChannel {
         reload().subscribe().with(ignored -> { }, failure -> { });
     }
 
-    /** A change was announced: re-read the stored issuers. */
+    /**
+     * A change to the stored issuer whose iss is {@code payload} was announced: what this replica held of it is
+     * dropped at once (no token of it is accepted until the re-read brings it back as it is now, even when that read
+     * fails), and the stored issuers are re-read. A read that started before is not applied after this.
+     */
     @Override
     public void announced(String payload) {
+        synchronized (this) {
+            Map<String, IssuerPolicy> current = byIssuer;
+            if (current != null && current.containsKey(payload) && !configured.containsKey(payload)) {
+                Map<String, IssuerPolicy> without = new HashMap<>(current);
+                without.remove(payload);
+                byIssuer = Map.copyOf(without);
+                applied = reads.incrementAndGet();
+            }
+        }
         subscribed();
     }
 

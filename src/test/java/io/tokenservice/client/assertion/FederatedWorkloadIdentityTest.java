@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
@@ -181,6 +182,24 @@ class FederatedWorkloadIdentityTest {
                 "name=" + name + " %"), org.hamcrest.Matchers.containsString("tokens_revoked_clients=1"));
         assertEquals("0\n", io.tokenservice.testing.Sql.query(dataSource,
                 "SELECT tokens_min_version FROM token_service.client WHERE client_id = ?", unrelated));
+    }
+
+    @Inject
+    TrustedIssuers trustedIssuers;
+
+    /**
+     * Issue 18 review: a replica kept the keys of an issuer changed elsewhere until its re-read came back (or, when
+     * that read failed, for the whole refresh interval), and could mint a token with a key removed meanwhile.
+     */
+    @Test
+    void anAnnouncedChangeToAnIssuerDropsWhatTheReplicaHeldOfItAtOnce() throws Exception {
+        Issuer cluster = kubernetes(unique("cluster"), ",\"allow_reuse\":true");
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> assertTrue(trustedIssuers.loaded(cluster.iss()).isPresent()));
+        trustedIssuers.announced(cluster.iss());
+        assertTrue(trustedIssuers.loaded(cluster.iss()).isEmpty(), "still trusted as held before the change");
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> assertTrue(trustedIssuers.loaded(cluster.iss()).isPresent(), "not read again"));
     }
 
     // Issue 18, point 7 (d): our own issuer, or a key set URL of another owner, was accepted silently.
