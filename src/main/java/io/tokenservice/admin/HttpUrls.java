@@ -31,4 +31,23 @@ final class HttpUrls {
             return false;
         }
     }
+
+    /**
+     * One spelling of a URL already found {@link #isAbsolute}: scheme and host in lower case, the scheme's default
+     * port and an empty query left out, an empty path as "/"; so that two spellings of one key set URL compare equal.
+     */
+    static String normalized(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            int port = uri.getPort();
+            boolean defaultPort = port == -1 || "https".equals(scheme) && port == 443 || "http".equals(scheme) && port == 80;
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String query = uri.getRawQuery() == null || uri.getRawQuery().isEmpty() ? "" : "?" + uri.getRawQuery();
+            return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + (defaultPort ? "" : ":" + port)
+                    + path + query;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + url, e);
+        }
+    }
 }

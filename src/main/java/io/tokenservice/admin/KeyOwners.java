@@ -12,8 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Who may publish keys where: a key set URL belongs to one owner (a trusted issuer or a client), so that keys
  * meant to sign one party's tokens never verify another's; and no trusted issuer is this service itself, whose own
- * access tokens would otherwise authenticate clients as a platform's workload tokens do. Run inside the admin
- * change's transaction; a violation is a 400 naming the field.
+ * access tokens would otherwise authenticate clients as a platform's workload tokens do. URLs are compared in one
+ * spelling ({@link HttpUrls#normalized}). Run inside the admin change's transaction; a violation is a 400 naming the
+ * field. Two admin changes committed at once are not checked against each other.
  */
 @ApplicationScoped
 class KeyOwners {
@@ -31,10 +32,13 @@ class KeyOwners {
         if (jwksUri == null) {
             return Uni.createFrom().voidItem();
         }
-        if (trustedIssuers.all().stream().anyMatch(issuer -> issuer.jwksUri().filter(jwksUri::equals).isPresent())) {
+        String normalized = HttpUrls.normalized(jwksUri);
+        if (trustedIssuers.all().stream().anyMatch(issuer -> issuer.jwksUri().filter(uri -> same(uri, normalized)).isPresent())) {
             return refused("jwks_uri", "A trusted issuer publishes its keys at this jwks_uri");
         }
-        return TrustedIssuer.count("jwksUri = ?1", jwksUri).flatMap(count -> count > 0
+        // Trusted issuers are few: every stored one is compared, however its URL was spelled when it was stored.
+        return TrustedIssuer.<TrustedIssuer>list("jwksUri is not null").flatMap(issuers -> issuers.stream()
+                .anyMatch(issuer -> same(issuer.jwksUri, normalized))
                 ? refused("jwks_uri", "A trusted issuer publishes its keys at this jwks_uri")
                 : Uni.createFrom().voidItem());
     }
@@ -47,18 +51,29 @@ class KeyOwners {
         if (issuer.jwksUri == null) {
             return Uni.createFrom().voidItem();
         }
+        String normalized = HttpUrls.normalized(issuer.jwksUri);
         boolean configured = trustedIssuers.all().stream()
                 .filter(policy -> IssuerPolicy.CONFIG.equals(policy.source()))
-                .anyMatch(policy -> policy.jwksUri().filter(issuer.jwksUri::equals).isPresent());
+                .anyMatch(policy -> policy.jwksUri().filter(uri -> same(uri, normalized)).isPresent());
         if (configured) {
             return refused("jwks_uri", "Another trusted issuer publishes its keys at this jwks_uri");
         }
-        return TrustedIssuer.count("jwksUri = ?1 and name <> ?2", issuer.jwksUri, issuer.name)
-                .flatMap(issuers -> issuers > 0
+        return TrustedIssuer.<TrustedIssuer>list("jwksUri is not null and name <> ?1", issuer.name)
+                .flatMap(issuers -> issuers.stream().anyMatch(other -> same(other.jwksUri, normalized))
                         ? refused("jwks_uri", "Another trusted issuer publishes its keys at this jwks_uri")
-                        : RegisteredClient.count("jwksUri = ?1", issuer.jwksUri).flatMap(clients -> clients > 0
+                        // Clients' URLs are stored in the one spelling, as this one is.
+                        : RegisteredClient.count("jwksUri = ?1", normalized).flatMap(clients -> clients > 0
                                 ? refused("jwks_uri", "A client publishes its keys at this jwks_uri")
                                 : Uni.createFrom().voidItem()));
+    }
+
+    /** Whether a stored URL, however spelled, is {@code normalized}. */
+    private static boolean same(String stored, String normalized) {
+        try {
+            return HttpUrls.normalized(stored).equals(normalized);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static String withoutTrailingSlash(String url) {

@@ -69,13 +69,16 @@ final class KeySetMetadata {
         return document;
     }
 
-    /** The URL as stored, once it is absolute, https (or http when {@code allowHttp}), without user info or fragment. */
+    /**
+     * The URL as stored, once it is absolute, https (or http when {@code allowHttp}), without user info or fragment:
+     * in one spelling ({@link HttpUrls#normalized}), so that a URL is recognised whichever way it was written.
+     */
     static String jwksUri(JsonNode value, boolean allowHttp) {
         if (!value.isTextual() || !HttpUrls.isAbsolute(value.textValue(), allowHttp, true)) {
             throw invalid("jwks_uri", "jwks_uri must be an absolute " + (allowHttp ? "http or https" : "https")
                     + " URL of at most " + HttpUrls.MAX_LENGTH + " characters, without user info or fragment");
         }
-        return value.textValue();
+        return HttpUrls.normalized(value.textValue());
     }
 
     /**

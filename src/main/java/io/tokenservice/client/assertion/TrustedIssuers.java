@@ -45,6 +45,7 @@ public class TrustedIssuers implements ChangeChannel {
     private final Duration databaseTimeout;
     private final Map<String, IssuerPolicy> configured;
     private final Set<String> defaultAudiences;
+    private final String ownIssuer;
     // Reads are numbered as they start; what one read is applied only if no later-started read was applied first.
     private final AtomicLong reads = new AtomicLong();
     private long applied;
@@ -60,6 +61,7 @@ public class TrustedIssuers implements ChangeChannel {
         this.refreshInterval = config.federation().refreshInterval();
         this.databaseTimeout = config.database().timeout();
         this.defaultAudiences = audiences.defaults();
+        this.ownIssuer = config.issuer().replaceAll("/+$", "");
         Map<String, IssuerPolicy> fromConfig = new HashMap<>();
         config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer, config.issuer()));
         Map<String, String> byJwksUri = new HashMap<>();
@@ -193,6 +195,11 @@ public class TrustedIssuers implements ChangeChannel {
             for (Row row : rows) {
                 String issuer = row.getString("issuer");
                 if (configured.containsKey(issuer)) {
+                    continue;
+                }
+                if (issuer.replaceAll("/+$", "").equals(ownIssuer)) {
+                    // Stored before such issuers were refused: this service's own tokens must not authenticate clients.
+                    LOG.warnf("Trusted issuer '%s' is this service's own issuer: ignored", row.getString("name"));
                     continue;
                 }
                 String[] audiences = row.getArrayOfStrings("audiences");

@@ -221,6 +221,10 @@ class FederatedWorkloadIdentityTest {
         admin().body("{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"" + shared + "\"}")
                 .post("/admin/clients").then().statusCode(400)
                 .body("error_description", org.hamcrest.Matchers.containsString("trusted issuer"));
+        // However it is spelled.
+        admin().body("{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\""
+                        + shared.replace("http://", "HTTP://").replace("?", "") + "?\"}")
+                .post("/admin/clients").then().statusCode(400);
         String clients = PLATFORM.url("/client-keys-" + UUID.randomUUID());
         admin().body("{\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks_uri\":\"" + clients + "\"}")
                 .post("/admin/clients").then().statusCode(201);
