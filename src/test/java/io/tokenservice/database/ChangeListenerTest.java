@@ -27,18 +27,25 @@ class ChangeListenerTest {
     @io.quarkus.arc.All
     List<ChangeChannel> channels;
 
+    private static int databasePort() {
+        return System.getenv("DB_HOST") != null ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
+                : EmbeddedPostgresResource.port();
+    }
+
+    /** The test database's connection options, through {@code proxy}. */
+    private static PgConnectOptions through(TcpProxy proxy) {
+        return ChangeListener.connectOptions(
+                "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
+                System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
+                Optional.empty(), false, Optional.empty(), Optional.empty());
+    }
+
     @Test
     void aDatabaseAwayAtStartupIsListenedToOnceItAnswers() throws Exception {
-        int port = System.getenv("DB_HOST") != null
-                ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
-                : EmbeddedPostgresResource.port();
-        try (TcpProxy proxy = new TcpProxy(port)) {
+        try (TcpProxy proxy = new TcpProxy(databasePort())) {
             proxy.mode(TcpProxy.Mode.REFUSE);
-            PgConnectOptions options = ChangeListener.connectOptions(
-                    "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
-                    System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
-                    Optional.empty(), false, Optional.empty(), Optional.empty());
-            ChangeListener listener = new ChangeListener(vertx, channels, true, options, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(3));
+            ChangeListener listener = new ChangeListener(vertx, channels, true, through(proxy),
+                    java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(3));
             listener.start();
             try {
                 Thread.sleep(1_500);
@@ -61,15 +68,8 @@ class ChangeListenerTest {
      */
     @Test
     void aConnectionThatFellSilentIsMadeAgain() throws Exception {
-        int port = System.getenv("DB_HOST") != null
-                ? Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"))
-                : EmbeddedPostgresResource.port();
-        try (TcpProxy proxy = new TcpProxy(port)) {
-            PgConnectOptions options = ChangeListener.connectOptions(
-                    "postgresql://127.0.0.1:" + proxy.port() + "/" + System.getenv().getOrDefault("DB_NAME", "postgres"),
-                    System.getenv().getOrDefault("DB_USER", "postgres"), System.getenv().getOrDefault("DB_PASSWORD", ""),
-                    Optional.empty(), false, Optional.empty(), Optional.empty());
-            ChangeListener listener = new ChangeListener(vertx, channels, true, options,
+        try (TcpProxy proxy = new TcpProxy(databasePort())) {
+            ChangeListener listener = new ChangeListener(vertx, channels, true, through(proxy),
                     java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500));
             listener.start();
             try {
