@@ -241,7 +241,7 @@ public class ClientAdminResource {
 
     /**
      * Whether a change takes authority away: disabling the client, removing a scope or an audience its tokens may
-     * carry (the service default counts for a client registered without one), or removing a way it authenticated
+     * carry (the service default counts for a client registered without one) or a grant type, or removing a way it authenticated
      * (a key of its jwks, its jwks_uri, a federated credential): after a key's compromise, the tokens obtained with
      * it die with it.
      */
@@ -250,6 +250,7 @@ public class ClientAdminResource {
         return (before.enabled() && !after.enabled())
                 || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
                 || !grant.effectiveAudience(after.audience()).containsAll(grant.effectiveAudience(before.audience()))
+                || !after.grantTypes().containsAll(before.grantTypes())
                 || credentialsRemoved(before, after);
     }
 

@@ -10,6 +10,7 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.Grants;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -55,8 +56,10 @@ public class ClientMetadataParser {
     private final long maxTtlSeconds;
     private final boolean allowHttpJwksUri;
     private final SecretHasher hasher;
+    private final Grants grants;
 
-    ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher) {
+    ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher, Grants grants) {
+        this.grants = grants;
         this.maxTtlSeconds = config.token().maxTtl().toSeconds();
         this.allowHttpJwksUri = config.assertions().jwks().allowHttp();
         this.hasher = hasher;
@@ -170,6 +173,10 @@ public class ClientMetadataParser {
                 String[] audience = reset ? new String[0] : audiences(name, value);
                 yield client -> client.audience = audience;
             }
+            case "grant_types" -> {
+                String[] grantTypes = reset ? new String[] {Grants.CLIENT_CREDENTIALS} : grantTypes(value);
+                yield client -> client.grantTypes = grantTypes;
+            }
             case "access_token_ttl" -> {
                 Integer ttl = reset ? null : ttl(value);
                 yield client -> client.accessTokenTtl = ttl;
@@ -279,6 +286,21 @@ public class ClientMetadataParser {
             }
         }
         return new LinkedHashSet<>(List.of(scopes)).toArray(String[]::new);
+    }
+
+    /** RFC 7591 §2 grant_types: a non-empty array of the grant types the token endpoint has. */
+    private String[] grantTypes(JsonNode value) {
+        if (!value.isArray() || value.isEmpty()) {
+            throw OAuthException.invalidField("grant_types", "grant_types must be a non-empty array of " + grants.types());
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            if (!entry.isTextual() || !grants.exists(entry.textValue())) {
+                throw OAuthException.invalidField("grant_types", "grant_types must name grants of " + grants.types());
+            }
+            types.add(entry.textValue());
+        }
+        return types.toArray(String[]::new);
     }
 
     /** An array of at most {@value #MAX_AUDIENCES} distinct strings of 1 to {@value #MAX_AUDIENCE_LENGTH} characters. */

@@ -19,6 +19,7 @@ public record ClientView(
         @JsonProperty("scope") String scope,
         @JsonProperty("audience") List<String> audience,
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+        @JsonProperty("grant_types") List<String> grantTypes,
         @JsonProperty("jwks") @JsonRawValue String jwks,
         @JsonProperty("jwks_uri") String jwksUri,
         @JsonProperty("federated_credentials") List<Pair> federatedCredentials,
@@ -41,7 +42,7 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), client.jwks, client.jwksUri,
+                client.audienceList(), client.authMethod.value(), List.of(client.grantTypes), client.jwks, client.jwksUri,
                 client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
                         .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
                 client.accessTokenTtl, client.tokenRateLimit,

@@ -21,17 +21,30 @@ import java.util.stream.Collectors;
  * @param jwksUri where a private_key_jwt client publishes its JWK Set, or null
  * @param federatedSubjects the (issuer, subject) pairs of a federated_jwt client, each as issuer + space + subject
  * @param registration the number drawn when it was registered, which its tokens carry as {@code client_registration}
+ * @param grantTypes the grant types it may use at the token endpoint (RFC 7591 §2 {@code grant_types})
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
         Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects,
-        long registration) {
+        long registration, Set<String> grantTypes) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
     /** The plain typ, for APIs whose framework insists on it. */
     public static final String JWT = "JWT";
+    /** The grant every client is registered for unless its metadata says otherwise. */
+    public static final String CLIENT_CREDENTIALS = "client_credentials";
+
+    /** A client of the grant types every client had before there were others. */
+    public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
+            List<String> scopes, List<String> audience, Integer accessTokenTtl, ClientAuthMethod authMethod,
+            boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore, Integer tokenRateLimit,
+            String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects, long registration) {
+        this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
+                authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, jwks,
+                jwksUri, federatedSubjects, registration, Set.of(CLIENT_CREDENTIALS));
+    }
 
     /** A secret client. */
     public ClientSnapshot(String clientId, String secretHash, String previousSecretHash, Instant previousSecretExpiresAt,
@@ -59,7 +72,7 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 client.tokensNotBefore == null ? Instant.EPOCH : client.tokensNotBefore.toInstant(), client.tokenRateLimit,
                 client.accessTokenTyp == null ? AT_JWT : client.accessTokenTyp, client.jwks, client.jwksUri,
                 client.federatedCredentials.stream().map(pair -> federatedSubject(pair.issuer, pair.subject))
-                        .collect(Collectors.toUnmodifiableSet()), client.registration);
+                        .collect(Collectors.toUnmodifiableSet()), client.registration, Set.of(client.grantTypes));
     }
 
     /**

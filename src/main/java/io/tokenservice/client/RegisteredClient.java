@@ -43,6 +43,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "previous_secret_expires_at")
     public OffsetDateTime previousSecretExpiresAt;
 
+    /** The grant types it may use at the token endpoint, RFC 7591 §2 {@code grant_types}. */
+    @Column(name = "grant_types", nullable = false, columnDefinition = "text[]")
+    public String[] grantTypes = {ClientSnapshot.CLIENT_CREDENTIALS};
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];

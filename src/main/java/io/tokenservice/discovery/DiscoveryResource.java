@@ -4,6 +4,7 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.client.assertion.AssertionSignature;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
+import io.tokenservice.token.Grants;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -34,9 +35,11 @@ public class DiscoveryResource {
     private final String base;
     private final List<String> scopes;
     private final String cacheControl;
+    private final Grants grants;
 
-    DiscoveryResource(SigningKeys keys, TokenServiceConfig config) {
+    DiscoveryResource(SigningKeys keys, TokenServiceConfig config, Grants grants) {
         this.keys = keys;
+        this.grants = grants;
         this.issuer = config.issuer();
         this.scopes = config.discovery().scopesSupported().orElse(List.of());
         this.base = issuer.replaceAll("/+$", "");
@@ -71,7 +74,7 @@ public class DiscoveryResource {
         }
         // No authorization endpoint, so no response type (RFC 8414 §2 makes the member REQUIRED).
         metadata.put("response_types_supported", List.of());
-        metadata.put("grant_types_supported", List.of("client_credentials"));
+        metadata.put("grant_types_supported", grants.types());
         metadata.put("token_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         metadata.put("introspection_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         metadata.put("revocation_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);

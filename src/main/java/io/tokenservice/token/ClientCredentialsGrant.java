@@ -2,13 +2,17 @@ package io.tokenservice.token;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.client.ClientSnapshot;
+import io.smallrye.mutiny.Uni;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides what an authenticated client gets from a client_credentials request (RFC 6749 §4.4): the requested
@@ -21,21 +25,32 @@ import java.util.List;
  * and registration, which the token carries.
  */
 @ApplicationScoped
-public class ClientCredentialsGrant {
+public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Request> {
+
+    /**
+     * The parameters of a client_credentials request, RFC 6749 §4.4.2.
+     *
+     * @param scopes the requested scopes (OPTIONAL); empty means the client's registered scopes
+     * @param resources the requested resources (RFC 8707 §2), distinct; empty means the client's whole audience
+     */
+    public record Request(Optional<List<String>> scopes, List<String> resources) {
+    }
 
     private final List<String> defaultAudience;
     private final Duration defaultLifetime;
     private final Duration maxLifetime;
     private final AdminAuthority admin;
+    private final AccessTokenMinter minter;
 
     @Inject
-    ClientCredentialsGrant(TokenServiceConfig config, AdminAuthority admin) {
+    ClientCredentialsGrant(TokenServiceConfig config, AdminAuthority admin, AccessTokenMinter minter) {
         this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl(), config.token().maxTtl(),
-                admin);
+                admin, minter);
     }
 
     ClientCredentialsGrant(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime,
-            AdminAuthority admin) {
+            AdminAuthority admin, AccessTokenMinter minter) {
+        this.minter = minter;
         // Only a client registered for the admin audience gets it, never every client through the default.
         this.defaultAudience = defaultAudience.stream().filter(aud -> !aud.equals(admin.audience())).toList();
         this.defaultLifetime = defaultLifetime;
@@ -43,8 +58,34 @@ public class ClientCredentialsGrant {
         this.admin = admin;
     }
 
+    @Override
+    public String type() {
+        return Grants.CLIENT_CREDENTIALS;
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return Set.of(GrantParameters.SCOPE, GrantParameters.RESOURCE);
+    }
+
+    @Override
+    public Set<String> repeatableParameters() {
+        // RFC 8707 §2: the one parameter that may be sent more than once.
+        return Set.of(GrantParameters.RESOURCE);
+    }
+
+    @Override
+    public Request parse(FormBody form) {
+        return new Request(GrantParameters.scopes(form), GrantParameters.resources(form));
+    }
+
+    @Override
+    public Uni<AccessToken> issue(ClientSnapshot client, Request request) {
+        return Uni.createFrom().item(() -> minter.mint(authorize(client, request)));
+    }
+
     @WithSpan("token.authorize_grant")
-    public AccessGrant authorize(ClientSnapshot client, TokenRequest request) {
+    public AccessGrant authorize(ClientSnapshot client, Request request) {
         List<String> registered = client.scopes();
         List<String> scopes = request.scopes().orElse(registered);
         if (!registered.containsAll(scopes)) {

@@ -3,81 +3,50 @@ package io.tokenservice.token;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
-import io.tokenservice.endpoint.ScopeSyntax;
-import io.tokenservice.error.OAuthError;
-import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Arrays;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Turns the raw body of {@code POST /oauth2/token} into a {@link TokenRequest}, before any database work.
- * Throws {@link OAuthException}: invalid_request for a wrong content type, an oversized or malformed body, or
- * a missing or repeated parameter; unsupported_grant_type for anything but client_credentials; invalid_scope
- * for a scope that is not RFC 6749 §3.3 syntax; invalid_target for a resource that is not an absolute URI.
+ * Turns the raw body of {@code POST /oauth2/token} into a {@link TokenRequest}, before any database work: the
+ * grant_type picks the {@link Grant}, which reads its own parameters. Throws
+ * {@link io.tokenservice.error.OAuthException}: invalid_request for a wrong content type, an oversized or malformed
+ * body, or a missing or repeated parameter; unsupported_grant_type for a grant_type no grant has; and what the grant
+ * throws for its parameters.
  */
 @ApplicationScoped
 public class TokenRequestParser {
 
-    private static final String CLIENT_CREDENTIALS = "client_credentials";
-    // RFC 8707 §2: the one parameter that may be sent more than once.
-    private static final String RESOURCE = "resource";
-    private static final Set<String> KNOWN = Set.of("grant_type", "scope", "client_id", "client_secret",
-            "client_assertion_type", "client_assertion", RESOURCE);
+    private static final Set<String> CLIENT_AUTHENTICATION = Set.of("client_id", "client_secret", "client_assertion_type",
+            "client_assertion");
 
     private final int maxBodyBytes;
+    private final Grants grants;
+    private final Set<String> known;
+    private final Set<String> repeatable;
 
     @Inject
-    TokenRequestParser(TokenServiceConfig config) {
-        this(config.token().maxRequestBytes());
+    TokenRequestParser(TokenServiceConfig config, Grants grants) {
+        this(config.token().maxRequestBytes(), grants);
     }
 
-    TokenRequestParser(int maxBodyBytes) {
+    TokenRequestParser(int maxBodyBytes, Grants grants) {
         this.maxBodyBytes = maxBodyBytes;
+        this.grants = grants;
+        Set<String> parameters = new HashSet<>(CLIENT_AUTHENTICATION);
+        parameters.add("grant_type");
+        parameters.addAll(grants.parameters(false));
+        this.known = Set.copyOf(parameters);
+        this.repeatable = Set.copyOf(grants.parameters(true));
     }
 
     @WithSpan("token.parse_request")
     public TokenRequest parse(String contentType, String body) {
-        FormBody form = FormBody.parse(contentType, body, maxBodyBytes, KNOWN, Set.of(RESOURCE));
-        // grant_type (REQUIRED), RFC 6749 §4.4.2
+        FormBody form = FormBody.parse(contentType, body, maxBodyBytes, known, repeatable);
+        // grant_type (REQUIRED), RFC 6749 §4.4.2, RFC 8693 §2.1
         String grantType = form.require("grant_type");
-        if (!grantType.equals(CLIENT_CREDENTIALS)) {
-            throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "Only client_credentials is supported");
-        }
-        return new TokenRequest(
-                form.get("scope").map(TokenRequestParser::scopes),
-                resources(form.all(RESOURCE)),
-                form.get("client_id"),
-                form.get("client_secret"),
-                form.get("client_assertion_type"),
-                form.get("client_assertion"));
-    }
-
-    /** RFC 8707 §2: each resource is an absolute URI without a fragment; else invalid_target. */
-    private static List<String> resources(List<String> resources) {
-        for (String resource : resources) {
-            URI uri;
-            try {
-                uri = new URI(resource);
-            } catch (URISyntaxException e) {
-                throw new OAuthException(OAuthError.INVALID_TARGET, "A resource must be an absolute URI");
-            }
-            if (!uri.isAbsolute() || uri.getRawFragment() != null) {
-                throw new OAuthException(OAuthError.INVALID_TARGET, "A resource must be an absolute URI without a fragment");
-            }
-        }
-        return resources.stream().distinct().toList();
-    }
-
-    private static List<String> scopes(String scope) {
-        List<String> tokens = Arrays.stream(scope.split(" ")).filter(token -> !token.isEmpty()).distinct().toList();
-        if (tokens.isEmpty() || !tokens.stream().allMatch(ScopeSyntax::isScopeToken)) {
-            throw new OAuthException(OAuthError.INVALID_SCOPE, "Malformed scope");
-        }
-        return tokens;
+        return new TokenRequest(grantType, grants.prepare(grantType, form), form.get("client_id"),
+                form.get("client_secret"), form.get("client_assertion_type"), form.get("client_assertion"));
     }
 }

@@ -17,28 +17,26 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * {@code POST /oauth2/token}: the client_credentials grant of RFC 6749 §4.4. A thin adapter: it hands the raw
- * form and Authorization header to the stages of the request path and writes their result. Non-blocking end to
- * end; secret hashing happens on the hashing pool.
+ * {@code POST /oauth2/token}. A thin adapter: it hands the raw form and Authorization header to the stages of the
+ * request path (parse, authenticate the client, check it is registered for the grant and within its quota, let the
+ * grant issue) and writes their result. Non-blocking end to end; secret hashing happens on the hashing pool.
  */
 @Path(Endpoints.TOKEN)
 public class TokenResource {
 
     private final TokenRequestParser parser;
     private final ClientAuthenticator authenticator;
-    private final ClientCredentialsGrant grant;
-    private final AccessTokenMinter minter;
+    private final Grants grants;
     private final TokenQuota quota;
     private final Sources sources;
 
-    TokenResource(TokenRequestParser parser, ClientAuthenticator authenticator, ClientCredentialsGrant grant,
-            AccessTokenMinter minter, TokenQuota quota, Sources sources) {
-        this.sources = sources;
+    TokenResource(TokenRequestParser parser, ClientAuthenticator authenticator, Grants grants, TokenQuota quota,
+            Sources sources) {
         this.parser = parser;
         this.authenticator = authenticator;
-        this.grant = grant;
-        this.minter = minter;
+        this.grants = grants;
         this.quota = quota;
+        this.sources = sources;
     }
 
     // No @Consumes: a request of any other content type gets the OAuth error, not a bare 415.
@@ -49,9 +47,9 @@ public class TokenResource {
         ClientAuthentication credentials = ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 request.clientId(), request.clientSecret(), request.clientAssertionType(), request.clientAssertion());
         return authenticator.authenticate(credentials, sources.of(http))
+                .invoke(client -> grants.requireRegistered(client, request.grantType()))
                 .invoke(client -> quota.take(client.clientId(), client.tokenRateLimit()))
-                .map(client -> grant.authorize(client, request))
-                .map(minter::mint)
+                .flatMap(client -> request.issuance().issue(client))
                 .map(token -> NoStore.apply(RestResponse.ResponseBuilder.ok(TokenResponse.of(token))).build());
     }
 }

@@ -113,6 +113,16 @@ class ClientAdminApiTest {
     }
 
     @Test
+    void aClientIsRegisteredForClientCredentialsUnlessItsGrantTypesSayOtherwise() {
+        register("{}").then().statusCode(201).body("grant_types", equalTo(java.util.List.of("client_credentials")));
+        register("{\"grant_types\":[\"client_credentials\",\"client_credentials\"]}").then().statusCode(201)
+                .body("grant_types", equalTo(java.util.List.of("client_credentials")));
+        register("{\"grant_types\":[\"password\"]}").then().statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        register("{\"grant_types\":[]}").then().statusCode(400);
+        register("{\"grant_types\":\"client_credentials\"}").then().statusCode(400);
+    }
+
+    @Test
     void duplicateClientIdIs409AndChangesNothing() throws Exception {
         String id = uniqueId("dup");
         register("{\"client_id\":\"" + id + "\",\"client_name\":\"first\"}").then().statusCode(201);
@@ -163,7 +173,7 @@ class ClientAdminApiTest {
         "{\"client_secret_hash\":\"$pbkdf2-sha256$i=25000$AAECAwQFBgcICQoLDA0ODw$JdTx/UAo23T5qZ1xttlR+hv4cbnkhoMNwz0gXYUY+cgJdTx/UAo23T5qZ1xttlR+hv4cbnkhoMNwz0gXYUY+cgAA\"}|client_secret_hash",
         "{\"client_secret_hash\":\"$2b$15$16p8B0lqvt742OV3ocMKJuboa/k/y6vX6yxgOsC0GfcgJ1NGSPP1i\"}|client_secret_hash",
         "{\"client_secret\":\"an-imported-secret-of-at-least-32-chars\",\"client_secret_hash\":\"$2b$10$16p8B0lqvt742OV3ocMKJuboa/k/y6vX6yxgOsC0GfcgJ1NGSPP1i\"}|client_secret_hash",
-        "{\"grant_types\":[\"client_credentials\"]}|grant_types",
+        "{\"grant_types\":[\"authorization_code\"]}|grant_types",
         "[]|body",
         "{not json|body",
     })

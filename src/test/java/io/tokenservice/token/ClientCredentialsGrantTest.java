@@ -25,7 +25,7 @@ class ClientCredentialsGrantTest {
     static final Duration MAX_LIFETIME = Duration.ofDays(2);
     static final AdminAuthority ADMIN = new AdminAuthority("https://issuer.example/admin", Duration.ofMinutes(15));
     static final ClientCredentialsGrant GRANT = new ClientCredentialsGrant(DEFAULT_AUDIENCE, DEFAULT_LIFETIME,
-            MAX_LIFETIME, ADMIN);
+            MAX_LIFETIME, ADMIN, null);
 
     /** A valid client: scopes read and write, no audience or lifetime of its own. */
     private static ClientSnapshot client(List<String> audience, Integer ttl) {
@@ -33,9 +33,8 @@ class ClientCredentialsGrantTest {
                 ClientAuthMethod.CLIENT_SECRET_BASIC, true);
     }
 
-    private static TokenRequest request(List<String> scopes, List<String> resources) {
-        return new TokenRequest(Optional.ofNullable(scopes), resources, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+    private static ClientCredentialsGrant.Request request(List<String> scopes, List<String> resources) {
+        return new ClientCredentialsGrant.Request(Optional.ofNullable(scopes), resources);
     }
 
     static Stream<Arguments> granted() {
@@ -71,7 +70,7 @@ class ClientCredentialsGrantTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void granted(String situation, ClientSnapshot client, TokenRequest request, AccessGrant expected) {
+    void granted(String situation, ClientSnapshot client, ClientCredentialsGrant.Request request, AccessGrant expected) {
         assertEquals(expected, GRANT.authorize(client, request));
     }
 
@@ -91,14 +90,14 @@ class ClientCredentialsGrantTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void refused(String situation, ClientSnapshot client, TokenRequest request, OAuthError error) {
+    void refused(String situation, ClientSnapshot client, ClientCredentialsGrant.Request request, OAuthError error) {
         assertEquals(error, assertThrows(OAuthException.class, () -> GRANT.authorize(client, request)).error());
     }
 
     @Test
     void theAdminAudienceIsNeverPartOfTheDefaultAudience() {
         ClientCredentialsGrant grant = new ClientCredentialsGrant(
-                List.of("https://issuer.example", "https://issuer.example/admin"), DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN);
+                List.of("https://issuer.example", "https://issuer.example/admin"), DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN, null);
         assertEquals(List.of("https://issuer.example"),
                 grant.authorize(client(List.of(), null), request(null, List.of())).audience());
         assertEquals(OAuthError.INVALID_TARGET, assertThrows(OAuthException.class, () -> grant.authorize(

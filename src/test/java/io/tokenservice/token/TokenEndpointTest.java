@@ -99,6 +99,16 @@ class TokenEndpointTest {
     }
 
     @Test
+    void aClientNotRegisteredForTheGrantIsUnauthorizedClient() throws Exception {
+        var client = clients.client().register();
+        io.tokenservice.testing.Sql.update(dataSource,
+                "UPDATE token_service.client SET grant_types = '{urn:ietf:params:oauth:grant-type:token-exchange}' "
+                        + "WHERE client_id = ?", client.clientId());
+        io.tokenservice.testing.TokenRequests.clientCredentials(client.clientId(), client.secret()).post("/oauth2/token").then()
+                .statusCode(403).body("error", org.hamcrest.Matchers.equalTo("unauthorized_client"));
+    }
+
+    @Test
     void omittedScopeGrantsEveryRegisteredScope() {
         var client = clients.client().scopes("read", "write", "admin").register();
         assertEquals("read write admin", ok(clientCredentials(client.clientId(), client.secret())).path("scope"));

@@ -12,7 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class TokenRequestParserTest {
 
-    private final TokenRequestParser parser = new TokenRequestParser(8192);
+    static final ClientCredentialsGrant CLIENT_CREDENTIALS = new ClientCredentialsGrant(List.of("https://issuer.example"),
+            java.time.Duration.ofDays(1), java.time.Duration.ofDays(2),
+            new AdminAuthority("https://issuer.example/admin", java.time.Duration.ofMinutes(15)), null);
+    private final TokenRequestParser parser = new TokenRequestParser(8192, new Grants(List.of(CLIENT_CREDENTIALS)));
+
+    /** The scopes a client_credentials request with this body asks for, as its grant reads them. */
+    private static Optional<List<String>> scopes(String body) {
+        return CLIENT_CREDENTIALS.parse(io.tokenservice.endpoint.FormBody.parse("application/x-www-form-urlencoded",
+                body, 8192, java.util.Set.of("grant_type", "scope", "resource"), java.util.Set.of("resource"))).scopes();
+    }
 
     private OAuthError rejection(String contentType, String body) {
         return assertThrows(OAuthException.class, () -> parser.parse(contentType, body)).error();
@@ -20,17 +29,18 @@ class TokenRequestParserTest {
 
     @Test
     void clientCredentialsWithScopeAndBodyCredentialsIsParsed() {
-        TokenRequest request = parser.parse("application/x-www-form-urlencoded",
-                "grant_type=client_credentials&scope=read%20write+admin&client_id=a%2Bb&client_secret=s%26t");
-        assertEquals(Optional.of(List.of("read", "write", "admin")), request.scopes());
+        String body = "grant_type=client_credentials&scope=read%20write+admin&client_id=a%2Bb&client_secret=s%26t";
+        TokenRequest request = parser.parse("application/x-www-form-urlencoded", body);
+        assertEquals("client_credentials", request.grantType());
+        assertEquals(Optional.of(List.of("read", "write", "admin")), scopes(body));
         assertEquals(Optional.of("a+b"), request.clientId());
         assertEquals(Optional.of("s&t"), request.clientSecret());
     }
 
     @Test
     void contentTypeIsCaseInsensitiveAndMayCarryACharset() {
-        assertTrue(parser.parse("Application/X-WWW-Form-Urlencoded; charset=ISO-8859-1",
-                "grant_type=client_credentials").scopes().isEmpty());
+        assertEquals("client_credentials", parser.parse("Application/X-WWW-Form-Urlencoded; charset=ISO-8859-1",
+                "grant_type=client_credentials").grantType());
     }
 
     @Test
@@ -86,7 +96,6 @@ class TokenRequestParserTest {
 
     @Test
     void duplicateScopeTokensCollapse() {
-        assertEquals(Optional.of(List.of("read")),
-                parser.parse("application/x-www-form-urlencoded", "grant_type=client_credentials&scope=read+read").scopes());
+        assertEquals(Optional.of(List.of("read")), scopes("grant_type=client_credentials&scope=read+read"));
     }
 }
