@@ -3,11 +3,24 @@ package io.tokenservice.token;
 import java.util.List;
 
 /**
- * A signed access token and what the token response says about it.
+ * A signed token and what the token response says about it.
  *
  * @param jwt the compact JWS (RFC 7515 §7.1)
  * @param expiresInSeconds equal to the token's {@code exp - iat}
  * @param scopes the granted scopes, possibly none
+ * @param tokenType the response's {@code token_type}: {@code Bearer}, or {@code N_A} for a token that is no access
+ *     token (RFC 8693 §2.2.1)
+ * @param issuedTokenType the response's {@code issued_token_type} (RFC 8693 §2.2.1), or null outside token exchange
  */
-public record AccessToken(String jwt, long expiresInSeconds, List<String> scopes) {
+public record AccessToken(String jwt, long expiresInSeconds, List<String> scopes, String tokenType, String issuedTokenType) {
+
+    /** A bearer access token, as client_credentials issues it. */
+    public AccessToken(String jwt, long expiresInSeconds, List<String> scopes) {
+        this(jwt, expiresInSeconds, scopes, "Bearer", null);
+    }
+
+    /** The same token, answered as a token exchange answers: with its type, and its token_type. */
+    public AccessToken asExchanged(String issuedTokenType, String tokenType) {
+        return new AccessToken(jwt, expiresInSeconds, scopes, tokenType, issuedTokenType);
+    }
 }

@@ -17,8 +17,9 @@ import java.util.UUID;
 
 /**
  * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt} (or {@code JWT}
- * for a client whose APIs insist on it), {@code kid}
- * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} and {@code client_id} (the client),
+ * for a client whose APIs insist on it, or the grant's own), {@code kid}
+ * and {@code alg} of the active signing key; claims {@code iss}, {@code sub} (the client, or the subject it acts
+ * for) and {@code client_id} (the client), the grant's own further claims,
  * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, {@code scope} when any was granted, and
  * {@code client_version} and {@code client_registration}, the version and the registration of the client it was
  * minted from (see {@code revocation.ActiveTokens}). Its {@code iat} is never ahead of the clock.
@@ -61,7 +62,7 @@ public class AccessTokenMinter {
         long lifetime = grant.lifetime().toSeconds();
         JwtClaimsBuilder claims = Jwt.claims()
                 .issuer(issuer)
-                .subject(grant.clientId())
+                .subject(grant.subject())
                 .claim("client_id", grant.clientId())
                 .audience(new LinkedHashSet<>(grant.audience()))
                 .issuedAt(issuedAt)
@@ -73,6 +74,8 @@ public class AccessTokenMinter {
             // scope, RFC 9068 §2.2.3: space-delimited as in RFC 6749 §3.3.
             claims.claim("scope", String.join(" ", grant.scopes()));
         }
+        // What the grant (or a binding) adds: AccessGrant keeps it to claims not set above.
+        grant.claims().forEach(claims::claim);
         String jwt = claims.jws()
                 .algorithm(key.algorithm().jws())
                 .keyId(key.kid())

@@ -10,10 +10,12 @@ public record TokenResponse(
         @JsonProperty("token_type") String tokenType,
         @JsonProperty("expires_in") long expiresIn,
         // scope, RFC 6749 §5.1: present when scopes were granted.
-        @JsonProperty("scope") String scope) {
+        @JsonProperty("scope") String scope,
+        // issued_token_type, RFC 8693 §2.2.1: REQUIRED in a token exchange response, absent otherwise.
+        @JsonProperty("issued_token_type") String issuedTokenType) {
 
     static TokenResponse of(AccessToken token) {
-        return new TokenResponse(token.jwt(), "Bearer", token.expiresInSeconds(),
-                token.scopes().isEmpty() ? null : String.join(" ", token.scopes()));
+        return new TokenResponse(token.jwt(), token.tokenType(), token.expiresInSeconds(),
+                token.scopes().isEmpty() ? null : String.join(" ", token.scopes()), token.issuedTokenType());
     }
 }

@@ -77,6 +77,16 @@ class AccessTokenMinterTest {
     }
 
     @Test
+    void aGrantAddsClaimsOfItsOwnThroughTheHookButNeverOneTheMinterSets() throws Exception {
+        AccessGrant grant = new AccessGrant("client-1", List.of(), List.of("https://a.example"), Duration.ofMinutes(5))
+                .withClaim("act", Map.of("sub", "gateway"));
+        JWTClaimsSet claims = IndependentVerifier.verify(MINTER.mint(grant).jwt(), JWKS).getJWTClaimsSet();
+        assertEquals(Map.of("sub", "gateway"), claims.getJSONObjectClaim("act"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> grant.withClaim("sub", "x"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> grant.withClaim("client_version", 1));
+    }
+
+    @Test
     void aClientRegisteredForTheJwtTypeGetsIt() throws Exception {
         AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
                 Duration.ofMinutes(5), 0, 0, "JWT"));
