@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.tokenservice.client.ClientCredentials.Candidate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The authentication policy on what the directory found and the verifier matched: each failure is named. */
 class ClientAuthenticatorTest {
 
-    static final ClientCredentials BASIC = new ClientCredentials(ClientAuthMethod.CLIENT_SECRET_BASIC,
-            List.of(new Candidate("client", "secret")));
-
     private static ClientSnapshot client(boolean enabled, ClientAuthMethod method) {
         return new ClientSnapshot("client", "hash", null, null, List.of(), List.of(), null, method, enabled);
     }
@@ -28,29 +24,54 @@ class ClientAuthenticatorTest {
         return Optional.of(new SecretVerifier.Match(client, client.secretHash()));
     }
 
-    static Stream<Arguments> failures() {
+    static Stream<Arguments> secretFailures() {
         ClientSnapshot valid = client(true, ClientAuthMethod.CLIENT_SECRET_BASIC);
         ClientSnapshot disabled = client(false, ClientAuthMethod.CLIENT_SECRET_BASIC);
-        ClientSnapshot postOnly = client(true, ClientAuthMethod.CLIENT_SECRET_POST);
         return Stream.of(
                 Arguments.of(Map.of(), Optional.empty(), AuthenticationFailure.UNKNOWN_CLIENT),
                 Arguments.of(Map.of("client", valid), Optional.empty(), AuthenticationFailure.BAD_SECRET),
-                Arguments.of(Map.of("client", disabled), Optional.empty(), AuthenticationFailure.BAD_SECRET),
-                Arguments.of(Map.of("client", disabled), matched(disabled), AuthenticationFailure.DISABLED),
-                Arguments.of(Map.of("client", postOnly), matched(postOnly), AuthenticationFailure.METHOD_MISMATCH));
+                Arguments.of(Map.of("client", disabled), Optional.empty(), AuthenticationFailure.BAD_SECRET));
     }
 
     @ParameterizedTest(name = "{2}")
     @MethodSource
-    void failures(Map<String, ClientSnapshot> found, Optional<SecretVerifier.Match> match, AuthenticationFailure reason) {
+    void secretFailures(Map<String, ClientSnapshot> found, Optional<SecretVerifier.Match> match, AuthenticationFailure reason) {
         assertEquals(reason, assertThrows(ClientAuthenticationException.class,
-                () -> ClientAuthenticator.accept(BASIC, found, match)).reason());
+                () -> SecretAuthentication.matched(found, match)).reason());
+    }
+
+    static Stream<Arguments> policyFailures() {
+        return Stream.of(
+                Arguments.of(client(false, ClientAuthMethod.CLIENT_SECRET_BASIC), ClientAuthMethod.CLIENT_SECRET_BASIC,
+                        Optional.empty(), AuthenticationFailure.DISABLED),
+                Arguments.of(client(true, ClientAuthMethod.CLIENT_SECRET_POST), ClientAuthMethod.CLIENT_SECRET_BASIC,
+                        Optional.empty(), AuthenticationFailure.METHOD_MISMATCH),
+                Arguments.of(client(true, ClientAuthMethod.PRIVATE_KEY_JWT), ClientAuthMethod.PRIVATE_KEY_JWT,
+                        Optional.of("another"), AuthenticationFailure.MALFORMED_ASSERTION));
+    }
+
+    @ParameterizedTest(name = "{3}")
+    @MethodSource
+    void policyFailures(ClientSnapshot client, ClientAuthMethod method, Optional<String> named, AuthenticationFailure reason) {
+        assertEquals(reason, assertThrows(ClientAuthenticationException.class,
+                () -> ClientAuthenticator.allowed(method, named, client)).reason());
     }
 
     @Test
     void enabledClientWithItsRegisteredMethodIsAccepted() {
         ClientSnapshot valid = client(true, ClientAuthMethod.CLIENT_SECRET_BASIC);
-        assertSame(valid, ClientAuthenticator.accept(BASIC, Map.of("client", valid), matched(valid)));
+        assertSame(valid, SecretAuthentication.matched(Map.of("client", valid), matched(valid)));
+        assertSame(valid, ClientAuthenticator.allowed(ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.of("client"), valid));
+    }
+
+    @Test
+    void whichFailuresAreGuessesIsDecidedOnce() {
+        assertEquals(java.util.EnumSet.of(AuthenticationFailure.UNKNOWN_CLIENT, AuthenticationFailure.BAD_SECRET,
+                        AuthenticationFailure.METHOD_MISMATCH, AuthenticationFailure.MALFORMED_ASSERTION,
+                        AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION,
+                        AuthenticationFailure.UNKNOWN_SUBJECT),
+                java.util.Arrays.stream(AuthenticationFailure.values()).filter(AuthenticationFailure::guess)
+                        .collect(java.util.stream.Collectors.toCollection(() -> java.util.EnumSet.noneOf(AuthenticationFailure.class))));
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
-import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
@@ -21,9 +20,9 @@ import org.jboss.logging.Logger;
  * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or at the one its discovery document names:
  * {@link AssertionKeys}) verifies the signature, the claims keep
  * {@link AssertionRules#federatedProblem} under the issuer's audiences and maximum token age, the (issuer, sub) pair
- * is registered for an enabled federated_jwt client ({@link FederatedSubjects}) whom the request's client_id, if
- * given, names, and, unless the issuer allows reuse, the jti was never accepted before on any replica. Fails with
- * {@link ClientAuthenticationException} naming the reason.
+ * is registered for a client ({@link FederatedSubjects}), and, unless the issuer allows reuse, the jti was never
+ * accepted before on any replica; whether that client may authenticate (enabled, federated_jwt, the client_id the
+ * request names) is the authenticator's policy. Fails with {@link ClientAuthenticationException} naming the reason.
  */
 @ApplicationScoped
 public class FederatedJwtVerifier {
@@ -81,16 +80,6 @@ public class FederatedJwtVerifier {
             return Uni.createFrom().failure(failure(AuthenticationFailure.UNKNOWN_SUBJECT));
         }
         ClientSnapshot client = found.get();
-        // RFC 7521 §4.2: client_id, if present, MUST identify the client the assertion authenticates.
-        if (presented.clientId().filter(id -> !id.equals(client.clientId())).isPresent()) {
-            return Uni.createFrom().failure(failure(AuthenticationFailure.MALFORMED_ASSERTION));
-        }
-        if (client.authMethod() != ClientAuthMethod.FEDERATED_JWT) {
-            return Uni.createFrom().failure(failure(AuthenticationFailure.METHOD_MISMATCH));
-        }
-        if (!client.enabled()) {
-            return Uni.createFrom().failure(failure(AuthenticationFailure.DISABLED));
-        }
         if (issuer.allowReuse()) {
             return Uni.createFrom().item(client);
         }

@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
  * Authenticates a private_key_jwt client (RFC 7523 §2.2, OpenID Connect Core §9) by its assertion: iss and sub
  * are its client_id (and so is the request's client_id when given), the client is registered for
  * private_key_jwt, a key of its set ({@code jwks}, or at its {@code jwks_uri}: {@link AssertionKeys}) verifies the
- * signature, the claims keep {@link AssertionRules}, the
- * client is enabled, and the jti was never accepted before on any replica ({@link SeenAssertions}). Fails with
+ * signature, the claims keep {@link AssertionRules}, and the jti was never accepted before on any replica
+ * ({@link SeenAssertions}); whether the client may authenticate (enabled) is the authenticator's policy. Fails with
  * {@link ClientAuthenticationException} naming the reason; with the directory's exceptions when the database
  * cannot serve.
  */
@@ -104,9 +104,6 @@ public class PrivateKeyJwtVerifier {
         if (problem.isPresent()) {
             LOG.infof("Client assertion of '%s' rejected: %s", client.clientId(), problem.get());
             return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
-        }
-        if (!client.enabled()) {
-            return Uni.createFrom().failure(failure(AuthenticationFailure.DISABLED));
         }
         // Remembered as long as the assertion could still be accepted: to its exp (SeenAssertions adds the skew).
         return seen.firstUse(client.clientId(), client.clientId(), assertion.jwtId(), assertion.expiresAt())
