@@ -1,7 +1,7 @@
 package io.tokenservice.admin;
 
+import io.tokenservice.jose.JwkSetRules;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tokenservice.client.assertion.JwkSetRules;
 import io.tokenservice.error.OAuthException;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tokenservice.discovery;
 
+import io.tokenservice.jose.Signatures;
 import io.tokenservice.config.TokenServiceConfig;
-import io.tokenservice.client.assertion.AssertionSignature;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.key.SigningKeys;
 import io.tokenservice.token.Grants;
@@ -79,9 +79,9 @@ public class DiscoveryResource {
         metadata.put("introspection_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         metadata.put("revocation_endpoint_auth_methods_supported", CLIENT_AUTH_METHODS);
         // RFC 8414 §2: the algorithms of private_key_jwt assertions, at each endpoint that takes them.
-        metadata.put("token_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
-        metadata.put("introspection_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
-        metadata.put("revocation_endpoint_auth_signing_alg_values_supported", AssertionSignature.ALGORITHMS);
+        metadata.put("token_endpoint_auth_signing_alg_values_supported", Signatures.ALGORITHMS);
+        metadata.put("introspection_endpoint_auth_signing_alg_values_supported", Signatures.ALGORITHMS);
+        metadata.put("revocation_endpoint_auth_signing_alg_values_supported", Signatures.ALGORITHMS);
         // The algorithms access tokens are signed with. No member of RFC 8414 names them; OpenID Connect
         // Discovery's is where verifiers reading openid-configuration look, and it requires subject types.
         metadata.put("id_token_signing_alg_values_supported", algorithms);

@@ -147,6 +147,29 @@ class DatabaseOutageTest {
         assertTrue(elapsedMillis < 2_500, "503 took " + elapsedMillis + " ms with a 1 s bound");
     }
 
+    @jakarta.inject.Inject
+    io.tokenservice.client.assertion.TrustedIssuers trustedIssuers;
+
+    /**
+     * Issue 18 review: a replica kept the keys of an issuer changed elsewhere until its re-read came back, and when
+     * that read failed, for the whole refresh interval; it could accept a token signed with a key removed meanwhile.
+     * An announced change drops what the replica held of that issuer at once, whatever becomes of the re-read.
+     */
+    @Test
+    void anAnnouncedChangeToAnIssuerDropsWhatTheReplicaHeldOfItEvenWhenItsReReadHangs() throws Exception {
+        String issuer = "https://outage-" + java.util.UUID.randomUUID() + ".example";
+        io.tokenservice.testing.Sql.update(dataSource, "INSERT INTO token_service.trusted_issuer (name, issuer, jwks, "
+                + "max_token_age) VALUES (?, ?, ?, 3600)", "outage-" + System.nanoTime(), issuer,
+                io.tokenservice.testing.ClientAssertions.jwks(io.tokenservice.testing.ClientAssertions.ec("k1")));
+        io.tokenservice.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+                () -> assertTrue(trustedIssuers.loaded(issuer).isPresent()));
+        proxy.mode(TcpProxy.Mode.HANG);
+        trustedIssuers.announced(issuer);
+        assertTrue(trustedIssuers.loaded(issuer).isEmpty(), "still trusted as held before the change");
+        Thread.sleep(1_500);
+        assertTrue(trustedIssuers.loaded(issuer).isEmpty(), "trusted again while the database hangs");
+    }
+
     private void outageIsBoundedAndRecovers(TcpProxy.Mode outage) throws Exception {
         // A client this replica has not seen yet: it must be read from the database.
         var client = new TestClients(dataSource, hasher).client().register();

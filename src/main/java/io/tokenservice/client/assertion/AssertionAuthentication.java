@@ -1,9 +1,13 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.JwtRejectedException;
+import io.tokenservice.jose.UnverifiedJwt;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientAuthentication;
+import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientAuthenticationStrategy;
 import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientSnapshot;
@@ -38,7 +42,12 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
     @Override
     public Attempt attempt(ClientAuthentication presented) {
         ClientAssertion request = (ClientAssertion) presented;
-        UnverifiedAssertion assertion = UnverifiedAssertion.parse(request.jwt());
+        UnverifiedJwt assertion;
+        try {
+            assertion = UnverifiedJwt.parse(request.jwt());
+        } catch (JwtRejectedException malformed) {
+            throw rejected(malformed);
+        }
         // Before a replica's first read of the stored issuers only configured ones are known: briefly, by issuer URL.
         boolean trustedIssuer = issuers.loaded(assertion.issuer()).isPresent();
         String named = trustedIssuer ? assertion.subject() : assertion.issuer();
@@ -67,14 +76,16 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
             public Uni<ClientSnapshot> verify(String source, boolean suspect) {
                 return issuers.find(assertion.issuer()).flatMap(issuer -> issuer.isPresent()
                         ? federated.verify(request, assertion, issuer.get(), false)
-                        : privateKeyJwt.verify(request, assertion, false));
+                        : privateKeyJwt.verify(request, assertion, false))
+                        .onFailure(JwtRejectedException.class).transform(failure -> rejected((JwtRejectedException) failure));
             }
 
             @Override
             public Uni<ClientSnapshot> verifyAtHand() {
                 Optional<IssuerPolicy> issuer = issuers.loaded(assertion.issuer());
-                return issuer.isPresent() ? federated.verify(request, assertion, issuer.get(), true)
-                        : privateKeyJwt.verify(request, assertion, true);
+                return (issuer.isPresent() ? federated.verify(request, assertion, issuer.get(), true)
+                        : privateKeyJwt.verify(request, assertion, true))
+                        .onFailure(JwtRejectedException.class).transform(failure -> rejected((JwtRejectedException) failure));
             }
 
             @Override
@@ -82,5 +93,14 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
                 return false;
             }
         };
+    }
+
+    /** What a rejected JWT means for a client's authentication: invalid_client, for the reason it names. */
+    static ClientAuthenticationException rejected(JwtRejectedException rejected) {
+        return new ClientAuthenticationException(switch (rejected.reason()) {
+            case MALFORMED -> AuthenticationFailure.MALFORMED_ASSERTION;
+            case BAD_SIGNATURE -> AuthenticationFailure.BAD_SIGNATURE;
+            case KEYS_UNAVAILABLE -> AuthenticationFailure.KEYS_UNAVAILABLE;
+        });
     }
 }

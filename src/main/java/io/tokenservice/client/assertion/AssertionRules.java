@@ -1,5 +1,6 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.UnverifiedJwt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class AssertionRules {
      *     them, as a single string
      * @param maxLifetime the longest exp may lie after iat, or after now when there is no iat
      */
-    public static Optional<String> problem(UnverifiedAssertion assertion, AssertionAudiences audiences,
+    public static Optional<String> problem(UnverifiedJwt assertion, AssertionAudiences audiences,
             Duration maxLifetime, Instant now, Duration skew) {
         if (!assertion.audienceIsString() || !Set.of(audiences.issuer(), audiences.tokenEndpoint())
                 .contains(assertion.audience().get(0))) {
@@ -47,7 +48,7 @@ public final class AssertionRules {
      * {@code maxAge} old (the issuer's tokens may live long; what we accept is young); a jti only when the issuer
      * does not allow reuse, since replay is checked on it then.
      */
-    public static Optional<String> federatedProblem(UnverifiedAssertion assertion, Set<String> audiences,
+    public static Optional<String> federatedProblem(UnverifiedJwt assertion, Set<String> audiences,
             Duration maxAge, boolean jtiRequired, Instant now, Duration skew) {
         Optional<String> common = common(assertion, audiences, now, skew);
         if (common.isPresent()) {
@@ -62,7 +63,7 @@ public final class AssertionRules {
         return jtiRequired ? jti(assertion) : Optional.empty();
     }
 
-    private static Optional<String> common(UnverifiedAssertion assertion, Set<String> audiences, Instant now,
+    private static Optional<String> common(UnverifiedJwt assertion, Set<String> audiences, Instant now,
             Duration skew) {
         if (assertion.audience().stream().noneMatch(audiences::contains)) {
             return Optional.of("aud names none of " + audiences);
@@ -86,7 +87,7 @@ public final class AssertionRules {
         return Optional.empty();
     }
 
-    private static Optional<String> jti(UnverifiedAssertion assertion) {
+    private static Optional<String> jti(UnverifiedJwt assertion) {
         if (assertion.jwtId() == null || assertion.jwtId().isEmpty() || assertion.jwtId().length() > MAX_JTI_LENGTH) {
             return Optional.of("no jti of 1 to " + MAX_JTI_LENGTH + " characters");
         }

@@ -1,5 +1,9 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.KeySets;
+import io.tokenservice.jose.RemoteJwks;
+import io.tokenservice.jose.SeenJwtIds;
+import io.tokenservice.jose.UnverifiedJwt;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -18,7 +22,7 @@ import org.jboss.logging.Logger;
 /**
  * Authenticates a federated_jwt client by a token of a trusted issuer (a Kubernetes service-account token, a
  * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or at the one its discovery document names:
- * {@link AssertionKeys}) verifies the signature, the claims keep
+ * {@link KeySets}) verifies the signature, the claims keep
  * {@link AssertionRules#federatedProblem} under the issuer's audiences and maximum token age, the (issuer, sub) pair
  * is registered for a client ({@link FederatedSubjects}), and, unless the issuer allows reuse, the jti was never
  * accepted before on any replica; whether that client may authenticate (enabled, federated_jwt, the client_id the
@@ -31,18 +35,18 @@ public class FederatedJwtVerifier {
 
     private final FederatedSubjects subjects;
     private final RemoteJwks remote;
-    private final AssertionKeys keys;
-    private final SeenAssertions seen;
+    private final KeySets keys;
+    private final SeenJwtIds seen;
     private final Duration skew;
     private final Clock clock;
 
     @Inject
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, AssertionKeys keys, SeenAssertions seen,
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
             TokenServiceConfig config) {
         this(subjects, remote, keys, seen, config.token().clockSkew(), Clock.systemUTC());
     }
 
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, AssertionKeys keys, SeenAssertions seen,
+    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
             Duration skew, Clock clock) {
         this.subjects = subjects;
         this.remote = remote;
@@ -54,7 +58,7 @@ public class FederatedJwtVerifier {
 
     /** The client the token names. With {@code cachedOnly}, nothing is looked up or fetched. */
     @WithSpan("client.verify_federated_token")
-    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion token, IssuerPolicy issuer,
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedJwt token, IssuerPolicy issuer,
             boolean cachedOnly) {
         return signatureVerified(issuer, token, cachedOnly).flatMap(ignored -> {
             Instant now = clock.instant();
@@ -69,7 +73,7 @@ public class FederatedJwtVerifier {
         });
     }
 
-    private Uni<ClientSnapshot> accepted(ClientAssertion presented, UnverifiedAssertion token, IssuerPolicy issuer,
+    private Uni<ClientSnapshot> accepted(ClientAssertion presented, UnverifiedJwt token, IssuerPolicy issuer,
             Optional<ClientSnapshot> found, boolean cachedOnly) {
         if (found.isEmpty()) {
             if (!cachedOnly) {
@@ -84,7 +88,7 @@ public class FederatedJwtVerifier {
             return Uni.createFrom().item(client);
         }
         // Remembered while the token could be accepted: to its exp or the end of its allowed age (and the skew, which
-        // SeenAssertions adds). Budgeted per client: every workload of an issuer is a client of its own.
+        // SeenJwtIds adds). Budgeted per client: every workload of an issuer is a client of its own.
         Instant until = min(token.expiresAt(), token.issuedAt().plus(issuer.maxTokenAge()));
         return seen.firstUse(client.clientId(), token.issuer(), token.jwtId(), until).map(first -> {
             if (!first) {
@@ -94,7 +98,7 @@ public class FederatedJwtVerifier {
         });
     }
 
-    private Uni<Void> signatureVerified(IssuerPolicy issuer, UnverifiedAssertion token, boolean cachedOnly) {
+    private Uni<Void> signatureVerified(IssuerPolicy issuer, UnverifiedJwt token, boolean cachedOnly) {
         if (issuer.jwks().isPresent()) {
             return keys.verifiedInline(token, issuer.jwks().get());
         }
@@ -103,7 +107,7 @@ public class FederatedJwtVerifier {
         }
         return issuer.jwksUri().map(value -> Uni.createFrom().item(value))
                 .orElseGet(() -> remote.jwksUriOf(issuer.issuer()))
-                .flatMap(jwksUri -> keys.verifiedAt(token, jwksUri, AssertionKeys.UnknownKid.WAIT_FOR_REFETCH));
+                .flatMap(jwksUri -> keys.verifiedAt(token, jwksUri, KeySets.UnknownKid.WAIT_FOR_REFETCH));
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -1,5 +1,9 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.KeySets;
+import io.tokenservice.jose.SeenJwtIds;
+import io.tokenservice.jose.Signatures;
+import io.tokenservice.jose.UnverifiedJwt;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -22,9 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Authenticates a private_key_jwt client (RFC 7523 §2.2, OpenID Connect Core §9) by its assertion: iss and sub
  * are its client_id (and so is the request's client_id when given), the client is registered for
- * private_key_jwt, a key of its set ({@code jwks}, or at its {@code jwks_uri}: {@link AssertionKeys}) verifies the
+ * private_key_jwt, a key of its set ({@code jwks}, or at its {@code jwks_uri}: {@link KeySets}) verifies the
  * signature, the claims keep {@link AssertionRules}, and the jti was never accepted before on any replica
- * ({@link SeenAssertions}); whether the client may authenticate (enabled) is the authenticator's policy. Fails with
+ * ({@link SeenJwtIds}); whether the client may authenticate (enabled) is the authenticator's policy. Fails with
  * {@link ClientAuthenticationException} naming the reason; with the directory's exceptions when the database
  * cannot serve.
  */
@@ -34,21 +38,21 @@ public class PrivateKeyJwtVerifier {
     private static final Logger LOG = Logger.getLogger(PrivateKeyJwtVerifier.class);
 
     private final ClientDirectory directory;
-    private final AssertionKeys keys;
-    private final SeenAssertions seen;
+    private final KeySets keys;
+    private final SeenJwtIds seen;
     private final AssertionAudiences audiences;
     private final Duration maxLifetime;
     private final Duration skew;
     private final Clock clock;
 
     @Inject
-    PrivateKeyJwtVerifier(ClientDirectory directory, AssertionKeys keys, SeenAssertions seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, AssertionAudiences audiences,
             TokenServiceConfig config) {
         this(directory, keys, seen, audiences, config.assertions().maxLifetime(), config.token().clockSkew(),
                 Clock.systemUTC());
     }
 
-    PrivateKeyJwtVerifier(ClientDirectory directory, AssertionKeys keys, SeenAssertions seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, AssertionAudiences audiences,
             Duration maxLifetime, Duration skew, Clock clock) {
         this.directory = directory;
         this.keys = keys;
@@ -60,7 +64,7 @@ public class PrivateKeyJwtVerifier {
     }
 
     /** The client whose assertion this is. */
-    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion) {
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedJwt assertion) {
         return verify(presented, assertion, false);
     }
 
@@ -70,7 +74,7 @@ public class PrivateKeyJwtVerifier {
      * still written, under the client's single-use budget).
      */
     @WithSpan("client.verify_assertion")
-    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedAssertion assertion, boolean cachedOnly) {
+    public Uni<ClientSnapshot> verify(ClientAssertion presented, UnverifiedJwt assertion, boolean cachedOnly) {
         String clientId = assertion.issuer();
         // RFC 7523 §3 items 1 and 2.B: iss and sub are both the client_id; RFC 7521 §4.2: client_id, if present,
         // MUST identify the client of the assertion.
@@ -86,26 +90,26 @@ public class PrivateKeyJwtVerifier {
                 // As long as a refusal for a key that does not verify: the time tells nobody which clients exist. Not
                 // for a source over its budget, whose every refusal is a 429 and whose verifications are budgeted.
                 if (!cachedOnly) {
-                    AssertionSignature.spend(assertion);
+                    Signatures.spend(assertion);
                 }
                 return Uni.createFrom().failure(failure(client == null ? AuthenticationFailure.UNKNOWN_CLIENT
                         : AuthenticationFailure.METHOD_MISMATCH));
             }
             Uni<Void> verified = client.jwks() != null ? keys.verifiedInline(assertion, client.jwks())
                     : cachedOnly ? keys.verifiedWithoutFetching(assertion, Optional.of(client.jwksUri()))
-                    : keys.verifiedAt(assertion, client.jwksUri(), AssertionKeys.UnknownKid.REFETCH_IN_BACKGROUND);
+                    : keys.verifiedAt(assertion, client.jwksUri(), KeySets.UnknownKid.REFETCH_IN_BACKGROUND);
             return verified.flatMap(ignored -> accepted(client, assertion));
         });
     }
 
-    private Uni<ClientSnapshot> accepted(ClientSnapshot client, UnverifiedAssertion assertion) {
+    private Uni<ClientSnapshot> accepted(ClientSnapshot client, UnverifiedJwt assertion) {
         Instant now = clock.instant();
         Optional<String> problem = AssertionRules.problem(assertion, audiences, maxLifetime, now, skew);
         if (problem.isPresent()) {
             LOG.infof("Client assertion of '%s' rejected: %s", client.clientId(), problem.get());
             return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
         }
-        // Remembered as long as the assertion could still be accepted: to its exp (SeenAssertions adds the skew).
+        // Remembered as long as the assertion could still be accepted: to its exp (SeenJwtIds adds the skew).
         return seen.firstUse(client.clientId(), client.clientId(), assertion.jwtId(), assertion.expiresAt())
                 .map(first -> {
                     if (!first) {

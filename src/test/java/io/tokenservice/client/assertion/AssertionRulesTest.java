@@ -2,6 +2,7 @@ package io.tokenservice.client.assertion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenservice.jose.UnverifiedJwt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +75,7 @@ class AssertionRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void eachRuleIsCheckedOnItsOwn(Row row) {
-        UnverifiedAssertion assertion = new UnverifiedAssertion(null, "RS256", Optional.empty(), "client", "client",
+        UnverifiedJwt assertion = new UnverifiedJwt(null, "RS256", Optional.empty(), "client", "client",
                 row.audience(), row.audienceIsString(), row.exp(), row.iat(), row.nbf(), row.jti());
         Optional<String> problem = AssertionRules.problem(assertion, AUDIENCES, MAX_LIFETIME, NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
@@ -105,7 +106,7 @@ class AssertionRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("federatedRows")
     void aFederatedTokenNeedsAnIatWithinTheIssuersAgeAndAJtiOnlyWhenSingleUse(FederatedRow row) {
-        UnverifiedAssertion token = new UnverifiedAssertion(null, "RS256", Optional.empty(), "https://k8s.example",
+        UnverifiedJwt token = new UnverifiedJwt(null, "RS256", Optional.empty(), "https://k8s.example",
                 "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), false, NOW.plusSeconds(3600), row.iat(), null,
                 row.jti());
         Optional<String> problem = AssertionRules.federatedProblem(token, AUDIENCES.defaults(), Duration.ofMinutes(10),

@@ -184,24 +184,6 @@ class FederatedWorkloadIdentityTest {
                 "SELECT tokens_min_version FROM token_service.client WHERE client_id = ?", unrelated));
     }
 
-    @Inject
-    TrustedIssuers trustedIssuers;
-
-    /**
-     * Issue 18 review: a replica kept the keys of an issuer changed elsewhere until its re-read came back (or, when
-     * that read failed, for the whole refresh interval), and could mint a token with a key removed meanwhile.
-     */
-    @Test
-    void anAnnouncedChangeToAnIssuerDropsWhatTheReplicaHeldOfItAtOnce() throws Exception {
-        Issuer cluster = kubernetes(unique("cluster"), ",\"allow_reuse\":true");
-        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
-                () -> assertTrue(trustedIssuers.loaded(cluster.iss()).isPresent()));
-        trustedIssuers.announced(cluster.iss());
-        assertTrue(trustedIssuers.loaded(cluster.iss()).isEmpty(), "still trusted as held before the change");
-        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
-                () -> assertTrue(trustedIssuers.loaded(cluster.iss()).isPresent(), "not read again"));
-    }
-
     // Issue 18, point 7 (d): our own issuer, or a key set URL of another owner, was accepted silently.
 
     @Test

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -20,15 +20,15 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
 /**
- * Verifies a client assertion's signature against its client's JWK Set (keys kept to {@link JwkSetRules}). Only
+ * Verifies a presented JWT's signature against its issuer's JWK Set (keys kept to {@link JwkSetRules}). Only
  * RS256, PS256, ES256 and EdDSA are accepted: never {@code none}, never an HMAC (whose "secret" could be the public
  * key). The header's kid picks the key; without a kid the set must hold exactly one key of the algorithm's type.
  * Keys marked for another use than {@code sig}, for another algorithm, or of another type, are not candidates. An
  * assertion costs at most one verification.
  */
-public final class AssertionSignature {
+public final class Signatures {
 
-    /** The JWS algorithms a client assertion may use, for discovery too. */
+    /** The JWS algorithms a presented JWT may use (client assertions, subject tokens), for discovery too. */
     public static final List<String> ALGORITHMS = List.of(AlgorithmIdentifiers.RSA_USING_SHA256,
             AlgorithmIdentifiers.RSA_PSS_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.EDDSA);
@@ -52,10 +52,10 @@ public final class AssertionSignature {
         }
     }
 
-    private AssertionSignature() {
+    private Signatures() {
     }
 
-    public static Outcome verify(UnverifiedAssertion assertion, JsonWebKeySet keys) {
+    public static Outcome verify(UnverifiedJwt assertion, JsonWebKeySet keys) {
         if (!ALGORITHMS.contains(assertion.algorithm())) {
             return Outcome.REFUSED;
         }
@@ -93,7 +93,7 @@ public final class AssertionSignature {
      * whose signature fails does, so the time of a refusal does not tell which clients or keys exist (the secret
      * path checks a dummy hash for the same reason).
      */
-    public static void spend(UnverifiedAssertion assertion) {
+    public static void spend(UnverifiedJwt assertion) {
         PublicKey decoy = Decoys.KEYS.get(assertion.algorithm());
         if (decoy instanceof java.security.interfaces.RSAPublicKey) {
             // An RSA signature's length is its key's: a decoy of that size costs what the client's key would.

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
-class SeenAssertionsTest {
+class SeenJwtIdsTest {
 
     @Inject
-    SeenAssertions seen;
+    SeenJwtIds seen;
 
     @Inject
     DataSource dataSource;
@@ -40,7 +40,7 @@ class SeenAssertionsTest {
 
     /** Another replica on the same database: nothing this one remembers in memory helps it. */
     private boolean firstUseElsewhere(String client, String jti, Instant expiresAt) {
-        return new SeenAssertions(pool, database, vertx, Duration.ofSeconds(3), Duration.ofSeconds(30),
+        return new SeenJwtIds(pool, database, vertx, Duration.ofSeconds(3), Duration.ofSeconds(30),
                 java.time.Clock.systemUTC(), 1000, 4, 1000).firstUse(client, client, jti, expiresAt)
                 .await().atMost(Duration.ofSeconds(5));
     }

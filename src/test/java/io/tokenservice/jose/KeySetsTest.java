@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
-import io.tokenservice.client.AuthenticationFailure;
-import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.testing.ClientAssertions;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,14 +17,14 @@ import org.junit.jupiter.api.Test;
  * Issue 18: an assertion costs at most one verification (point 5), and exactly one when it is refused, so that the
  * time of a refusal does not tell whether the client has the kid it names (point 7 (a)).
  */
-class AssertionKeysTest {
+class KeySetsTest {
 
     static final RSAKey KEY = ClientAssertions.rsa("k1");
     static final String JWKS = ClientAssertions.jwks(KEY);
-    final AssertionKeys keys = new AssertionKeys(null);
+    final KeySets keys = new KeySets(null);
 
-    private static UnverifiedAssertion assertion(RSAKey signer) {
-        return UnverifiedAssertion.parse(compact(signer));
+    private static UnverifiedJwt assertion(RSAKey signer) {
+        return UnverifiedJwt.parse(compact(signer));
     }
 
     private static String compact(RSAKey signer) {
@@ -35,12 +33,12 @@ class AssertionKeysTest {
 
     private long refusalNanos(String compact) {
         // Parsed afresh each time, as each request is: jose4j remembers a JWS's verification per key.
-        UnverifiedAssertion assertion = UnverifiedAssertion.parse(compact);
+        UnverifiedJwt assertion = UnverifiedJwt.parse(compact);
         long started = System.nanoTime();
-        ClientAuthenticationException refused = assertThrows(ClientAuthenticationException.class,
+        JwtRejectedException refused = assertThrows(JwtRejectedException.class,
                 () -> keys.verifiedInline(assertion, JWKS).await().atMost(Duration.ofSeconds(5)));
         long elapsed = System.nanoTime() - started;
-        assertEquals(AuthenticationFailure.BAD_SIGNATURE, refused.reason());
+        assertEquals(JwtRejectedException.Reason.BAD_SIGNATURE, refused.reason());
         return elapsed;
     }
 
@@ -92,7 +90,7 @@ class AssertionKeysTest {
         RSAKey other = ClientAssertions.rsa("k1");
         JsonWebKeySet shared = new JsonWebKeySet(JsonWebKey.Factory.newJwk(KEY.toPublicJWK().toJSONObject()),
                 JsonWebKey.Factory.newJwk(other.toPublicJWK().toJSONObject()));
-        assertEquals(AssertionSignature.Outcome.REFUSED, AssertionSignature.verify(assertion(other), shared));
+        assertEquals(Signatures.Outcome.REFUSED, Signatures.verify(assertion(other), shared));
     }
 
     @Test
@@ -100,7 +98,7 @@ class AssertionKeysTest {
         String signedWithoutKid = ClientAssertions.sign(new RSAKey.Builder(KEY).keyID(null).build(), JWSAlgorithm.RS256,
                 ClientAssertions.claims("client", "https://issuer.example").build());
         JsonWebKeySet mixed = JwkSetRules.usableKeys(ClientAssertions.jwks(KEY, ClientAssertions.ec("e1")));
-        assertEquals(AssertionSignature.Outcome.VERIFIED,
-                AssertionSignature.verify(UnverifiedAssertion.parse(signedWithoutKid), mixed));
+        assertEquals(Signatures.Outcome.VERIFIED,
+                Signatures.verify(UnverifiedJwt.parse(signedWithoutKid), mixed));
     }
 }

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import java.math.BigInteger;
 import java.security.interfaces.RSAPublicKey;

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -39,7 +39,7 @@ import java.time.ZoneOffset;
  * no write and nothing charged.
  */
 @ApplicationScoped
-public class SeenAssertions {
+public class SeenJwtIds {
 
     private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(5);
     private static final long RECENT = 100_000;
@@ -58,13 +58,13 @@ public class SeenAssertions {
     private PeriodicRefresh pruning;
 
     @Inject
-    SeenAssertions(Pool pool, DatabaseCalls database, Vertx vertx, TokenServiceConfig config) {
+    SeenJwtIds(Pool pool, DatabaseCalls database, Vertx vertx, TokenServiceConfig config) {
         this(pool, database, vertx, config.database().timeout(), config.token().clockSkew(), Clock.systemUTC(),
                 config.assertions().singleUsePerClientPerMinute(), config.assertions().maxConcurrentWrites(),
                 config.throttle().maxTracked());
     }
 
-    SeenAssertions(Pool pool, DatabaseCalls database, Vertx vertx, Duration databaseTimeout, Duration skew, Clock clock,
+    SeenJwtIds(Pool pool, DatabaseCalls database, Vertx vertx, Duration databaseTimeout, Duration skew, Clock clock,
             int perClientPerMinute, int maxConcurrentWrites, long maxClientsTracked) {
         this.pool = pool;
         this.database = database;
@@ -126,7 +126,7 @@ public class SeenAssertions {
     }
 
     void start(@Observes StartupEvent event) {
-        pruning = PeriodicRefresh.every(vertx, PRUNE_INTERVAL, databaseTimeout, "seen client assertions (pruning)",
+        pruning = PeriodicRefresh.every(vertx, PRUNE_INTERVAL, databaseTimeout, "seen JWT ids (pruning)",
                 () -> pool.query("DELETE FROM token_service.seen_assertion WHERE expires_at < now()").execute());
     }
 

@@ -1,7 +1,5 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
-import io.tokenservice.client.AuthenticationFailure;
-import io.tokenservice.client.ClientAuthenticationException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +12,9 @@ import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
 
 /**
- * A JWT client assertion read but not yet verified: enough to find whose keys verify it. Nothing here may be
- * trusted until {@link AssertionSignature} has verified {@link #jws}.
+ * A JWT presented to us (a client assertion, a trusted issuer's token, a subject token) read but not yet verified:
+ * enough to find whose keys verify it. Nothing here may be trusted until {@link Signatures} has verified
+ * {@link #jws}.
  *
  * @param jws the parsed JWS, to verify
  * @param algorithm the JOSE header's alg
@@ -29,23 +28,23 @@ import org.jose4j.lang.JoseException;
  * @param notBefore nbf, or null
  * @param jwtId jti, or null
  */
-public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Optional<String> keyId, String issuer,
+public record UnverifiedJwt(JsonWebSignature jws, String algorithm, Optional<String> keyId, String issuer,
         String subject, List<String> audience, boolean audienceIsString, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId) {
 
     /**
      * Parses a compact JWS JWT.
      *
-     * @throws ClientAuthenticationException {@link AuthenticationFailure#MALFORMED_ASSERTION} when it is not one,
+     * @throws JwtRejectedException {@link JwtRejectedException.Reason#MALFORMED} when it is not one,
      *     is encrypted, or lacks iss or sub
      */
-    public static UnverifiedAssertion parse(String compact) {
-        UnverifiedAssertion read;
+    public static UnverifiedJwt parse(String compact) {
+        UnverifiedJwt read;
         try {
             if (!(JsonWebStructure.fromCompactSerialization(compact) instanceof JsonWebSignature jws)) {
                 throw malformed();
             }
             JwtClaims claims = JwtClaims.parse(jws.getUnverifiedPayload());
-            read = new UnverifiedAssertion(jws, jws.getAlgorithmHeaderValue(), Optional.ofNullable(jws.getKeyIdHeaderValue()),
+            read = new UnverifiedJwt(jws, jws.getAlgorithmHeaderValue(), Optional.ofNullable(jws.getKeyIdHeaderValue()),
                     claims.getIssuer(), claims.getSubject(), claims.hasAudience() ? claims.getAudience() : List.of(),
                     claims.getClaimValue("aud") instanceof String,
                     instant(claims.getExpirationTime()), instant(claims.getIssuedAt()), instant(claims.getNotBefore()),
@@ -82,7 +81,7 @@ public record UnverifiedAssertion(JsonWebSignature jws, String algorithm, Option
         return value != null && value.indexOf('\u0000') >= 0;
     }
 
-    private static ClientAuthenticationException malformed() {
-        return new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);
+    private static JwtRejectedException malformed() {
+        return new JwtRejectedException(JwtRejectedException.Reason.MALFORMED);
     }
 }

@@ -1,12 +1,10 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.tokenservice.client.AuthenticationFailure;
-import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.testing.ClientAssertions;
 import io.tokenservice.testing.JwksServer;
@@ -239,7 +237,7 @@ class RemoteJwksTest {
     }
 
     private void assertUnavailable(String path) {
-        ClientAuthenticationException failure = assertThrows(ClientAuthenticationException.class, () -> current(path));
-        assertEquals(AuthenticationFailure.KEYS_UNAVAILABLE, failure.reason());
+        JwtRejectedException failure = assertThrows(JwtRejectedException.class, () -> current(path));
+        assertEquals(JwtRejectedException.Reason.KEYS_UNAVAILABLE, failure.reason());
     }
 }

@@ -1,11 +1,9 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.client.AuthenticationFailure;
-import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -39,8 +37,8 @@ import org.jose4j.lang.JoseException;
  * before, up to {@code max-stale} after it was fetched, and a URL whose fetch failed is not tried again within {@code min-refetch-interval}, so that a dead or
  * slow URL costs one fetch per interval, not one per request. A set in use is fetched again in the background once
  * it is half of cache-for old, so that no request waits for the refetch of a set it already has: only the first
- * use of a URL, or one unused for cache-for, waits for a fetch. Fails with {@link ClientAuthenticationException}
- * {@link AuthenticationFailure#KEYS_UNAVAILABLE}: a client whose keys cannot be read is not authenticated, and
+ * use of a URL, or one unused for cache-for, waits for a fetch. Fails with {@link JwtRejectedException}
+ * {@link JwtRejectedException.Reason#KEYS_UNAVAILABLE}: whoever's keys cannot be read is not authenticated, and
  * never causes a 5xx.
  */
 @ApplicationScoped
@@ -281,7 +279,7 @@ public class RemoteJwks {
         }
     }
 
-    private static ClientAuthenticationException unavailable() {
-        return new ClientAuthenticationException(AuthenticationFailure.KEYS_UNAVAILABLE);
+    private static JwtRejectedException unavailable() {
+        return new JwtRejectedException(JwtRejectedException.Reason.KEYS_UNAVAILABLE);
     }
 }

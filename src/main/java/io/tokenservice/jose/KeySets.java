@@ -1,10 +1,8 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.jose;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.client.AuthenticationFailure;
-import io.tokenservice.client.ClientAuthenticationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -16,11 +14,11 @@ import org.jose4j.jwk.JsonWebKeySet;
  * again once when the assertion names a kid the set lacks: its owner rotated). Either way only the keys
  * {@link JwkSetRules} allows are used, and every refusal costs one verification, a decoy's when no key was tried,
  * so that the time of a refusal does not tell whether the kid exists. Fails with
- * {@link ClientAuthenticationException} {@link AuthenticationFailure#BAD_SIGNATURE}, or
- * {@link AuthenticationFailure#KEYS_UNAVAILABLE} when the set cannot be had.
+ * {@link JwtRejectedException} {@link JwtRejectedException.Reason#BAD_SIGNATURE}, or
+ * {@link JwtRejectedException.Reason#KEYS_UNAVAILABLE} when the set cannot be had.
  */
 @ApplicationScoped
-public class AssertionKeys {
+public class KeySets {
 
     // Parsed sets held, weighed by their documents: a bound in memory, whatever the sets' sizes.
     private static final long PARSED_SET_CHARS = 16L << 20;
@@ -34,13 +32,13 @@ public class AssertionKeys {
     private final Cache<String, Parsed> inline = Caffeine.newBuilder().maximumWeight(PARSED_SET_CHARS)
             .<String, Parsed>weigher((document, parsed) -> 2 * parsed.documentLength()).build();
 
-    AssertionKeys(RemoteJwks remote) {
+    KeySets(RemoteJwks remote) {
         this.remote = remote;
     }
 
     /** Verified by a key of the set {@code jwks}, a JWK Set document. */
-    public Uni<Void> verifiedInline(UnverifiedAssertion assertion, String jwks) {
-        return outcome(assertion, AssertionSignature.verify(assertion, parsed(jwks)));
+    public Uni<Void> verifiedInline(UnverifiedJwt assertion, String jwks) {
+        return outcome(assertion, Signatures.verify(assertion, parsed(jwks)));
     }
 
     /** What an assertion naming a kid the fetched set lacks waits for (its owner may have rotated its keys). */
@@ -55,25 +53,25 @@ public class AssertionKeys {
     }
 
     /** Verified by a key of the set at {@code jwksUri}, fetched as {@link RemoteJwks} allows. */
-    public Uni<Void> verifiedAt(UnverifiedAssertion assertion, String jwksUri, UnknownKid unknownKid) {
+    public Uni<Void> verifiedAt(UnverifiedJwt assertion, String jwksUri, UnknownKid unknownKid) {
         return remote.current(jwksUri).flatMap(keys -> {
-            AssertionSignature.Outcome first = AssertionSignature.verify(assertion, keys);
-            if (first != AssertionSignature.Outcome.UNKNOWN_KEY) {
+            Signatures.Outcome first = Signatures.verify(assertion, keys);
+            if (first != Signatures.Outcome.UNKNOWN_KEY) {
                 return outcome(assertion, first);
             }
             if (unknownKid == UnknownKid.REFETCH_IN_BACKGROUND) {
                 remote.refreshInBackground(jwksUri);
                 return outcome(assertion, first);
             }
-            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(assertion, AssertionSignature.verify(assertion, fresh)));
+            return remote.refreshed(jwksUri).flatMap(fresh -> outcome(assertion, Signatures.verify(assertion, fresh)));
         });
     }
 
     /** Verified by a key of the set at {@code jwksUri} as fetched within cache-for, with no fetch; empty URL: none. */
-    public Uni<Void> verifiedWithoutFetching(UnverifiedAssertion assertion, Optional<String> jwksUri) {
+    public Uni<Void> verifiedWithoutFetching(UnverifiedJwt assertion, Optional<String> jwksUri) {
         return jwksUri.flatMap(remote::fresh)
-                .map(keys -> outcome(assertion, AssertionSignature.verify(assertion, keys)))
-                .orElseGet(() -> Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.KEYS_UNAVAILABLE)));
+                .map(keys -> outcome(assertion, Signatures.verify(assertion, keys)))
+                .orElseGet(() -> Uni.createFrom().failure(new JwtRejectedException(JwtRejectedException.Reason.KEYS_UNAVAILABLE)));
     }
 
     private JsonWebKeySet parsed(String jwks) {
@@ -90,13 +88,13 @@ public class AssertionKeys {
         }).keys();
     }
 
-    private static Uni<Void> outcome(UnverifiedAssertion assertion, AssertionSignature.Outcome outcome) {
-        if (outcome == AssertionSignature.Outcome.VERIFIED) {
+    private static Uni<Void> outcome(UnverifiedJwt assertion, Signatures.Outcome outcome) {
+        if (outcome == Signatures.Outcome.VERIFIED) {
             return Uni.createFrom().voidItem();
         }
         if (!outcome.verified()) {
-            AssertionSignature.spend(assertion);
+            Signatures.spend(assertion);
         }
-        return Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.BAD_SIGNATURE));
+        return Uni.createFrom().failure(new JwtRejectedException(JwtRejectedException.Reason.BAD_SIGNATURE));
     }
 }
