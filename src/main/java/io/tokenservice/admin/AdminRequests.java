@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 
 /** What every admin resource does with a request: read its JSON body, and stamp the changes it makes. */
-final class AdminRequests {
+public final class AdminRequests {
 
     private AdminRequests() {
     }
@@ -19,7 +19,7 @@ final class AdminRequests {
      * The body as JSON, or null when there is none; a 400 naming {@code body} when it is not JSON, or when a name or
      * a string in it holds U+0000, which no PostgreSQL text can store.
      */
-    static JsonNode json(ObjectMapper mapper, String body) {
+    public static JsonNode json(ObjectMapper mapper, String body) {
         JsonNode document;
         try {
             document = body == null || body.isBlank() ? null : mapper.readTree(body);
@@ -53,7 +53,7 @@ final class AdminRequests {
     }
 
     /** Now, at the database's precision, so a response shows what a later read returns. */
-    static OffsetDateTime now() {
+    public static OffsetDateTime now() {
         return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -7,9 +7,9 @@ import java.net.URISyntaxException;
  * The URLs the admin API stores: issuer identifiers (RFC 8414 §2, OpenID Connect Discovery §2: no query or
  * fragment) and the URLs key sets are fetched from.
  */
-final class HttpUrls {
+public final class HttpUrls {
 
-    static final int MAX_LENGTH = 2000;
+    public static final int MAX_LENGTH = 2000;
 
     private HttpUrls() {
     }
@@ -18,7 +18,7 @@ final class HttpUrls {
      * Whether {@code url} is an absolute https URL (or http, when {@code allowHttp}) of at most {@value #MAX_LENGTH}
      * characters, with a host, without user info or fragment, and without a query unless {@code allowQuery}.
      */
-    static boolean isAbsolute(String url, boolean allowHttp, boolean allowQuery) {
+    public static boolean isAbsolute(String url, boolean allowHttp, boolean allowQuery) {
         if (url == null || url.length() > MAX_LENGTH) {
             return false;
         }
@@ -36,7 +36,7 @@ final class HttpUrls {
      * One spelling of a URL already found {@link #isAbsolute}: scheme and host in lower case, the scheme's default
      * port and an empty query left out, an empty path as "/"; so that two spellings of one key set URL compare equal.
      */
-    static String normalized(String url) {
+    public static String normalized(String url) {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);

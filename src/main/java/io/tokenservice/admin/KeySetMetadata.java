@@ -17,7 +17,7 @@ import org.jose4j.lang.JoseException;
  * absolute https URL (http only where configured), whose fetched sets are kept to the same rules. Every problem is a
  * 400 naming the field.
  */
-final class KeySetMetadata {
+public final class KeySetMetadata {
 
     static final int MAX_KEYS = JwkSetRules.MAX_KEYS;
     static final int MAX_JWKS_LENGTH = 65_536;
@@ -28,7 +28,7 @@ final class KeySetMetadata {
     }
 
     /** The set as stored: the document as given, once it is found to be a valid set of public signing keys. */
-    static String jwks(JsonNode value) {
+    public static String jwks(JsonNode value) {
         if (!value.isObject() || !value.path("keys").isArray()) {
             throw invalid("jwks", "jwks must be a JWK Set: an object with a keys array");
         }
@@ -73,7 +73,7 @@ final class KeySetMetadata {
      * The URL as stored, once it is absolute, https (or http when {@code allowHttp}), without user info or fragment:
      * in one spelling ({@link HttpUrls#normalized}), so that a URL is recognised whichever way it was written.
      */
-    static String jwksUri(JsonNode value, boolean allowHttp) {
+    public static String jwksUri(JsonNode value, boolean allowHttp) {
         if (!value.isTextual() || !HttpUrls.isAbsolute(value.textValue(), allowHttp, true)) {
             throw invalid("jwks_uri", "jwks_uri must be an absolute " + (allowHttp ? "http or https" : "https")
                     + " URL of at most " + HttpUrls.MAX_LENGTH + " characters, without user info or fragment");
@@ -85,7 +85,7 @@ final class KeySetMetadata {
      * The keys of a stored JWK Set document, each as its JSON (member order aside), for telling which keys a change
      * removed; none for null.
      */
-    static java.util.Set<JsonNode> keys(com.fasterxml.jackson.databind.ObjectMapper json, String jwks) {
+    public static java.util.Set<JsonNode> keys(com.fasterxml.jackson.databind.ObjectMapper json, String jwks) {
         if (jwks == null) {
             return java.util.Set.of();
         }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +45,11 @@ import org.jboss.logging.Logger;
  *     {@code token-service.cache.clients.max-concurrent-loads} run at once, so a flood of random ids takes a few
  *     of the pool's connections, never all;</li>
  * <li>an id found to have no client is remembered as unknown (bounded, for max-staleness at most) until a
- *     notification says a client was created under it.</li>
+ *     notification says a client was created under it;</li>
+ * <li>a federated client is found by a trusted issuer's (issuer, subject) pair: which client_id holds a pair is a
+ *     hint (bounded) that spares a query, never the authority, since only a client whose current copy still lists
+ *     the pair is it; a pair found to have no client is remembered with the directory's generation, stale once any
+ *     client changed, and at max-staleness whatever happened. Pair lookups take the same gate as client loads.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -57,6 +62,12 @@ public class ClientDirectory implements ChangeChannel {
     @FunctionalInterface
     interface Loader {
         Uni<List<ClientSnapshot>> load(Set<String> clientIds);
+    }
+
+    /** Reads the client_id that holds an (issuer, subject) pair, if any. */
+    @FunctionalInterface
+    interface SubjectLoader {
+        Uni<Optional<String>> clientIdOf(String issuer, String subject);
     }
 
     /** Starts work that no request waits for; false when it cannot (then the entry simply ages out). */
@@ -72,6 +83,11 @@ public class ClientDirectory implements ChangeChannel {
     private static final int MAX_QUEUED_LOADS = 1024;
 
     private final Loader loader;
+    private final SubjectLoader subjectLoader;
+    // (issuer, subject) pair -> the client_id last found to hold it: a hint, checked against the client's copy.
+    private final Cache<String, String> subjectHints;
+    // Pairs found to have no client, with generation() when read: stale once it moved, or at max-staleness.
+    private final Cache<String, Long> unknownSubjects;
     private final DatabaseCalls database;
     private final Ticker ticker;
     private final Background background;
@@ -89,8 +105,8 @@ public class ClientDirectory implements ChangeChannel {
 
     @Inject
     ClientDirectory(TokenServiceConfig config, DatabaseCalls database, MeterRegistry registry) {
-        this(ClientDirectory::loadWithPanache, database, Ticker.systemTicker(), BackgroundWork::start,
-                config.cache().clients().maxSize(), config.cache().clients().maxStaleness(),
+        this(ClientDirectory::loadWithPanache, ClientDirectory::subjectWithPanache, database, Ticker.systemTicker(),
+                BackgroundWork::start, config.cache().clients().maxSize(), config.cache().clients().maxStaleness(),
                 config.cache().clients().maxConcurrentLoads());
         // cache_gets_total{cache="clients"|"unknown_clients",result="hit"|"miss"}, evictions and sizes.
         CaffeineCacheMetrics.monitor(registry, clients, "clients");
@@ -99,7 +115,18 @@ public class ClientDirectory implements ChangeChannel {
 
     ClientDirectory(Loader loader, DatabaseCalls database, Ticker ticker, Background background, long maxSize,
             Duration maxStaleness, int maxConcurrentLoads) {
+        this(loader, (issuer, subject) -> Uni.createFrom().item(Optional.empty()), database, ticker, background, maxSize,
+                maxStaleness, maxConcurrentLoads);
+    }
+
+    ClientDirectory(Loader loader, SubjectLoader subjectLoader, DatabaseCalls database, Ticker ticker,
+            Background background, long maxSize, Duration maxStaleness, int maxConcurrentLoads) {
         this.loader = loader;
+        this.subjectLoader = subjectLoader;
+        this.subjectHints = Caffeine.newBuilder().maximumSize(maxSize).expireAfterAccess(Duration.ofHours(1))
+                .ticker(ticker).build();
+        this.unknownSubjects = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxStaleness).ticker(ticker)
+                .build();
         this.database = database;
         this.ticker = ticker;
         this.background = background;
@@ -159,8 +186,59 @@ public class ClientDirectory implements ChangeChannel {
      * A number that changes whenever a client (or a client's federated credentials) may have changed: what was
      * read about clients before it changed may be stale.
      */
-    public long generation() {
+    private long generation() {
         return generation.get() + creations.get();
+    }
+
+    /**
+     * The client registered for a trusted issuer's (issuer, subject) pair, if any. With {@code cachedOnly}, nothing
+     * is looked up: only a client this replica has cached under a known pair is found.
+     */
+    @WithSpan("client.find_by_subject")
+    public Uni<Optional<ClientSnapshot>> findBySubject(String issuer, String subject, boolean cachedOnly) {
+        String pair = ClientSnapshot.federatedSubject(issuer, subject);
+        String hint = subjectHints.getIfPresent(pair);
+        if (hint != null) {
+            Uni<Map<String, ClientSnapshot>> found = cachedOnly ? Uni.createFrom().item(cachedOnly(List.of(hint)))
+                    : find(List.of(hint));
+            return found.flatMap(clients -> {
+                ClientSnapshot client = clients.get(hint);
+                if (client != null && client.federatedSubjects().contains(pair)) {
+                    return Uni.createFrom().item(Optional.of(client));
+                }
+                if (cachedOnly) {
+                    // Perhaps only out of the cache: the hint stays for a request that may look up.
+                    return Uni.createFrom().item(Optional.<ClientSnapshot>empty());
+                }
+                subjectHints.invalidate(pair);
+                return lookUpSubject(issuer, subject, pair);
+            });
+        }
+        return cachedOnly ? Uni.createFrom().item(Optional.empty()) : lookUpSubject(issuer, subject, pair);
+    }
+
+    private Uni<Optional<ClientSnapshot>> lookUpSubject(String issuer, String subject, String pair) {
+        long readAt = generation();
+        Long knownUnknown = unknownSubjects.getIfPresent(pair);
+        if (knownUnknown != null && knownUnknown == readAt) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return loads.run(() -> subjectLoader.clientIdOf(issuer, subject)).plug(database::boundedRead)
+                .flatMap(clientId -> {
+                    if (clientId.isEmpty()) {
+                        unknownSubjects.put(pair, readAt);
+                        return Uni.createFrom().item(Optional.<ClientSnapshot>empty());
+                    }
+                    return find(List.of(clientId.get())).map(clients -> {
+                        ClientSnapshot client = clients.get(clientId.get());
+                        if (client == null || !client.federatedSubjects().contains(pair)) {
+                            // Changed between the two reads: as if not registered; the client's next try finds it.
+                            return Optional.<ClientSnapshot>empty();
+                        }
+                        subjectHints.put(pair, clientId.get());
+                        return Optional.of(client);
+                    });
+                });
     }
 
     /** The clients with these ids that are cached now, without any lookup (for requests that must not cause one). */
@@ -249,6 +327,13 @@ public class ClientDirectory implements ChangeChannel {
         if (generation.get() == readAt) {
             clients.put(client.clientId(), new Entry(client, ticker.read()));
         }
+    }
+
+    private static Uni<Optional<String>> subjectWithPanache(String issuer, String subject) {
+        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "SELECT client_id FROM token_service.federated_credential WHERE issuer = :issuer AND subject = :subject",
+                        String.class).setParameter("issuer", issuer).setParameter("subject", subject).getResultList()))
+                .map(ids -> ids.stream().findFirst());
     }
 
     /** The session spans the query only: no connection is held while a secret is hashed. */

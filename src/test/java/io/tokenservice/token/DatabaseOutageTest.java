@@ -148,7 +148,7 @@ class DatabaseOutageTest {
     }
 
     @jakarta.inject.Inject
-    io.tokenservice.client.assertion.TrustedIssuers trustedIssuers;
+    io.tokenservice.federation.TrustedIssuers trustedIssuers;
 
     /**
      * Issue 18 review: a replica kept the keys of an issuer changed elsewhere until its re-read came back, and when

@@ -1,5 +1,7 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.federation.TrustedIssuers;
+import io.tokenservice.federation.IssuerPolicy;
 import io.tokenservice.jose.JwtRejectedException;
 import io.tokenservice.jose.UnverifiedJwt;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.jose.UnverifiedJwt;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ public final class AssertionRules {
      *     them, as a single string
      * @param maxLifetime the longest exp may lie after iat, or after now when there is no iat
      */
-    public static Optional<String> problem(UnverifiedJwt assertion, AssertionAudiences audiences,
+    public static Optional<String> problem(UnverifiedJwt assertion, ServiceAudiences audiences,
             Duration maxLifetime, Instant now, Duration skew) {
         if (!assertion.audienceIsString() || !Set.of(audiences.issuer(), audiences.tokenEndpoint())
                 .contains(assertion.audience().get(0))) {

@@ -1,5 +1,6 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.federation.IssuerPolicy;
 import io.tokenservice.jose.KeySets;
 import io.tokenservice.jose.RemoteJwks;
 import io.tokenservice.jose.SeenJwtIds;
@@ -9,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
 import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +26,7 @@ import org.jboss.logging.Logger;
  * SPIFFE JWT-SVID): a key of the issuer (inline, at its jwks_uri, or at the one its discovery document names:
  * {@link KeySets}) verifies the signature, the claims keep
  * {@link AssertionRules#federatedProblem} under the issuer's audiences and maximum token age, the (issuer, sub) pair
- * is registered for a client ({@link FederatedSubjects}), and, unless the issuer allows reuse, the jti was never
+ * is registered for a client (found through {@link ClientDirectory}), and, unless the issuer allows reuse, the jti was never
  * accepted before on any replica; whether that client may authenticate (enabled, federated_jwt, the client_id the
  * request names) is the authenticator's policy. Fails with {@link ClientAuthenticationException} naming the reason.
  */
@@ -33,7 +35,7 @@ public class FederatedJwtVerifier {
 
     private static final Logger LOG = Logger.getLogger(FederatedJwtVerifier.class);
 
-    private final FederatedSubjects subjects;
+    private final ClientDirectory directory;
     private final RemoteJwks remote;
     private final KeySets keys;
     private final SeenJwtIds seen;
@@ -41,14 +43,14 @@ public class FederatedJwtVerifier {
     private final Clock clock;
 
     @Inject
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
+    FederatedJwtVerifier(ClientDirectory directory, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
             TokenServiceConfig config) {
-        this(subjects, remote, keys, seen, config.token().clockSkew(), Clock.systemUTC());
+        this(directory, remote, keys, seen, config.token().clockSkew(), Clock.systemUTC());
     }
 
-    FederatedJwtVerifier(FederatedSubjects subjects, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
+    FederatedJwtVerifier(ClientDirectory directory, RemoteJwks remote, KeySets keys, SeenJwtIds seen,
             Duration skew, Clock clock) {
-        this.subjects = subjects;
+        this.directory = directory;
         this.remote = remote;
         this.keys = keys;
         this.seen = seen;
@@ -68,7 +70,7 @@ public class FederatedJwtVerifier {
                 LOG.infof("Token of trusted issuer '%s' for '%s' rejected: %s", issuer.name(), token.subject(), problem.get());
                 return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
             }
-            return subjects.clientOf(token.issuer(), token.subject(), cachedOnly)
+            return directory.findBySubject(token.issuer(), token.subject(), cachedOnly)
                     .flatMap(found -> accepted(presented, token, issuer, found, cachedOnly));
         });
     }

@@ -1,5 +1,6 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.jose.KeySets;
 import io.tokenservice.jose.SeenJwtIds;
 import io.tokenservice.jose.Signatures;
@@ -40,19 +41,19 @@ public class PrivateKeyJwtVerifier {
     private final ClientDirectory directory;
     private final KeySets keys;
     private final SeenJwtIds seen;
-    private final AssertionAudiences audiences;
+    private final ServiceAudiences audiences;
     private final Duration maxLifetime;
     private final Duration skew;
     private final Clock clock;
 
     @Inject
-    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, ServiceAudiences audiences,
             TokenServiceConfig config) {
         this(directory, keys, seen, audiences, config.assertions().maxLifetime(), config.token().clockSkew(),
                 Clock.systemUTC());
     }
 
-    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, AssertionAudiences audiences,
+    PrivateKeyJwtVerifier(ClientDirectory directory, KeySets keys, SeenJwtIds seen, ServiceAudiences audiences,
             Duration maxLifetime, Duration skew, Clock clock) {
         this.directory = directory;
         this.keys = keys;

@@ -2,6 +2,7 @@ package io.tokenservice.client.assertion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.jose.UnverifiedJwt;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class AssertionRulesTest {
 
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     static final String TOKEN_ENDPOINT = "https://auth.example.com/oauth2/token";
-    static final AssertionAudiences AUDIENCES = new AssertionAudiences("https://auth.example.com", TOKEN_ENDPOINT);
+    static final ServiceAudiences AUDIENCES = new ServiceAudiences("https://auth.example.com", TOKEN_ENDPOINT);
     static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final Duration SKEW = Duration.ofSeconds(30);
 

@@ -1,7 +1,10 @@
-package io.tokenservice.admin;
+package io.tokenservice.federation.admin;
 
+import io.tokenservice.admin.Audiences;
+import io.tokenservice.admin.HttpUrls;
+import io.tokenservice.admin.KeySetMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tokenservice.client.assertion.TrustedIssuer;
+import io.tokenservice.federation.TrustedIssuer;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -101,7 +104,7 @@ public class TrustedIssuerMetadata {
                     yield issuer -> issuer.jwksUri = uri;
                 }
                 case "audiences" -> {
-                    String[] audiences = reset ? new String[0] : ClientMetadataParser.audiences(name, value);
+                    String[] audiences = reset ? new String[0] : Audiences.parse(name, value);
                     yield issuer -> issuer.audiences = audiences;
                 }
                 case "max_token_age" -> {

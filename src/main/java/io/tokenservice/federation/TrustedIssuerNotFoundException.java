@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.federation;
 
 /** An administrator named a trusted issuer that is not stored; the admin API answers 404. */
 public final class TrustedIssuerNotFoundException extends RuntimeException {

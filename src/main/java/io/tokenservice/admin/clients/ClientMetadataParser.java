@@ -1,5 +1,8 @@
-package io.tokenservice.admin;
+package io.tokenservice.admin.clients;
 
+import io.tokenservice.admin.HttpUrls;
+import io.tokenservice.admin.Audiences;
+import io.tokenservice.admin.KeySetMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientIds;
@@ -44,8 +47,6 @@ public class ClientMetadataParser {
     static final int MIN_IMPORTED_SECRET_LENGTH = 32;
     // A scope token's syntax is RFC 6749 §3.3 (endpoint.ScopeSyntax); its length, ours.
     private static final int MAX_SCOPE_LENGTH = 200;
-    private static final int MAX_AUDIENCES = 20;
-    private static final int MAX_AUDIENCE_LENGTH = 2000;
     private static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_TOKEN_RATE_LIMIT = 1_000_000;
     private static final int MAX_SECRET_LENGTH = 512;
@@ -170,7 +171,7 @@ public class ClientMetadataParser {
                 yield client -> client.scopes = scopes;
             }
             case "audience" -> {
-                String[] audience = reset ? new String[0] : audiences(name, value);
+                String[] audience = reset ? new String[0] : Audiences.parse(name, value);
                 yield client -> client.audience = audience;
             }
             case "grant_types" -> {
@@ -301,18 +302,6 @@ public class ClientMetadataParser {
             types.add(entry.textValue());
         }
         return types.toArray(String[]::new);
-    }
-
-    /** An array of at most {@value #MAX_AUDIENCES} distinct strings of 1 to {@value #MAX_AUDIENCE_LENGTH} characters. */
-    static String[] audiences(String field, JsonNode value) {
-        if (!value.isArray() || value.size() > MAX_AUDIENCES) {
-            throw OAuthException.invalidField(field, field + " must be an array of at most " + MAX_AUDIENCES + " strings");
-        }
-        Set<String> audience = new LinkedHashSet<>();
-        for (JsonNode entry : value) {
-            audience.add(text(field, entry, MAX_AUDIENCE_LENGTH));
-        }
-        return audience.toArray(String[]::new);
     }
 
     private Integer ttl(JsonNode value) {

@@ -1,4 +1,4 @@
-package io.tokenservice.admin;
+package io.tokenservice.admin.clients;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,5 +1,11 @@
-package io.tokenservice.admin;
+package io.tokenservice.admin.clients;
 
+import io.tokenservice.admin.AdminAudit;
+import io.tokenservice.admin.AdminOnly;
+import io.tokenservice.admin.AdminRequests;
+import io.tokenservice.admin.GeneratedSecret;
+import io.tokenservice.admin.KeySetMetadata;
+import io.tokenservice.federation.admin.KeyOwners;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;

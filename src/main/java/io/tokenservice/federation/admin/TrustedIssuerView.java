@@ -1,10 +1,10 @@
-package io.tokenservice.admin;
+package io.tokenservice.federation.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.tokenservice.client.assertion.IssuerPolicy;
-import io.tokenservice.client.assertion.TrustedIssuer;
+import io.tokenservice.federation.IssuerPolicy;
+import io.tokenservice.federation.TrustedIssuer;
 import java.util.List;
 
 /** A trusted issuer as the admin API shows it; {@code source} says whether the API or configuration defines it. */

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.federation;
 
 import java.time.Duration;
 import java.util.Optional;

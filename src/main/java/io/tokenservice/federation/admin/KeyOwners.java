@@ -1,10 +1,11 @@
-package io.tokenservice.admin;
+package io.tokenservice.federation.admin;
 
+import io.tokenservice.admin.HttpUrls;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.RegisteredClient;
-import io.tokenservice.client.assertion.IssuerPolicy;
-import io.tokenservice.client.assertion.TrustedIssuer;
-import io.tokenservice.client.assertion.TrustedIssuers;
+import io.tokenservice.federation.IssuerPolicy;
+import io.tokenservice.federation.TrustedIssuer;
+import io.tokenservice.federation.TrustedIssuers;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * field. Two admin changes committed at once are not checked against each other.
  */
 @ApplicationScoped
-class KeyOwners {
+public class KeyOwners {
 
     private final String ownIssuer;
     private final TrustedIssuers trustedIssuers;
@@ -28,7 +29,7 @@ class KeyOwners {
     }
 
     /** Refuses a client's jwks_uri that a trusted issuer publishes its keys at. */
-    Uni<Void> clientMayUse(String jwksUri) {
+    public Uni<Void> clientMayUse(String jwksUri) {
         if (jwksUri == null) {
             return Uni.createFrom().voidItem();
         }

@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.federation;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

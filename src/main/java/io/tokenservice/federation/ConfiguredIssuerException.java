@@ -1,4 +1,4 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.federation;
 
 /**
  * An administrator tried to store, change or remove a trusted issuer that configuration defines (by its name or its

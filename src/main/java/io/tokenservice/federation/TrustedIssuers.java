@@ -1,5 +1,6 @@
-package io.tokenservice.client.assertion;
+package io.tokenservice.federation;
 
+import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.jose.JwkSetRules;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -55,7 +56,7 @@ public class TrustedIssuers implements ChangeChannel {
     private PeriodicRefresh periodic;
 
     @Inject
-    TrustedIssuers(Pool pool, DatabaseCalls database, Vertx vertx, TokenServiceConfig config, AssertionAudiences audiences) {
+    TrustedIssuers(Pool pool, DatabaseCalls database, Vertx vertx, TokenServiceConfig config, ServiceAudiences audiences) {
         this.pool = pool;
         this.database = database;
         this.vertx = vertx;
