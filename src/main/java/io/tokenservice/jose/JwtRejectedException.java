@@ -11,6 +11,8 @@ public final class JwtRejectedException extends RuntimeException {
     public enum Reason {
         /** Not a compact JWS JWT, or lacking what every one must carry. */
         MALFORMED,
+        /** Its signature verified, but a claim breaks a rule (audience, expiry, age, jti); the log says which. */
+        RULE_BROKEN,
         /** No usable key of its issuer verifies its signature, or its algorithm is refused. */
         BAD_SIGNATURE,
         /** Its issuer's keys cannot be had (a fetch failed and none is cached). */

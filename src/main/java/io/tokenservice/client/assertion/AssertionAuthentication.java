@@ -101,6 +101,7 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
     static ClientAuthenticationException rejected(JwtRejectedException rejected) {
         return new ClientAuthenticationException(switch (rejected.reason()) {
             case MALFORMED -> AuthenticationFailure.MALFORMED_ASSERTION;
+            case RULE_BROKEN -> AuthenticationFailure.ASSERTION_REJECTED;
             case BAD_SIGNATURE -> AuthenticationFailure.BAD_SIGNATURE;
             case KEYS_UNAVAILABLE -> AuthenticationFailure.KEYS_UNAVAILABLE;
         });

@@ -1,5 +1,6 @@
 package io.tokenservice.client.assertion;
 
+import io.tokenservice.jose.JwtRules;
 import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.jose.UnverifiedJwt;
 import java.time.Duration;
@@ -13,8 +14,6 @@ import java.util.Set;
  * difference either way.
  */
 public final class AssertionRules {
-
-    static final int MAX_JTI_LENGTH = 256;
 
     private AssertionRules() {
     }
@@ -32,7 +31,7 @@ public final class AssertionRules {
                 .contains(assertion.audience().get(0))) {
             return Optional.of("aud is not one string naming our issuer or token endpoint: " + assertion.audience());
         }
-        Optional<String> common = common(assertion, Set.copyOf(assertion.audience()), now, skew);
+        Optional<String> common = JwtRules.common(assertion, Set.copyOf(assertion.audience()), now, skew);
         if (common.isPresent()) {
             return common;
         }
@@ -41,57 +40,7 @@ public final class AssertionRules {
             return Optional.of("lives longer than " + maxLifetime + " (exp " + assertion.expiresAt() + ")");
         }
         // jti (OPTIONAL in RFC 7523, REQUIRED here, as in OpenID Connect Core §9): what replay is checked on.
-        return jti(assertion);
+        return JwtRules.jti(assertion);
     }
 
-    /**
-     * The rules for a trusted issuer's token presented by a federated client: iat is required and at most
-     * {@code maxAge} old (the issuer's tokens may live long; what we accept is young); a jti only when the issuer
-     * does not allow reuse, since replay is checked on it then.
-     */
-    public static Optional<String> federatedProblem(UnverifiedJwt assertion, Set<String> audiences,
-            Duration maxAge, boolean jtiRequired, Instant now, Duration skew) {
-        Optional<String> common = common(assertion, audiences, now, skew);
-        if (common.isPresent()) {
-            return common;
-        }
-        if (assertion.issuedAt() == null) {
-            return Optional.of("no iat");
-        }
-        if (Duration.between(assertion.issuedAt(), now).compareTo(maxAge.plus(skew)) > 0) {
-            return Optional.of("older than " + maxAge + " (iat " + assertion.issuedAt() + ")");
-        }
-        return jtiRequired ? jti(assertion) : Optional.empty();
-    }
-
-    private static Optional<String> common(UnverifiedJwt assertion, Set<String> audiences, Instant now,
-            Duration skew) {
-        if (assertion.audience().stream().noneMatch(audiences::contains)) {
-            return Optional.of("aud names none of " + audiences);
-        }
-        // exp (REQUIRED), RFC 7523 §3 item 4
-        if (assertion.expiresAt() == null) {
-            return Optional.of("no exp");
-        }
-        if (!assertion.expiresAt().isAfter(now.minus(skew))) {
-            return Optional.of("expired at " + assertion.expiresAt());
-        }
-        // nbf (OPTIONAL), RFC 7523 §3 item 5
-        if (assertion.notBefore() != null && assertion.notBefore().isAfter(now.plus(skew))) {
-            return Optional.of("not valid before " + assertion.notBefore());
-        }
-        // iat (OPTIONAL), RFC 7523 §3 item 6: "may reject JWTs with an iat claim value that is unreasonably far in
-        // the past"; one from the future is never reasonable.
-        if (assertion.issuedAt() != null && assertion.issuedAt().isAfter(now.plus(skew))) {
-            return Optional.of("issued in the future, at " + assertion.issuedAt());
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> jti(UnverifiedJwt assertion) {
-        if (assertion.jwtId() == null || assertion.jwtId().isEmpty() || assertion.jwtId().length() > MAX_JTI_LENGTH) {
-            return Optional.of("no jti of 1 to " + MAX_JTI_LENGTH + " characters");
-        }
-        return Optional.empty();
-    }
 }

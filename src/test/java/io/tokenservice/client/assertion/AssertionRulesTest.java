@@ -110,7 +110,7 @@ class AssertionRulesTest {
         UnverifiedJwt token = new UnverifiedJwt(null, "RS256", Optional.empty(), "https://k8s.example",
                 "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), false, NOW.plusSeconds(3600), row.iat(), null,
                 row.jti());
-        Optional<String> problem = AssertionRules.federatedProblem(token, AUDIENCES.defaults(), Duration.ofMinutes(10),
+        Optional<String> problem = io.tokenservice.jose.JwtRules.issuerTokenProblem(token, AUDIENCES.defaults(), Duration.ofMinutes(10),
                 row.jtiRequired(), NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
         problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
