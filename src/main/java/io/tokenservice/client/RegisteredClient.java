@@ -47,6 +47,18 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "grant_types", nullable = false, columnDefinition = "text[]")
     public String[] grantTypes = {ClientSnapshot.CLIENT_CREDENTIALS};
 
+    /** Further aud values of subject tokens it may exchange (RFC 8693); its own client_id always counts. */
+    @Column(name = "exchange_subject_audiences", nullable = false, columnDefinition = "text[]")
+    public String[] exchangeSubjectAudiences = new String[0];
+
+    /** The trusted issuers, by name, whose tokens it may exchange as subject tokens. */
+    @Column(name = "exchange_trusted_issuers", nullable = false, columnDefinition = "text[]")
+    public String[] exchangeTrustedIssuers = new String[0];
+
+    /** Whether it may ask for transaction tokens. */
+    @Column(name = "transaction_tokens", nullable = false)
+    public boolean transactionTokens;
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];

@@ -128,6 +128,18 @@ public interface TokenServiceConfig {
         }
     }
 
+    TransactionTokens transactionTokens();
+
+    /** Transaction tokens (draft-ietf-oauth-transaction-tokens), asked for through token exchange. */
+    interface TransactionTokens {
+        /** The trust domain: the aud of every transaction token, which no one outside it accepts; default the issuer. */
+        Optional<String> trustDomain();
+
+        /** How long a transaction token lives (never longer than the token it was exchanged for). */
+        @WithDefault("5M")
+        Duration ttl();
+    }
+
     Federation federation();
 
     /** Federated workload identity: clients authenticated by tokens of trusted issuers. */

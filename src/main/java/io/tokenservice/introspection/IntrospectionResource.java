@@ -23,9 +23,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /oauth2/introspect} (RFC 7662): any registered client, authenticated as at the token endpoint, asks
- * whether a token is active. Active means ours, unexpired, not revoked, and of a client that still exists, is
- * enabled and has not cut off its older tokens: the answer is {@code active: true} with
- * the token's claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
+ * whether a token is active. Active means ours (an access token, or a transaction token for our trust domain),
+ * unexpired, not revoked, and of a client that still exists, is enabled and has not cut off its older tokens (nor,
+ * for an exchanged token, has the client of its subject token): the answer is {@code active: true} with the token's
+ * claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
  * (§2.2). The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
  */
 @Path(Endpoints.INTROSPECTION)
@@ -53,8 +54,13 @@ public class IntrospectionResource {
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
         return authenticator.authenticate(presented.caller(), sources.of(http))
-                .flatMap(caller -> honoured(verifier.read(presented.token())))
-                .map(IntrospectionResource::describe)
+                .flatMap(caller -> {
+                    Optional<VerifiedToken> accessToken = verifier.read(presented.token());
+                    if (accessToken.isPresent()) {
+                        return honoured(accessToken).map(token -> describe(token, false));
+                    }
+                    return honoured(verifier.readTransactionToken(presented.token())).map(token -> describe(token, true));
+                })
                 .map(answer -> NoStore.apply(RestResponse.ResponseBuilder.ok(answer)).build());
     }
 
@@ -66,15 +72,25 @@ public class IntrospectionResource {
         return active.clientOf(token.get()).map(client -> client.isPresent() ? token : Optional.empty());
     }
 
-    private static Map<String, Object> describe(Optional<VerifiedToken> token) {
+    /**
+     * The answer for a token: its claims ({@code act} of an exchanged token among them); a transaction token says so,
+     * and that it is no access token ({@code token_type N_A}, as its token response said).
+     */
+    private static Map<String, Object> describe(Optional<VerifiedToken> token, boolean transactionToken) {
         if (token.isEmpty()) {
             return INACTIVE;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
-        // token_type, RFC 7662 §2.2: as in the token response (RFC 6749 §7.1)
-        answer.put("token_type", "Bearer");
+        // token_type, RFC 7662 §2.2: as in the token response (RFC 6749 §7.1, RFC 8693 §2.2.1)
+        answer.put("token_type", transactionToken ? "N_A" : "Bearer");
+        if (transactionToken) {
+            answer.put("issued_token_type", TRANSACTION_TOKEN);
+        }
         answer.putAll(token.get().claims());
         return answer;
     }
+
+    /** RFC 8693 §3 / draft-ietf-oauth-transaction-tokens: the token type of a transaction token. */
+    private static final String TRANSACTION_TOKEN = "urn:ietf:params:oauth:token-type:txn_token";
 }

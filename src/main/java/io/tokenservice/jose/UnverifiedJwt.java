@@ -27,9 +27,11 @@ import org.jose4j.lang.JoseException;
  * @param issuedAt iat, or null
  * @param notBefore nbf, or null
  * @param jwtId jti, or null
+ * @param claims every claim, as sent
  */
 public record UnverifiedJwt(JsonWebSignature jws, String algorithm, Optional<String> keyId, String issuer,
-        String subject, List<String> audience, boolean audienceIsString, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId) {
+        String subject, List<String> audience, boolean audienceIsString, Instant expiresAt, Instant issuedAt, Instant notBefore, String jwtId,
+        java.util.Map<String, Object> claims) {
 
     /**
      * Parses a compact JWS JWT.
@@ -48,7 +50,7 @@ public record UnverifiedJwt(JsonWebSignature jws, String algorithm, Optional<Str
                     claims.getIssuer(), claims.getSubject(), claims.hasAudience() ? claims.getAudience() : List.of(),
                     claims.getClaimValue("aud") instanceof String,
                     instant(claims.getExpirationTime()), instant(claims.getIssuedAt()), instant(claims.getNotBefore()),
-                    claims.getJwtId());
+                    claims.getJwtId(), claims.getClaimsMap());
         } catch (JoseException | InvalidJwtException | MalformedClaimException | RuntimeException e) {
             // RuntimeException too: a header member of the wrong JSON type is a ClassCastException in jose4j, a
             // time beyond Instant's range a DateTimeException. Whatever an attacker sends is malformed, never a 5xx.
@@ -62,6 +64,11 @@ public record UnverifiedJwt(JsonWebSignature jws, String algorithm, Optional<Str
             throw malformed();
         }
         return read;
+    }
+
+    /** One claim as sent, or null. */
+    public Object claim(String name) {
+        return claims.get(name);
     }
 
     /** A NumericDate as an instant; outside years 1970 to 9999 it is malformed (no issuer means those). */

@@ -22,8 +22,9 @@ import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Verifies access tokens this service issued, for introspection, revocation and the resources it protects itself
- * (the admin API): the signature by one of our published keys (found by {@code kid} and {@code alg}),
- * {@code typ at+jwt} (RFC 9068 §4), our {@code iss}, and {@code exp} within {@code token-service.token.clock-skew};
+ * (the admin API), and, apart, its transaction tokens: the signature by one of our published keys (found by
+ * {@code kid} and {@code alg}), {@code typ at+jwt} (RFC 9068 §4) or {@code txntoken+jwt}, our {@code iss}, and
+ * {@code exp} within {@code token-service.token.clock-skew};
  * whether it was revoked since is {@code RevokedTokens}' business. Why a token failed goes to the debug log only.
  */
 @ApplicationScoped
@@ -33,16 +34,32 @@ public class AccessTokenVerifier {
 
     private static final java.util.Set<String> ACCEPTED_TYPS = java.util.Set.of("at+jwt", "application/at+jwt", "JWT");
 
-    private final JwtConsumer consumer;
+    /** draft-ietf-oauth-transaction-tokens §9.1: the typ of a transaction token. */
+    public static final String TXN_TOKEN_TYP = "txntoken+jwt";
+
+    private final JwtConsumer accessTokens;
+    private final JwtConsumer transactionTokens;
 
     AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys) {
-        this.consumer = new JwtConsumerBuilder()
+        this.accessTokens = consumer(config, keys, ACCEPTED_TYPS, null);
+        this.transactionTokens = consumer(config, keys, java.util.Set.of(TXN_TOKEN_TYP),
+                config.transactionTokens().trustDomain().orElse(config.issuer()));
+    }
+
+    /**
+     * Our tokens of these typs: signed by one of our keys (found by kid and alg), our iss, unexpired (within the
+     * clock skew); with {@code audience}, naming it (a transaction token's trust domain), else any audience (an
+     * access token's audience is its client's business).
+     */
+    private static JwtConsumer consumer(TokenServiceConfig config, SigningKeys keys, java.util.Set<String> typs,
+            String audience) {
+        JwtConsumerBuilder builder = new JwtConsumerBuilder()
                 // RFC 9068 §4: at+jwt (application/at+jwt spelled in full), or JWT for clients registered for it.
                 .registerValidator((org.jose4j.jwt.consumer.ErrorCodeValidator) context -> {
                     String typ = context.getJoseObjects().get(0).getHeader("typ");
-                    return ACCEPTED_TYPS.contains(typ) ? null
+                    return typs.contains(typ) ? null
                             : new org.jose4j.jwt.consumer.ErrorCodeValidator.Error(
-                                    org.jose4j.jwt.consumer.ErrorCodes.TYPE_INVALID, "typ " + typ + " is not an access token's");
+                                    org.jose4j.jwt.consumer.ErrorCodes.TYPE_INVALID, "typ " + typ + " is not " + typs);
                 })
                 .setExpectedIssuer(config.issuer())
                 .setRequireExpirationTime()
@@ -50,8 +67,6 @@ public class AccessTokenVerifier {
                 .setRequireSubject()
                 .setRequireJwtId()
                 .setAllowedClockSkewInSeconds((int) config.token().clockSkew().toSeconds())
-                // The audience is the client's business; this service is not in it.
-                .setSkipDefaultAudienceValidation()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         Arrays.stream(SigningAlgorithm.values()).map(Enum::name).toArray(String[]::new))
                 .setVerificationKeyResolver((jws, nesting) -> keys.verifying().stream()
@@ -60,12 +75,25 @@ public class AccessTokenVerifier {
                         .filter(key -> key.algorithm().name().equals(jws.getAlgorithmHeaderValue()))
                         .map(SigningKey::publicKey)
                         .findFirst()
-                        .orElseThrow(() -> new UnresolvableKeyException("no published key for this kid and alg")))
+                        .orElseThrow(() -> new UnresolvableKeyException("no published key for this kid and alg")));
+        return (audience == null ? builder.setSkipDefaultAudienceValidation() : builder.setExpectedAudience(audience))
                 .build();
     }
 
-    /** The token when it is ours and unexpired, revoked or not; empty otherwise. */
+    /** The access token when it is ours and unexpired, revoked or not; empty otherwise (a transaction token too). */
     public Optional<VerifiedToken> read(String token) {
+        return read(accessTokens, token);
+    }
+
+    /**
+     * The transaction token when it is ours, for our trust domain, and unexpired; empty otherwise (an access token
+     * too: neither is ever taken for the other).
+     */
+    public Optional<VerifiedToken> readTransactionToken(String token) {
+        return read(transactionTokens, token);
+    }
+
+    private static Optional<VerifiedToken> read(JwtConsumer consumer, String token) {
         try {
             JwtClaims claims = consumer.processToClaims(token);
             String scope = claims.getClaimValue("scope") instanceof String value ? value : "";

@@ -3,13 +3,10 @@ package io.tokenservice.token;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.tokenservice.client.ClientSnapshot;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,26 +33,12 @@ public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Requ
     public record Request(Optional<List<String>> scopes, List<String> resources) {
     }
 
-    private final List<String> defaultAudience;
-    private final Duration defaultLifetime;
-    private final Duration maxLifetime;
-    private final AdminAuthority admin;
+    private final ClientTokenLimits limits;
     private final AccessTokenMinter minter;
 
-    @Inject
-    ClientCredentialsGrant(TokenServiceConfig config, AdminAuthority admin, AccessTokenMinter minter) {
-        this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl(), config.token().maxTtl(),
-                admin, minter);
-    }
-
-    ClientCredentialsGrant(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime,
-            AdminAuthority admin, AccessTokenMinter minter) {
+    ClientCredentialsGrant(ClientTokenLimits limits, AccessTokenMinter minter) {
+        this.limits = limits;
         this.minter = minter;
-        // Only a client registered for the admin audience gets it, never every client through the default.
-        this.defaultAudience = defaultAudience.stream().filter(aud -> !aud.equals(admin.audience())).toList();
-        this.defaultLifetime = defaultLifetime;
-        this.maxLifetime = maxLifetime;
-        this.admin = admin;
     }
 
     @Override
@@ -92,27 +75,19 @@ public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Requ
             // RFC 6749 §5.2 invalid_scope; which scope was refused is no business of a stranger's.
             throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is not allowed for this client");
         }
-        List<String> allowed = effectiveAudience(client.audience());
+        List<String> allowed = limits.effectiveAudience(client.audience());
         // RFC 8707 §2: the resources narrow the audience, and must each be one the client may address.
         if (!allowed.containsAll(request.resources())
-                || request.resources().size() > 1 && admin.isAdminAudience(request.resources())) {
+                || request.resources().size() > 1 && limits.admin().isAdminAudience(request.resources())) {
             throw new OAuthException(OAuthError.INVALID_TARGET, "The requested resource is not allowed for this client");
         }
         List<String> audience = request.resources().isEmpty() ? withoutAdminUnlessAlone(allowed) : request.resources();
-        Duration own = client.accessTokenTtl() != null ? Duration.ofSeconds(client.accessTokenTtl()) : defaultLifetime;
-        // A lowered max-ttl applies to clients that stored a longer lifetime before.
-        Duration lifetime = admin.lifetime(audience, own.compareTo(maxLifetime) > 0 ? maxLifetime : own);
-        return new AccessGrant(client.clientId(), scopes, audience, lifetime, client.version(), client.registration(),
-                client.accessTokenTyp());
-    }
-
-    /** The audience a client's tokens may carry: its registered one, or the service default when it has none. */
-    public List<String> effectiveAudience(List<String> registered) {
-        return registered.isEmpty() ? defaultAudience : registered;
+        return new AccessGrant(client.clientId(), scopes, audience, limits.lifetime(client, audience), client.version(),
+                client.registration(), client.accessTokenTyp());
     }
 
     private List<String> withoutAdminUnlessAlone(List<String> allowed) {
-        List<String> others = allowed.stream().filter(aud -> !aud.equals(admin.audience())).toList();
+        List<String> others = allowed.stream().filter(aud -> !aud.equals(limits.admin().audience())).toList();
         return others.isEmpty() ? allowed : others;
     }
 }

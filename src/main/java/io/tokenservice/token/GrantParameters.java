@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** The parameters grants share: {@code scope} (RFC 6749 §3.3) and {@code resource} (RFC 8707 §2). */
-final class GrantParameters {
+public final class GrantParameters {
 
-    static final String SCOPE = "scope";
-    static final String RESOURCE = "resource";
+    public static final String SCOPE = "scope";
+    public static final String RESOURCE = "resource";
 
     private GrantParameters() {
     }
 
     /** The requested scopes, distinct; empty when none was asked for. Else invalid_scope for a malformed one. */
-    static Optional<List<String>> scopes(FormBody form) {
+    public static Optional<List<String>> scopes(FormBody form) {
         return form.get(SCOPE).map(GrantParameters::scopes);
     }
 
@@ -33,7 +33,7 @@ final class GrantParameters {
     }
 
     /** The requested resources, distinct: each an absolute URI without a fragment (RFC 8707 §2); else invalid_target. */
-    static List<String> resources(FormBody form) {
+    public static List<String> resources(FormBody form) {
         List<String> resources = form.all(RESOURCE);
         for (String resource : resources) {
             URI uri;

@@ -24,8 +24,8 @@ class ClientCredentialsGrantTest {
     static final Duration DEFAULT_LIFETIME = Duration.ofDays(1);
     static final Duration MAX_LIFETIME = Duration.ofDays(2);
     static final AdminAuthority ADMIN = new AdminAuthority("https://issuer.example/admin", Duration.ofMinutes(15));
-    static final ClientCredentialsGrant GRANT = new ClientCredentialsGrant(DEFAULT_AUDIENCE, DEFAULT_LIFETIME,
-            MAX_LIFETIME, ADMIN, null);
+    static final ClientCredentialsGrant GRANT = new ClientCredentialsGrant(
+            new ClientTokenLimits(DEFAULT_AUDIENCE, DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN), null);
 
     /** A valid client: scopes read and write, no audience or lifetime of its own. */
     private static ClientSnapshot client(List<String> audience, Integer ttl) {
@@ -96,8 +96,8 @@ class ClientCredentialsGrantTest {
 
     @Test
     void theAdminAudienceIsNeverPartOfTheDefaultAudience() {
-        ClientCredentialsGrant grant = new ClientCredentialsGrant(
-                List.of("https://issuer.example", "https://issuer.example/admin"), DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN, null);
+        ClientCredentialsGrant grant = new ClientCredentialsGrant(new ClientTokenLimits(
+                List.of("https://issuer.example", "https://issuer.example/admin"), DEFAULT_LIFETIME, MAX_LIFETIME, ADMIN), null);
         assertEquals(List.of("https://issuer.example"),
                 grant.authorize(client(List.of(), null), request(null, List.of())).audience());
         assertEquals(OAuthError.INVALID_TARGET, assertThrows(OAuthException.class, () -> grant.authorize(

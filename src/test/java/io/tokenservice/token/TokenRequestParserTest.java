@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 class TokenRequestParserTest {
 
-    static final ClientCredentialsGrant CLIENT_CREDENTIALS = new ClientCredentialsGrant(List.of("https://issuer.example"),
-            java.time.Duration.ofDays(1), java.time.Duration.ofDays(2),
-            new AdminAuthority("https://issuer.example/admin", java.time.Duration.ofMinutes(15)), null);
+    static final ClientCredentialsGrant CLIENT_CREDENTIALS = new ClientCredentialsGrant(new ClientTokenLimits(
+            List.of("https://issuer.example"), java.time.Duration.ofDays(1), java.time.Duration.ofDays(2),
+            new AdminAuthority("https://issuer.example/admin", java.time.Duration.ofMinutes(15))), null);
     private final TokenRequestParser parser = new TokenRequestParser(8192, new Grants(List.of(CLIENT_CREDENTIALS)));
 
     /** The scopes a client_credentials request with this body asks for, as its grant reads them. */

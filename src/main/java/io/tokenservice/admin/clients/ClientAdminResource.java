@@ -21,7 +21,7 @@ import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.error.OAuthException;
-import io.tokenservice.token.ClientCredentialsGrant;
+import io.tokenservice.token.ClientTokenLimits;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -67,19 +67,19 @@ public class ClientAdminResource {
     private final AdminAudit audit;
     private final ObjectMapper json;
     private final DatabaseCalls database;
-    private final ClientCredentialsGrant grant;
+    private final ClientTokenLimits limits;
     private final ClientDirectory directory;
     private final KeyOwners keyOwners;
 
     ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json,
-            DatabaseCalls database, ClientCredentialsGrant grant, ClientDirectory directory, KeyOwners keyOwners) {
+            DatabaseCalls database, ClientTokenLimits limits, ClientDirectory directory, KeyOwners keyOwners) {
         this.keyOwners = keyOwners;
         this.parser = parser;
         this.hasher = hasher;
         this.audit = audit;
         this.json = json;
         this.database = database;
-        this.grant = grant;
+        this.limits = limits;
         this.directory = directory;
     }
 
@@ -247,7 +247,7 @@ public class ClientAdminResource {
 
     /**
      * Whether a change takes authority away: disabling the client, removing a scope or an audience its tokens may
-     * carry (the service default counts for a client registered without one) or a grant type, or removing a way it authenticated
+     * carry (the service default counts for a client registered without one), a grant type or what it may exchange, or removing a way it authenticated
      * (a key of its jwks, its jwks_uri, a federated credential): after a key's compromise, the tokens obtained with
      * it die with it.
      */
@@ -255,8 +255,11 @@ public class ClientAdminResource {
         List<String> scopesAfter = List.of(after.scope().split(" "));
         return (before.enabled() && !after.enabled())
                 || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
-                || !grant.effectiveAudience(after.audience()).containsAll(grant.effectiveAudience(before.audience()))
+                || !limits.effectiveAudience(after.audience()).containsAll(limits.effectiveAudience(before.audience()))
                 || !after.grantTypes().containsAll(before.grantTypes())
+                || !after.tokenExchangeSubjectAudiences().containsAll(before.tokenExchangeSubjectAudiences())
+                || !after.tokenExchangeTrustedIssuers().containsAll(before.tokenExchangeTrustedIssuers())
+                || before.transactionTokens() && !after.transactionTokens()
                 || credentialsRemoved(before, after);
     }
 

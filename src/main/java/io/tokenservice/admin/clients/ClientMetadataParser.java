@@ -174,6 +174,21 @@ public class ClientMetadataParser {
                 String[] audience = reset ? new String[0] : Audiences.parse(name, value);
                 yield client -> client.audience = audience;
             }
+            case "token_exchange_subject_audiences" -> {
+                String[] audiences = reset ? new String[0] : Audiences.parse(name, value);
+                yield client -> client.exchangeSubjectAudiences = audiences;
+            }
+            case "token_exchange_trusted_issuers" -> {
+                String[] issuers = reset ? new String[0] : trustedIssuerNames(name, value);
+                yield client -> client.exchangeTrustedIssuers = issuers;
+            }
+            case "transaction_tokens" -> {
+                if (!reset && !value.isBoolean()) {
+                    throw OAuthException.invalidField(name, "transaction_tokens must be true or false");
+                }
+                boolean allowed = !reset && value.booleanValue();
+                yield client -> client.transactionTokens = allowed;
+            }
             case "grant_types" -> {
                 String[] grantTypes = reset ? new String[] {Grants.CLIENT_CREDENTIALS} : grantTypes(value);
                 yield client -> client.grantTypes = grantTypes;
@@ -287,6 +302,21 @@ public class ClientMetadataParser {
             }
         }
         return new LinkedHashSet<>(List.of(scopes)).toArray(String[]::new);
+    }
+
+    /** An array of at most 20 trusted issuer names (lower-case letters, digits and '-'), which need not exist yet. */
+    private static String[] trustedIssuerNames(String field, JsonNode value) {
+        if (!value.isArray() || value.size() > 20) {
+            throw OAuthException.invalidField(field, field + " must be an array of at most 20 trusted issuer names");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            if (!entry.isTextual() || !entry.textValue().matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw OAuthException.invalidField(field, field + " must hold trusted issuer names");
+            }
+            names.add(entry.textValue());
+        }
+        return names.toArray(String[]::new);
     }
 
     /** RFC 7591 §2 grant_types: a non-empty array of the grant types the token endpoint has. */

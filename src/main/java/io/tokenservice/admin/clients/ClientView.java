@@ -20,6 +20,9 @@ public record ClientView(
         @JsonProperty("audience") List<String> audience,
         @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
         @JsonProperty("grant_types") List<String> grantTypes,
+        @JsonProperty("token_exchange_subject_audiences") List<String> tokenExchangeSubjectAudiences,
+        @JsonProperty("token_exchange_trusted_issuers") List<String> tokenExchangeTrustedIssuers,
+        @JsonProperty("transaction_tokens") boolean transactionTokens,
         @JsonProperty("jwks") @JsonRawValue String jwks,
         @JsonProperty("jwks_uri") String jwksUri,
         @JsonProperty("federated_credentials") List<Pair> federatedCredentials,
@@ -42,7 +45,9 @@ public record ClientView(
     static ClientView of(RegisteredClient client, String newSecret) {
         OffsetDateTime now = OffsetDateTime.now();
         return new ClientView(client.clientId, newSecret, client.clientName, String.join(" ", client.scopes),
-                client.audienceList(), client.authMethod.value(), List.of(client.grantTypes), client.jwks, client.jwksUri,
+                client.audienceList(), client.authMethod.value(), List.of(client.grantTypes),
+                List.of(client.exchangeSubjectAudiences), List.of(client.exchangeTrustedIssuers), client.transactionTokens,
+                client.jwks, client.jwksUri,
                 client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
                         .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
                 client.accessTokenTtl, client.tokenRateLimit,

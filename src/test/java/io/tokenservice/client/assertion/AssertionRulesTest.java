@@ -77,7 +77,7 @@ class AssertionRulesTest {
     @MethodSource("rows")
     void eachRuleIsCheckedOnItsOwn(Row row) {
         UnverifiedJwt assertion = new UnverifiedJwt(null, "RS256", Optional.empty(), "client", "client",
-                row.audience(), row.audienceIsString(), row.exp(), row.iat(), row.nbf(), row.jti());
+                row.audience(), row.audienceIsString(), row.exp(), row.iat(), row.nbf(), row.jti(), java.util.Map.of());
         Optional<String> problem = AssertionRules.problem(assertion, AUDIENCES, MAX_LIFETIME, NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);
         problem.ifPresent(found -> assertEquals(true, found.startsWith(row.problem()), () -> row + ": " + found));
@@ -109,7 +109,7 @@ class AssertionRulesTest {
     void aFederatedTokenNeedsAnIatWithinTheIssuersAgeAndAJtiOnlyWhenSingleUse(FederatedRow row) {
         UnverifiedJwt token = new UnverifiedJwt(null, "RS256", Optional.empty(), "https://k8s.example",
                 "system:serviceaccount:ns:sa", List.of(TOKEN_ENDPOINT), false, NOW.plusSeconds(3600), row.iat(), null,
-                row.jti());
+                row.jti(), java.util.Map.of());
         Optional<String> problem = io.tokenservice.jose.JwtRules.issuerTokenProblem(token, AUDIENCES.defaults(), Duration.ofMinutes(10),
                 row.jtiRequired(), NOW, SKEW);
         assertEquals(row.problem() == null, problem.isEmpty(), () -> row + ": " + problem);

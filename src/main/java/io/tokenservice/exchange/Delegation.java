@@ -1,0 +1,117 @@
+package io.tokenservice.exchange;
+
+import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.AccessGrant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What a token exchange (RFC 8693) grants a client that acts for a subject, as a pure decision on what was verified:
+ * <ul>
+ * <li>the subject token must be addressed to the client: one of its aud values is the client's client_id or an
+ *     audience the client's metadata names ({@code token_exchange_subject_audiences}); a trusted issuer's token is
+ *     allowed by naming its issuer instead (checked when it was verified);</li>
+ * <li>a subject token's {@code may_act} (§4.4) must name the actor: the actor token's subject (and issuer), else the
+ *     client;</li>
+ * <li>the scope only narrows: what is asked for (all of it when nothing is) must be the subject's and the client's,
+ *     else invalid_scope;</li>
+ * <li>the targets (audience and resource) must be among the client's own audience, never the admin API's, else
+ *     invalid_target; none asked for means the client's audience;</li>
+ * <li>the token lives no longer than the client's tokens do, nor than the subject token;</li>
+ * <li>{@code sub} is the subject's, {@code client_id} the client's, and {@code act} (§4.1) names the actor and nests
+ *     the subject token's own {@code act}: the outermost is the current actor. A token that goes back to a client of
+ *     ours carries it ({@code subject_client}): it dies with that client as with its own.</li>
+ * </ul>
+ * Refusals are OAuthExceptions; why goes to the log.
+ */
+final class Delegation {
+
+    private static final Logger LOG = Logger.getLogger(Delegation.class);
+
+    private Delegation() {
+    }
+
+    /**
+     * @param ownIssuer our issuer, which an actor of ours is of
+     * @param clientAudience the audience the client's tokens may carry (the admin audience left out)
+     * @param clientLifetime the longest the client's tokens live
+     */
+    static AccessGrant grant(ClientSnapshot client, Party subject, Optional<Party> actor, ExchangeRequest request,
+            String ownIssuer, List<String> clientAudience, Duration clientLifetime, Instant now) {
+        if (subject.ours() && !addressedTo(client, subject)) {
+            throw refused("the subject_token is not addressed to the client (its client_id or "
+                    + "token_exchange_subject_audiences)");
+        }
+        Map<String, Object> actorClaims = new LinkedHashMap<>();
+        actorClaims.put("sub", actor.map(Party::subject).orElse(client.clientId()));
+        String actorIssuer = actor.map(Party::issuer).orElse(ownIssuer);
+        if (!actorIssuer.equals(ownIssuer)) {
+            actorClaims.put("iss", actorIssuer);
+        }
+        if (subject.claims().get("may_act") instanceof Map<?, ?> mayAct && !mayAct(mayAct, actorClaims, ownIssuer)) {
+            throw refused("the subject_token's may_act does not name the actor");
+        }
+        List<String> scopes = scopes(client, subject, request.scopes());
+        List<String> audience = targets(clientAudience, request.targets());
+        Duration lifetime = lifetime(clientLifetime, subject, now);
+        if (subject.claims().get("act") instanceof Map<?, ?> prior) {
+            actorClaims.put("act", prior);
+        }
+        AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), scopes, audience, lifetime,
+                client.version(), client.registration(), client.accessTokenTyp(), Map.of()).withClaim("act", actorClaims);
+        return subject.client().map(origin -> grant.withClaim(io.tokenservice.revocation.ActiveTokens.SUBJECT_CLIENT,
+                origin.claim())).orElse(grant);
+    }
+
+    /** Whether one of the subject token's aud values is the client's client_id or one its metadata lets it exchange. */
+    static boolean addressedTo(ClientSnapshot client, Party subject) {
+        return subject.audience().stream().anyMatch(aud -> aud.equals(client.clientId())
+                || client.exchange().subjectAudiences().contains(aud));
+    }
+
+    /** §4.4: the actor is the party may_act names: its sub, and its iss when it gives one (ours when it gives none). */
+    private static boolean mayAct(Map<?, ?> mayAct, Map<String, Object> actor, String ownIssuer) {
+        Object issuer = mayAct.get("iss") == null ? ownIssuer : mayAct.get("iss");
+        return actor.get("sub").equals(mayAct.get("sub")) && issuer.equals(actor.getOrDefault("iss", ownIssuer));
+    }
+
+    /** The scope only narrows: at most what the subject and the client both have. */
+    static List<String> scopes(ClientSnapshot client, Party subject, Optional<List<String>> requested) {
+        List<String> allowed = subject.scopes().orElse(List.of()).stream().filter(client.scopes()::contains).toList();
+        List<String> scopes = requested.orElse(allowed);
+        if (!allowed.containsAll(scopes)) {
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is wider than the subject's and the client's");
+        }
+        return scopes;
+    }
+
+    /** RFC 8693 §2.1.1, §2.2.2: each target among the client's audience, else invalid_target; none: all of it. */
+    static List<String> targets(List<String> clientAudience, List<String> requested) {
+        if (!Set.copyOf(clientAudience).containsAll(requested) || clientAudience.isEmpty()) {
+            throw new OAuthException(OAuthError.INVALID_TARGET, "A requested audience or resource is not allowed for this client");
+        }
+        return requested.isEmpty() ? clientAudience : requested;
+    }
+
+    /** No longer than the client's tokens, nor than the subject token it was exchanged for. */
+    static Duration lifetime(Duration clientLifetime, Party subject, Instant now) {
+        Duration left = Duration.ofSeconds(subject.expiresAt().getEpochSecond() - now.getEpochSecond());
+        if (left.isNegative() || left.isZero()) {
+            throw refused("the subject_token has expired");
+        }
+        return left.compareTo(clientLifetime) < 0 ? left : clientLifetime;
+    }
+
+    private static OAuthException refused(String why) {
+        LOG.infof("Token exchange refused: %s", why);
+        return new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token or actor_token is not acceptable");
+    }
+}

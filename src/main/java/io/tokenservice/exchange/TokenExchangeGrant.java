@@ -1,0 +1,155 @@
+package io.tokenservice.exchange;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.FormBody;
+import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.AccessGrant;
+import io.tokenservice.token.AccessToken;
+import io.tokenservice.token.AccessTokenMinter;
+import io.tokenservice.token.ClientTokenLimits;
+import io.tokenservice.token.Grant;
+import io.tokenservice.token.GrantParameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/**
+ * {@code grant_type=urn:ietf:params:oauth:grant-type:token-exchange} (RFC 8693): a client registered for it, however
+ * it authenticates, presents a subject token (and perhaps an actor token) and gets a token to call the next service
+ * as that subject ({@link Delegation}), or, asking for {@code requested_token_type} txn_token, a transaction token
+ * for its trust domain ({@link TransactionTokenPolicy}). The response says {@code issued_token_type}; a transaction
+ * token is no access token ({@code token_type N_A}).
+ */
+@ApplicationScoped
+public class TokenExchangeGrant implements Grant<ExchangeRequest> {
+
+    private static final Set<String> SUBJECT_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT, TokenTypes.TXN_TOKEN);
+    private static final Set<String> ACTOR_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT);
+    private static final Set<String> REQUESTED_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT, TokenTypes.TXN_TOKEN);
+    private static final String AUDIENCE = "audience";
+
+    private final PresentedTokens presented;
+    private final ClientTokenLimits limits;
+    private final AccessTokenMinter minter;
+    private final String issuer;
+    private final String trustDomain;
+    private final Duration transactionTokenTtl;
+    private final Clock clock;
+
+    @Inject
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter,
+            TokenServiceConfig config) {
+        this(presented, limits, minter, config.issuer(),
+                config.transactionTokens().trustDomain().orElse(config.issuer()), config.transactionTokens().ttl(),
+                Clock.systemUTC());
+    }
+
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, String issuer,
+            String trustDomain, Duration transactionTokenTtl, Clock clock) {
+        this.presented = presented;
+        this.limits = limits;
+        this.minter = minter;
+        this.issuer = issuer;
+        this.trustDomain = trustDomain;
+        this.transactionTokenTtl = transactionTokenTtl;
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return TokenTypes.GRANT;
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return Set.of("subject_token", "subject_token_type", "actor_token", "actor_token_type", "requested_token_type",
+                GrantParameters.SCOPE, GrantParameters.RESOURCE, AUDIENCE, "request_context", "request_details");
+    }
+
+    @Override
+    public Set<String> repeatableParameters() {
+        // RFC 8693 §2.1: "Multiple 'resource' parameters may be used", "Multiple 'audience' parameters may be used".
+        return Set.of(GrantParameters.RESOURCE, AUDIENCE);
+    }
+
+    /** RFC 8693 §2.1; every problem is invalid_request (§2.2.2), a malformed scope invalid_scope. */
+    @Override
+    public ExchangeRequest parse(FormBody form) {
+        String subjectToken = form.require("subject_token");
+        String subjectType = form.require("subject_token_type");
+        if (!SUBJECT_TYPES.contains(subjectType)) {
+            throw OAuthException.invalidRequest("subject_token_type must be one of " + SUBJECT_TYPES);
+        }
+        Optional<String> actorToken = form.get("actor_token");
+        Optional<String> actorType = form.get("actor_token_type");
+        // §2.1: actor_token_type is REQUIRED with actor_token "but MUST NOT be included otherwise".
+        if (actorToken.isPresent() != actorType.isPresent()) {
+            throw OAuthException.invalidRequest("actor_token and actor_token_type go together");
+        }
+        if (actorType.isPresent() && !ACTOR_TYPES.contains(actorType.get())) {
+            throw OAuthException.invalidRequest("actor_token_type must be one of " + ACTOR_TYPES);
+        }
+        String requested = form.get("requested_token_type").orElse(TokenTypes.ACCESS_TOKEN);
+        if (!REQUESTED_TYPES.contains(requested)) {
+            throw OAuthException.invalidRequest("requested_token_type must be one of " + REQUESTED_TYPES);
+        }
+        List<String> audiences = form.all(AUDIENCE).stream().filter(value -> !value.isEmpty()).distinct().toList();
+        return new ExchangeRequest(new ExchangeRequest.Presented(subjectToken, subjectType),
+                actorToken.map(token -> new ExchangeRequest.Presented(token, actorType.get())), requested,
+                GrantParameters.scopes(form), audiences, GrantParameters.resources(form),
+                jsonObject(form, "request_context"), jsonObject(form, "request_details"));
+    }
+
+    /** A parameter holding a JSON object, form-encoded as it is (draft-ietf-oauth-transaction-tokens §11.1). */
+    private static Optional<Map<String, Object>> jsonObject(FormBody form, String name) {
+        return form.get(name).map(value -> {
+            try {
+                return JsonUtil.parseJson(value);
+            } catch (JoseException | RuntimeException e) {
+                throw OAuthException.invalidRequest(name + " must be a JSON object");
+            }
+        });
+    }
+
+    @Override
+    @WithSpan("token.exchange")
+    public Uni<AccessToken> issue(ClientSnapshot client, ExchangeRequest request) {
+        boolean transactionToken = request.requestedTokenType().equals(TokenTypes.TXN_TOKEN);
+        boolean replacing = request.subject().type().equals(TokenTypes.TXN_TOKEN);
+        if (replacing && !transactionToken) {
+            return Uni.createFrom().failure(OAuthException.invalidRequest(
+                    "A transaction token is only ever replaced by another (requested_token_type txn_token)"));
+        }
+        if (transactionToken && request.actor().isPresent()) {
+            return Uni.createFrom().failure(OAuthException.invalidRequest("A transaction token request has no actor_token"));
+        }
+        Uni<Optional<Party>> actor = request.actor().isEmpty() ? Uni.createFrom().item(Optional.empty())
+                : presented.actor(client, request.actor().get()).map(Optional::of);
+        return actor.flatMap(acting -> presented.subject(client, request.subject()).map(subject -> {
+            AccessGrant grant = transactionToken
+                    ? TransactionTokenPolicy.grant(client, subject, replacing, request, trustDomain, transactionTokenTtl,
+                            clock.instant())
+                    : Delegation.grant(client, subject, acting, request, issuer, clientAudience(client),
+                            limits.lifetime(client, List.of()), clock.instant());
+            AccessToken token = minter.mint(grant);
+            return transactionToken ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
+                    : token.asExchanged(request.requestedTokenType(), "Bearer");
+        }));
+    }
+
+    /** The audience the client's tokens may carry, the admin API's left out: no exchange makes an admin token. */
+    private List<String> clientAudience(ClientSnapshot client) {
+        return limits.effectiveAudience(client.audience()).stream()
+                .filter(aud -> !aud.equals(limits.admin().audience())).toList();
+    }
+}
