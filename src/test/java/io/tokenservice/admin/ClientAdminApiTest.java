@@ -123,6 +123,23 @@ class ClientAdminApiTest {
     }
 
     @Test
+    void aClientsTokenExchangePolicyIsItsMetadatasExplicitWord() {
+        register("{}").then().statusCode(201).body("token_exchange_subject_audiences", equalTo(java.util.List.of()))
+                .body("token_exchange_trusted_issuers", equalTo(java.util.List.of())).body("transaction_tokens", equalTo(false));
+        register("{\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"],"
+                + "\"token_exchange_subject_audiences\":[\"https://orders.example\"],"
+                + "\"token_exchange_trusted_issuers\":[\"prod-cluster\"],\"transaction_tokens\":true}").then().statusCode(201)
+                .body("grant_types", equalTo(java.util.List.of("urn:ietf:params:oauth:grant-type:token-exchange")))
+                .body("token_exchange_subject_audiences", equalTo(java.util.List.of("https://orders.example")))
+                .body("token_exchange_trusted_issuers", equalTo(java.util.List.of("prod-cluster")))
+                .body("transaction_tokens", equalTo(true));
+        register("{\"token_exchange_trusted_issuers\":[\"Not A Name\"]}").then().statusCode(400)
+                .body("error", equalTo("invalid_client_metadata"));
+        register("{\"transaction_tokens\":\"yes\"}").then().statusCode(400);
+        register("{\"token_exchange_subject_audiences\":\"https://orders.example\"}").then().statusCode(400);
+    }
+
+    @Test
     void duplicateClientIdIs409AndChangesNothing() throws Exception {
         String id = uniqueId("dup");
         register("{\"client_id\":\"" + id + "\",\"client_name\":\"first\"}").then().statusCode(201);

@@ -281,6 +281,38 @@ class TokenExchangeTest {
     }
 
     @Test
+    void aTrustedIssuersTokenIsExchangedOnlyByAClientThatNamesItsIssuer() throws Exception {
+        String admin = AdminTokens.issued(clients.client().administrator().register());
+        com.nimbusds.jose.jwk.RSAKey key = io.tokenservice.testing.ClientAssertions.rsa("k1");
+        String name = "mesh-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String issuer = "https://" + name + ".example";
+        RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"issuer\":\"" + issuer + "\",\"jwks\":"
+                        + io.tokenservice.testing.ClientAssertions.jwks(key) + ",\"allow_reuse\":true}")
+                .post("/admin/trusted-issuers").then().statusCode(201);
+        java.time.Instant now = java.time.Instant.now();
+        String workload = io.tokenservice.testing.ClientAssertions.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
+                new JWTClaimsSet.Builder().issuer(issuer).subject("system:serviceaccount:shop:cart")
+                        .audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint()).claim("scope", "orders:read")
+                        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        exchange(orders, subject(workload, TokenTypes.JWT)).statusCode(403).body("error", equalTo("invalid_request"));
+        Sql.update(dataSource, "UPDATE token_service.client SET exchange_trusted_issuers = ?::text[] WHERE client_id = ?",
+                "{" + name + "}", orders.clientId());
+        String exchanged = exchange(orders, subject(workload, TokenTypes.JWT) + "&requested_token_type="
+                + URLEncoder.encode(TokenTypes.JWT, StandardCharsets.UTF_8)).statusCode(200)
+                .body("issued_token_type", equalTo(TokenTypes.JWT)).extract().path("access_token");
+        JWTClaimsSet claims = claims(exchanged);
+        assertEquals("system:serviceaccount:shop:cart", claims.getSubject());
+        assertEquals("orders:read", claims.getStringClaim("scope"));
+        assertEquals(Map.of("sub", orders.clientId()), claims.getJSONObjectClaim("act"));
+        String untrusted = io.tokenservice.testing.ClientAssertions.sign(io.tokenservice.testing.ClientAssertions.rsa("k2"),
+                com.nimbusds.jose.JWSAlgorithm.RS256, new JWTClaimsSet.Builder().issuer("https://nobody.example")
+                        .subject("x").audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint())
+                        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        exchange(orders, subject(untrusted, TokenTypes.JWT)).statusCode(403).body("error", equalTo("invalid_request"));
+    }
+
+    @Test
     void aTransactionTokenPresentedForAnAccessTokenIsInvalidRequest() throws Exception {
         Sql.update(dataSource, "UPDATE token_service.client SET transaction_tokens = true WHERE client_id = ?", orders.clientId());
         String txn = exchange(orders, subject(token(gateway, "orders:read"), ACCESS_TOKEN) + "&requested_token_type="

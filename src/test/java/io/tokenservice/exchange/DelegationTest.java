@@ -1,0 +1,105 @@
+package io.tokenservice.exchange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.client.ExchangePolicy;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.AccessGrant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a token exchange grants, decided on what was verified (fosite's flow_token_exchange tests, table by table). */
+class DelegationTest {
+
+    static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    static final String US = "https://auth.example";
+    static final ClientSnapshot ORDERS = new ClientSnapshot("orders", "hash", null, null, List.of("orders:read", "payments:read"),
+            List.of("https://payments.example"), null, ClientAuthMethod.CLIENT_SECRET_BASIC, true, 3, 0, Instant.EPOCH, null,
+            "at+jwt", null, null, Set.of(), 42, Set.of(TokenTypes.GRANT),
+            new ExchangePolicy(Set.of("https://orders.example"), Set.of(), false));
+
+    private static Party subject(List<String> scopes, List<String> audience, Map<String, Object> claims) {
+        return new Party("gateway", US, true, Optional.of(scopes), audience, NOW.plusSeconds(600), claims,
+                Optional.of(new Party.ClientOfOrigin("gateway", 1, OptionalLong.of(7))));
+    }
+
+    private static ExchangeRequest request(List<String> scopes, List<String> audiences) {
+        return new ExchangeRequest(new ExchangeRequest.Presented("t", TokenTypes.ACCESS_TOKEN), Optional.empty(),
+                TokenTypes.ACCESS_TOKEN, Optional.ofNullable(scopes), audiences, List.of(), Optional.empty(), Optional.empty());
+    }
+
+    private static AccessGrant grant(Party subject, ExchangeRequest request) {
+        return Delegation.grant(ORDERS, subject, Optional.empty(), request, US, ORDERS.audience(), Duration.ofHours(1), NOW);
+    }
+
+    private static OAuthError refusal(Party subject, ExchangeRequest request) {
+        return assertThrows(OAuthException.class, () -> grant(subject, request)).error();
+    }
+
+    static final Party TO_ORDERS = subject(List.of("orders:read", "payments:read", "profile"), List.of("https://orders.example"),
+            Map.of());
+
+    @Test
+    void noScopeAskedGrantsWhatTheSubjectAndTheClientBothHave() {
+        assertEquals(List.of("orders:read", "payments:read"), grant(TO_ORDERS, request(null, List.of())).scopes());
+    }
+
+    @Test
+    void theScopeOnlyNarrows() {
+        assertEquals(List.of("payments:read"), grant(TO_ORDERS, request(List.of("payments:read"), List.of())).scopes());
+        assertEquals(OAuthError.INVALID_SCOPE, refusal(TO_ORDERS, request(List.of("profile"), List.of())));
+    }
+
+    @Test
+    void targetsAreTheClientsOwnAudience() {
+        assertEquals(List.of("https://payments.example"), grant(TO_ORDERS, request(null, List.of())).audience());
+        assertEquals(OAuthError.INVALID_TARGET, refusal(TO_ORDERS, request(null, List.of("https://ledger.example"))));
+    }
+
+    @Test
+    void noLongerThanTheSubjectToken() {
+        assertEquals(Duration.ofSeconds(600), grant(TO_ORDERS, request(null, List.of())).lifetime());
+        Party expired = new Party("gateway", US, true, Optional.of(List.of()), List.of("orders"), NOW, Map.of(), Optional.empty());
+        assertEquals(OAuthError.INVALID_REQUEST, refusal(expired, request(null, List.of())));
+    }
+
+    @Test
+    void aSubjectTokenOfOursMustBeAddressedToTheClient() {
+        Party elsewhere = subject(List.of("orders:read"), List.of("https://elsewhere.example"), Map.of());
+        assertEquals(OAuthError.INVALID_REQUEST, refusal(elsewhere, request(null, List.of())));
+        Party byClientId = subject(List.of("orders:read"), List.of("orders"), Map.of());
+        assertEquals("gateway", grant(byClientId, request(null, List.of())).subject());
+    }
+
+    @Test
+    void theActorIsTheClientAndEarlierActorsNestInsideIt() {
+        AccessGrant first = grant(TO_ORDERS, request(null, List.of()));
+        assertEquals(Map.of("sub", "orders"), first.claims().get("act"));
+        assertEquals(Map.of("client_id", "gateway", "client_version", 1L, "client_registration", 7L),
+                first.claims().get("subject_client"));
+        Party relayed = subject(List.of("orders:read"), List.of("orders"), Map.of("act", Map.of("sub", "edge")));
+        assertEquals(Map.of("sub", "orders", "act", Map.of("sub", "edge")),
+                grant(relayed, request(null, List.of())).claims().get("act"));
+    }
+
+    @Test
+    void mayActMustNameTheActor() {
+        Party onlyPayments = subject(List.of("orders:read"), List.of("orders"), Map.of("may_act", Map.of("sub", "payments")));
+        assertEquals(OAuthError.INVALID_REQUEST, refusal(onlyPayments, request(null, List.of())));
+        Party onlyOrders = subject(List.of("orders:read"), List.of("orders"), Map.of("may_act", Map.of("sub", "orders")));
+        assertEquals("gateway", grant(onlyOrders, request(null, List.of())).subject());
+        Party otherIssuer = subject(List.of("orders:read"), List.of("orders"),
+                Map.of("may_act", Map.of("sub", "orders", "iss", "https://elsewhere.example")));
+        assertEquals(OAuthError.INVALID_REQUEST, refusal(otherIssuer, request(null, List.of())));
+    }
+}
