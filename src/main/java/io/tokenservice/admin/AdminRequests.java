@@ -3,11 +3,11 @@ package io.tokenservice.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
-import java.util.Map;
 import io.tokenservice.error.OAuthException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.Map;
 
 /** What every admin resource does with a request: read its JSON body, and stamp the changes it makes. */
 public final class AdminRequests {

@@ -1,8 +1,8 @@
 package io.tokenservice.admin;
 
-import io.tokenservice.jose.JwkSetRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.jose.JwkSetRules;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

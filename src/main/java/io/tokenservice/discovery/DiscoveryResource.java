@@ -1,8 +1,8 @@
 package io.tokenservice.discovery;
 
-import io.tokenservice.jose.Signatures;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.Endpoints;
+import io.tokenservice.jose.Signatures;
 import io.tokenservice.key.SigningKeys;
 import io.tokenservice.token.Grants;
 import jakarta.ws.rs.GET;

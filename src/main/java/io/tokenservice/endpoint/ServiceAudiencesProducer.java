@@ -1,7 +1,7 @@
 package io.tokenservice.endpoint;
 
-import io.tokenservice.jose.ServiceAudiences;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.jose.ServiceAudiences;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 

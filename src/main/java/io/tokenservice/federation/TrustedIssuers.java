@@ -1,7 +1,5 @@
 package io.tokenservice.federation;
 
-import io.tokenservice.jose.ServiceAudiences;
-import io.tokenservice.jose.JwkSetRules;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +7,8 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
+import io.tokenservice.jose.JwkSetRules;
+import io.tokenservice.jose.ServiceAudiences;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.json.JsonUtil;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
 
 /**

@@ -2,8 +2,8 @@ package io.tokenservice.token;
 
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.ScheduledKey;
-import io.tokenservice.key.SigningKey;
 import io.tokenservice.key.SigningAlgorithm;
+import io.tokenservice.key.SigningKey;
 import io.tokenservice.key.SigningKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.tokenservice.token;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.tokenservice.client.ClientSnapshot;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;

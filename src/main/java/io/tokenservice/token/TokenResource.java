@@ -1,8 +1,8 @@
 package io.tokenservice.token;
 
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientAuthentication;
+import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.endpoint.ClientCredentialsParser;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.Sources;

@@ -1,9 +1,9 @@
 package io.tokenservice.admin.clients;
 
-import io.tokenservice.admin.HttpUrls;
-import io.tokenservice.admin.Audiences;
-import io.tokenservice.admin.KeySetMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenservice.admin.Audiences;
+import io.tokenservice.admin.HttpUrls;
+import io.tokenservice.admin.KeySetMetadata;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientSnapshot;

@@ -1,9 +1,5 @@
 package io.tokenservice.client.assertion;
 
-import io.tokenservice.federation.TrustedIssuers;
-import io.tokenservice.federation.IssuerPolicy;
-import io.tokenservice.jose.JwtRejectedException;
-import io.tokenservice.jose.UnverifiedJwt;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
@@ -13,6 +9,10 @@ import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientAuthenticationStrategy;
 import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.federation.IssuerPolicy;
+import io.tokenservice.federation.TrustedIssuers;
+import io.tokenservice.jose.JwtRejectedException;
+import io.tokenservice.jose.UnverifiedJwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 

@@ -1,8 +1,5 @@
 package io.tokenservice.client.assertion;
 
-import io.tokenservice.federation.IssuerPolicy;
-import io.tokenservice.federation.IssuerTokens;
-import io.tokenservice.jose.UnverifiedJwt;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -10,6 +7,9 @@ import io.tokenservice.client.ClientAssertion;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
+import io.tokenservice.federation.IssuerPolicy;
+import io.tokenservice.federation.IssuerTokens;
+import io.tokenservice.jose.UnverifiedJwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

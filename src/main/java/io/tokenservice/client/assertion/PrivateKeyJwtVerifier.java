@@ -1,10 +1,5 @@
 package io.tokenservice.client.assertion;
 
-import io.tokenservice.jose.ServiceAudiences;
-import io.tokenservice.jose.KeySets;
-import io.tokenservice.jose.SeenJwtIds;
-import io.tokenservice.jose.Signatures;
-import io.tokenservice.jose.UnverifiedJwt;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
@@ -14,6 +9,11 @@ import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.jose.KeySets;
+import io.tokenservice.jose.SeenJwtIds;
+import io.tokenservice.jose.ServiceAudiences;
+import io.tokenservice.jose.Signatures;
+import io.tokenservice.jose.UnverifiedJwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;

@@ -1,13 +1,13 @@
 package io.tokenservice.federation.admin;
 
-import io.tokenservice.admin.HttpUrls;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.admin.HttpUrls;
 import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.OAuthException;
 import io.tokenservice.federation.IssuerPolicy;
 import io.tokenservice.federation.TrustedIssuer;
 import io.tokenservice.federation.TrustedIssuers;
-import io.tokenservice.config.TokenServiceConfig;
-import io.tokenservice.error.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,19 +1,19 @@
 package io.tokenservice.federation.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import io.tokenservice.admin.AdminAudit;
 import io.tokenservice.admin.AdminOnly;
 import io.tokenservice.admin.AdminRequests;
 import io.tokenservice.admin.KeySetMetadata;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientDirectory;
+import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.federation.ConfiguredIssuerException;
 import io.tokenservice.federation.IssuerPolicy;
 import io.tokenservice.federation.TrustedIssuer;
 import io.tokenservice.federation.TrustedIssuerNotFoundException;
 import io.tokenservice.federation.TrustedIssuers;
-import io.tokenservice.database.DatabaseCalls;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;

@@ -1,12 +1,12 @@
 package io.tokenservice.federation.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenservice.admin.Audiences;
 import io.tokenservice.admin.HttpUrls;
 import io.tokenservice.admin.KeySetMetadata;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tokenservice.federation.TrustedIssuer;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.federation.TrustedIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
