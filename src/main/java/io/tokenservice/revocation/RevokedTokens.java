@@ -230,6 +230,10 @@ public class RevokedTokens implements ChangeChannel {
     }
 
     private void hold(String jti, Instant expiresAt) {
+        if (expiresAt.isBefore(Instant.now().minus(clockSkew))) {
+            // Past exp and the skew: no check of ours accepts the token any more (and a refresh would forget it).
+            return;
+        }
         if (revoked.size() < maxInMemory || revoked.containsKey(jti)) {
             revoked.put(jti, expiresAt);
         } else {

@@ -30,7 +30,7 @@ class DiscoveryTest {
                 .body("jwks_uri", equalTo(ISSUER + "/.well-known/jwks.json"))
                 .body("introspection_endpoint", equalTo(ISSUER + "/oauth2/introspect"))
                 .body("revocation_endpoint", equalTo(ISSUER + "/oauth2/revoke"))
-                .body("grant_types_supported", equalTo(List.of("client_credentials")))
+                .body("grant_types_supported", equalTo(List.of("client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange")))
                 .body("token_endpoint_auth_methods_supported", equalTo(List.of("client_secret_basic", "client_secret_post",
                         "private_key_jwt", "federated_jwt")))
                 .body("token_endpoint_auth_signing_alg_values_supported", equalTo(List.of("RS256", "PS256", "ES256", "EdDSA")))
