@@ -117,7 +117,7 @@ public class ClientAuthenticator {
      * @throws ClientAuthenticationException MALFORMED_ASSERTION for another client than the request names, DISABLED,
      *     METHOD_MISMATCH
      */
-    static ClientSnapshot allowed(ClientAuthMethod method, Optional<String> namedClientId, ClientSnapshot client) {
+    public static ClientSnapshot allowed(ClientAuthMethod method, Optional<String> namedClientId, ClientSnapshot client) {
         // RFC 7521 §4.2: client_id, if present, MUST identify the client the credentials authenticate.
         if (namedClientId.filter(id -> !id.equals(client.clientId())).isPresent()) {
             throw new ClientAuthenticationException(AuthenticationFailure.MALFORMED_ASSERTION);

@@ -54,6 +54,10 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
         boolean trustedIssuer = issuers.loaded(assertion.issuer()).isPresent();
         String named = trustedIssuer ? assertion.subject() : assertion.issuer();
         return new Attempt() {
+            // As read before the stored issuers are; then as the path verify takes, which the policy judges.
+            private ClientAuthMethod method = trustedIssuer ? ClientAuthMethod.FEDERATED_JWT
+                    : ClientAuthMethod.PRIVATE_KEY_JWT;
+
             @Override
             public String budgetKey() {
                 return ClientIds.isValid(named) ? named : "";
@@ -61,7 +65,7 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
 
             @Override
             public ClientAuthMethod method() {
-                return trustedIssuer ? ClientAuthMethod.FEDERATED_JWT : ClientAuthMethod.PRIVATE_KEY_JWT;
+                return method;
             }
 
             @Override
@@ -76,9 +80,11 @@ public class AssertionAuthentication implements ClientAuthenticationStrategy {
 
             @Override
             public Uni<ClientSnapshot> verify(String source, boolean suspect) {
-                return issuers.find(assertion.issuer()).flatMap(issuer -> issuer.isPresent()
-                        ? federated.verify(request, assertion, issuer.get(), false)
-                        : privateKeyJwt.verify(request, assertion, false))
+                return issuers.find(assertion.issuer()).flatMap(issuer -> {
+                    method = issuer.isPresent() ? ClientAuthMethod.FEDERATED_JWT : ClientAuthMethod.PRIVATE_KEY_JWT;
+                    return issuer.isPresent() ? federated.verify(request, assertion, issuer.get(), false)
+                            : privateKeyJwt.verify(request, assertion, false);
+                })
                         .onFailure(JwtRejectedException.class).transform(failure -> rejected((JwtRejectedException) failure));
             }
 

@@ -4,6 +4,8 @@ import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
+import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
@@ -17,8 +19,8 @@ import org.jboss.logging.Logger;
  * Authenticates a federated_jwt client by a token of a trusted issuer (a Kubernetes service-account token, a
  * SPIFFE JWT-SVID): the token keeps its issuer's rules ({@link IssuerTokens}), the (issuer, sub) pair
  * is registered for a client (found through {@link ClientDirectory}), and, unless the issuer allows reuse, the jti was never
- * accepted before on any replica; whether that client may authenticate (enabled, federated_jwt, the client_id the
- * request names) is the authenticator's policy. Fails with {@link ClientAuthenticationException} naming the reason.
+ * accepted before on any replica; the authenticator's policy (enabled, federated_jwt, the client_id the request
+ * names) is applied before the jti is spent. Fails with {@link ClientAuthenticationException} naming the reason.
  */
 @ApplicationScoped
 public class FederatedJwtVerifier {
@@ -48,7 +50,9 @@ public class FederatedJwtVerifier {
                         }
                         return Uni.createFrom().failure(new ClientAuthenticationException(AuthenticationFailure.UNKNOWN_SUBJECT));
                     }
-                    ClientSnapshot client = found.get();
+                    // The policy before the jti is spent: a token refused is not used up.
+                    ClientSnapshot client = ClientAuthenticator.allowed(ClientAuthMethod.FEDERATED_JWT,
+                            presented.clientId(), found.get());
                     // Budgeted per client: every workload of an issuer is a client of its own.
                     return tokens.firstUse(client.clientId(), token, issuer).map(first -> {
                         if (!first) {

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.AuthenticationFailure;
 import io.tokenservice.client.ClientAssertion;
 import io.tokenservice.client.ClientAuthMethod;
+import io.tokenservice.client.ClientAuthenticator;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  * are its client_id (and so is the request's client_id when given), the client is registered for
  * private_key_jwt, a key of its set ({@code jwks}, or at its {@code jwks_uri}: {@link KeySets}) verifies the
  * signature, the claims keep {@link AssertionRules}, and the jti was never accepted before on any replica
- * ({@link SeenJwtIds}); whether the client may authenticate (enabled) is the authenticator's policy. Fails with
+ * ({@link SeenJwtIds}); the authenticator's policy (enabled) is applied before the jti is spent. Fails with
  * {@link ClientAuthenticationException} naming the reason; with the directory's exceptions when the database
  * cannot serve.
  */
@@ -110,6 +111,8 @@ public class PrivateKeyJwtVerifier {
             LOG.infof("Client assertion of '%s' rejected: %s", client.clientId(), problem.get());
             return Uni.createFrom().failure(failure(AuthenticationFailure.ASSERTION_REJECTED));
         }
+        // The policy before the jti is spent: a disabled client's assertion is not used up.
+        ClientAuthenticator.allowed(ClientAuthMethod.PRIVATE_KEY_JWT, Optional.empty(), client);
         // Remembered as long as the assertion could still be accepted: to its exp (SeenJwtIds adds the skew).
         return seen.firstUse(client.clientId(), client.clientId(), assertion.jwtId(), assertion.expiresAt())
                 .map(first -> {

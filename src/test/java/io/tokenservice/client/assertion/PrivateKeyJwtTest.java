@@ -426,6 +426,17 @@ class PrivateKeyJwtTest {
     }
 
     @Test
+    void anAssertionRefusedForADisabledClientIsNotUsedUp() {
+        RSAKey key = ClientAssertions.rsa("k1");
+        String clientId = registerInline(key);
+        patch(clientId, "{\"enabled\":false}");
+        String form = tokenForm(sign(key, JWSAlgorithm.RS256, claims(clientId).build()));
+        refused(form, AuthenticationFailure.DISABLED);
+        patch(clientId, "{\"enabled\":true}");
+        accepted(form);
+    }
+
+    @Test
     void secretClientCannotAuthenticateWithAnAssertion() {
         var secretClient = new TestClients(dataSource, hasher).client().register();
         RSAKey key = ClientAssertions.rsa("k1");
