@@ -9,14 +9,13 @@ import java.util.Set;
 /**
  * Reads a request that presents one of our tokens to the introspection (RFC 7662 §2.1) or revocation (RFC 7009
  * §2.1) endpoint: the form's {@code token} (REQUIRED) and the caller's client credentials, from the Basic header
- * or the form as at the token endpoint. {@code token_type_hint} is accepted and ignored: there are only access
- * tokens. Throws as {@link FormBody} and {@link ClientCredentialsParser} do, and invalid_request for a missing token.
+ * or the form as at the token endpoint, and {@code token_type_hint} when given. Throws as {@link FormBody} and {@link ClientCredentialsParser} do, and invalid_request for a missing token.
  */
 @ApplicationScoped
 public class PresentedTokenParser {
 
-    /** The presented token and who presents it. */
-    public record PresentedToken(String token, ClientAuthentication caller) {
+    /** The presented token, who presents it, and the token_type_hint, if any. */
+    public record PresentedToken(String token, ClientAuthentication caller, java.util.Optional<String> hint) {
     }
 
     private static final Set<String> KNOWN = Set.of("token", "token_type_hint", "client_id", "client_secret",
@@ -33,6 +32,6 @@ public class PresentedTokenParser {
         String token = form.require("token");
         return new PresentedToken(token, ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 form.get("client_id"), form.get("client_secret"), form.get("client_assertion_type"),
-                form.get("client_assertion")));
+                form.get("client_assertion")), form.get("token_type_hint"));
     }
 }

@@ -3,6 +3,7 @@ package io.tokenservice.exchange;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.revocation.ExchangedFrom;
 import io.tokenservice.token.AccessGrant;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,16 +20,18 @@ import org.jboss.logging.Logger;
  * <li>the subject token must be addressed to the client: one of its aud values is the client's client_id or an
  *     audience the client's metadata names ({@code token_exchange_subject_audiences}); a trusted issuer's token is
  *     allowed by naming its issuer instead (checked when it was verified);</li>
- * <li>a subject token's {@code may_act} (§4.4) must name the actor: the actor token's subject (and issuer), else the
- *     client;</li>
+ * <li>a subject token's {@code may_act} (§4.4), an object or refused, must name the actor: the actor token's subject
+ *     (and issuer), else the client; a {@code may_act} without iss names a subject of the subject token's issuer;</li>
  * <li>the scope only narrows: what is asked for (all of it when nothing is) must be the subject's and the client's,
  *     else invalid_scope;</li>
  * <li>the targets (audience and resource) must be among the client's own audience, never the admin API's, else
  *     invalid_target; none asked for means the client's audience;</li>
  * <li>the token lives no longer than the client's tokens do, nor than the subject token;</li>
  * <li>{@code sub} is the subject's, {@code client_id} the client's, and {@code act} (§4.1) names the actor and nests
- *     the subject token's own {@code act}: the outermost is the current actor. A token that goes back to a client of
- *     ours carries it ({@code subject_client}): it dies with that client as with its own.</li>
+ *     the subject token's own {@code act}, each kept to its sub and iss (another issuer's made explicit, at most
+ *     {@link ExchangedFrom#MAX_LINKS} deep): the outermost is the current actor. A subject of another issuer is named
+ *     with {@code subject_issuer}; a token exchanged from ours lists the chain it came from ({@link ExchangedFrom}) and
+ *     dies with any token or client along it.</li>
  * </ul>
  * Refusals are OAuthExceptions; why goes to the log.
  */
@@ -56,19 +59,21 @@ final class Delegation {
         if (!actorIssuer.equals(ownIssuer)) {
             actorClaims.put("iss", actorIssuer);
         }
-        if (subject.claims().get("may_act") instanceof Map<?, ?> mayAct && !mayAct(mayAct, actorClaims, ownIssuer)) {
-            throw refused("the subject_token's may_act does not name the actor");
-        }
+        checkMayAct(subject, actorClaims, ownIssuer);
         List<String> scopes = scopes(client, subject, request.scopes());
         List<String> audience = targets(clientAudience, request.targets());
         Duration lifetime = lifetime(clientLifetime, subject, now);
-        if (subject.claims().get("act") instanceof Map<?, ?> prior) {
-            actorClaims.put("act", prior);
-        }
+        priorActors(subject, ownIssuer).ifPresent(prior -> actorClaims.put("act", prior));
         AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), scopes, audience, lifetime,
                 client.version(), client.registration(), client.accessTokenTyp(), Map.of()).withClaim("act", actorClaims);
-        return subject.client().map(origin -> grant.withClaim(io.tokenservice.revocation.ActiveTokens.SUBJECT_CLIENT,
-                origin.claim())).orElse(grant);
+        return carried(grant, subject);
+    }
+
+    /** What a token made for a subject carries of it: whose subject it is when not ours, and the chain it came from. */
+    static AccessGrant carried(AccessGrant grant, Party subject) {
+        AccessGrant carried = subject.subjectIssuer().map(issuer -> grant.withClaim(Party.SUBJECT_ISSUER, issuer))
+                .orElse(grant);
+        return subject.lineage().map(chain -> carried.withClaim(ExchangedFrom.CLAIM, chain.claim())).orElse(carried);
     }
 
     /** Whether one of the subject token's aud values is the client's client_id or one its metadata lets it exchange. */
@@ -77,10 +82,53 @@ final class Delegation {
                 || client.exchange().subjectAudiences().contains(aud));
     }
 
-    /** §4.4: the actor is the party may_act names: its sub, and its iss when it gives one (ours when it gives none). */
-    private static boolean mayAct(Map<?, ?> mayAct, Map<String, Object> actor, String ownIssuer) {
-        Object issuer = mayAct.get("iss") == null ? ownIssuer : mayAct.get("iss");
-        return actor.get("sub").equals(mayAct.get("sub")) && issuer.equals(actor.getOrDefault("iss", ownIssuer));
+    /**
+     * §4.4: when the subject token says who may act for it, the actor ({@code sub}, and {@code iss} when not ours) must
+     * be that party: its sub, and its iss, which when not given is the subject token's own issuer's.
+     */
+    static void checkMayAct(Party subject, Map<String, Object> actor, String ownIssuer) {
+        Object claim = subject.claims().get("may_act");
+        if (claim == null) {
+            return;
+        }
+        if (!(claim instanceof Map<?, ?> mayAct) || !(mayAct.get("sub") instanceof String sub)
+                || (mayAct.get("iss") != null && !(mayAct.get("iss") instanceof String))) {
+            throw refused("the subject_token's may_act is not an object naming a sub");
+        }
+        Object issuer = mayAct.get("iss") == null ? subject.issuer() : mayAct.get("iss");
+        if (!sub.equals(actor.get("sub")) || !issuer.equals(actor.getOrDefault("iss", ownIssuer))) {
+            throw refused("the subject_token's may_act does not name the actor");
+        }
+    }
+
+    /**
+     * The subject token's own {@code act}, each actor kept to its {@code sub} and {@code iss}: one without iss is of
+     * the token's issuer, which is written out when it is not ours; another issuer may not name an actor of ours.
+     */
+    private static Optional<Map<String, Object>> priorActors(Party subject, String ownIssuer) {
+        Object act = subject.claims().get("act");
+        return act == null ? Optional.empty() : Optional.of(actor(act, subject.issuer(), ownIssuer, 1));
+    }
+
+    private static Map<String, Object> actor(Object value, String tokenIssuer, String ownIssuer, int depth) {
+        if (depth > ExchangedFrom.MAX_LINKS || !(value instanceof Map<?, ?> act) || !(act.get("sub") instanceof String sub)
+                || (act.get("iss") != null && !(act.get("iss") instanceof String))) {
+            throw refused("the subject_token's act is not a chain of actors naming a sub, at most "
+                    + ExchangedFrom.MAX_LINKS + " deep");
+        }
+        String issuer = act.get("iss") == null ? tokenIssuer : (String) act.get("iss");
+        if (issuer.equals(ownIssuer) && !tokenIssuer.equals(ownIssuer)) {
+            throw refused("another issuer's subject_token names an actor of ours");
+        }
+        Map<String, Object> kept = new LinkedHashMap<>();
+        kept.put("sub", sub);
+        if (!issuer.equals(ownIssuer)) {
+            kept.put("iss", issuer);
+        }
+        if (act.get("act") != null) {
+            kept.put("act", actor(act.get("act"), tokenIssuer, ownIssuer, depth + 1));
+        }
+        return kept;
     }
 
     /** The scope only narrows: at most what the subject and the client both have. */

@@ -12,6 +12,7 @@ import io.tokenservice.token.AccessTokenMinter;
 import io.tokenservice.token.ClientTokenLimits;
 import io.tokenservice.token.Grant;
 import io.tokenservice.token.GrantParameters;
+import io.tokenservice.token.TrustDomain;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -37,25 +38,26 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
     private static final Set<String> ACTOR_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT);
     private static final Set<String> REQUESTED_TYPES = Set.of(TokenTypes.ACCESS_TOKEN, TokenTypes.JWT, TokenTypes.TXN_TOKEN);
     private static final String AUDIENCE = "audience";
+    static final int MAX_CONTEXT_LENGTH = 4096;
+    static final int MAX_CONTEXT_DEPTH = 8;
 
     private final PresentedTokens presented;
     private final ClientTokenLimits limits;
     private final AccessTokenMinter minter;
     private final String issuer;
-    private final String trustDomain;
+    private final Optional<String> trustDomain;
     private final Duration transactionTokenTtl;
     private final Clock clock;
 
     @Inject
     TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter,
-            TokenServiceConfig config) {
-        this(presented, limits, minter, config.issuer(),
-                config.transactionTokens().trustDomain().orElse(config.issuer()), config.transactionTokens().ttl(),
+            TokenServiceConfig config, TrustDomain trustDomain) {
+        this(presented, limits, minter, config.issuer(), trustDomain.id(), config.transactionTokens().ttl(),
                 Clock.systemUTC());
     }
 
     TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, String issuer,
-            String trustDomain, Duration transactionTokenTtl, Clock clock) {
+            Optional<String> trustDomain, Duration transactionTokenTtl, Clock clock) {
         this.presented = presented;
         this.limits = limits;
         this.minter = minter;
@@ -110,15 +112,38 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
                 jsonObject(form, "request_context"), jsonObject(form, "request_details"));
     }
 
-    /** A parameter holding a JSON object, form-encoded as it is (draft-ietf-oauth-transaction-tokens §11.1). */
+    /**
+     * A parameter holding a JSON object, form-encoded as it is (draft-ietf-oauth-transaction-tokens §11.1), to be
+     * carried in a signed token: at most {@link #MAX_CONTEXT_LENGTH} characters and {@link #MAX_CONTEXT_DEPTH} levels
+     * deep, of strings, numbers, booleans, arrays and objects (a null has no place in a claim).
+     */
     private static Optional<Map<String, Object>> jsonObject(FormBody form, String name) {
         return form.get(name).map(value -> {
+            if (value.length() > MAX_CONTEXT_LENGTH) {
+                throw OAuthException.invalidRequest(name + " is longer than " + MAX_CONTEXT_LENGTH + " characters");
+            }
+            Map<String, Object> object;
             try {
-                return JsonUtil.parseJson(value);
+                object = JsonUtil.parseJson(value);
             } catch (JoseException | RuntimeException e) {
                 throw OAuthException.invalidRequest(name + " must be a JSON object");
             }
+            if (!carriable(object, 1)) {
+                throw OAuthException.invalidRequest(name + " must be a JSON object of strings, numbers, booleans, arrays "
+                        + "and objects, no null, at most " + MAX_CONTEXT_DEPTH + " levels deep");
+            }
+            return object;
         });
+    }
+
+    private static boolean carriable(Object value, int depth) {
+        if (value instanceof Map<?, ?> object) {
+            return depth <= MAX_CONTEXT_DEPTH && object.values().stream().allMatch(member -> carriable(member, depth + 1));
+        }
+        if (value instanceof List<?> array) {
+            return depth <= MAX_CONTEXT_DEPTH && array.stream().allMatch(element -> carriable(element, depth + 1));
+        }
+        return value instanceof String || value instanceof Number || value instanceof Boolean;
     }
 
     @Override
@@ -133,18 +158,30 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
         if (transactionToken && request.actor().isPresent()) {
             return Uni.createFrom().failure(OAuthException.invalidRequest("A transaction token request has no actor_token"));
         }
-        Uni<Optional<Party>> actor = request.actor().isEmpty() ? Uni.createFrom().item(Optional.empty())
-                : presented.actor(client, request.actor().get()).map(Optional::of);
-        return actor.flatMap(acting -> presented.subject(client, request.subject()).map(subject -> {
-            AccessGrant grant = transactionToken
-                    ? TransactionTokenPolicy.grant(client, subject, replacing, request, trustDomain, transactionTokenTtl,
-                            clock.instant())
-                    : Delegation.grant(client, subject, acting, request, issuer, clientAudience(client),
-                            limits.lifetime(client, List.of()), clock.instant());
-            AccessToken token = minter.mint(grant);
-            return transactionToken ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
-                    : token.asExchanged(request.requestedTokenType(), "Bearer");
-        }));
+        // What the request asks for is judged before any token is verified (and a single-use one spent).
+        List<String> clientAudience = clientAudience(client);
+        try {
+            if (transactionToken) {
+                TransactionTokenPolicy.admit(client, request, trustDomain);
+            } else {
+                Delegation.targets(clientAudience, request.targets());
+            }
+        } catch (OAuthException refused) {
+            return Uni.createFrom().failure(refused);
+        }
+        Duration clientLifetime = limits.lifetime(client, List.of());
+        return presented.subject(client, request.subject()).flatMap(subject -> (request.actor().isEmpty()
+                ? Uni.createFrom().item(Optional.<Party>empty())
+                : presented.actor(client, request.actor().get()).map(Optional::of)).map(acting -> {
+                    AccessGrant grant = transactionToken
+                            ? TransactionTokenPolicy.grant(client, subject, replacing, request, trustDomain.get(),
+                                    transactionTokenTtl, clientLifetime, issuer, clock.instant())
+                            : Delegation.grant(client, subject, acting, request, issuer, clientAudience, clientLifetime,
+                                    clock.instant());
+                    AccessToken token = minter.mint(grant);
+                    return transactionToken ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
+                            : token.asExchanged(request.requestedTokenType(), "Bearer");
+                }));
     }
 
     /** The audience the client's tokens may carry, the admin API's left out: no exchange makes an admin token. */

@@ -16,14 +16,17 @@ import java.util.UUID;
  * What a transaction token (draft-ietf-oauth-transaction-tokens, -10) a client gets for a subject, as a pure
  * decision on what was verified:
  * <ul>
- * <li>only a client whose metadata says {@code transaction_tokens} may ask (else unauthorized_client);</li>
+ * <li>only a client whose metadata says {@code transaction_tokens} may ask, and only when the service has a trust
+ *     domain (else unauthorized_client);</li>
  * <li>the audience is the trust domain, asked for alone (§11.1, else invalid_target); the scope, REQUIRED, is the
- *     transaction's purpose and at most the subject token's (§13.6); a subject token whose scope is unknown is refused
- *     rather than taken as unconstrained (§13.14, invalid_scope);</li>
- * <li>the token ({@code typ txntoken+jwt}) carries a new {@code txn}, the subject's {@code sub}, the requesting
- *     workload as {@code req_wl}, and the request's {@code request_context} and {@code request_details} as
- *     {@code rctx} and {@code tctx}; it lives {@code token-service.transaction-tokens.ttl} at most, never longer than
- *     the subject token;</li>
+ *     transaction's purpose and at most what both the subject token and the client have (§13.6); a subject token
+ *     whose scope is unknown is refused rather than taken as unconstrained (§13.14, invalid_scope); a subject token's
+ *     {@code may_act} must name the client;</li>
+ * <li>the token ({@code typ txntoken+jwt}) carries a new {@code txn}, the subject's {@code sub} (with
+ *     {@code subject_issuer} when not ours), the requesting workload as {@code req_wl}, the request's
+ *     {@code request_context} and {@code request_details} as {@code rctx} and {@code tctx}, and the chain of tokens
+ *     it came from ({@code exchanged_from}); it lives {@code token-service.transaction-tokens.ttl} at most, never longer
+ *     than the subject token or the client's own tokens;</li>
  * <li>a transaction token presented as the subject is replaced (§13.15): {@code txn}, {@code sub}, {@code aud} and its
  *     context stay, the scope may only narrow, and an expired one is not replaced.</li>
  * </ul>
@@ -33,29 +36,43 @@ final class TransactionTokenPolicy {
     private TransactionTokenPolicy() {
     }
 
-    static AccessGrant grant(ClientSnapshot client, Party subject, boolean replacing, ExchangeRequest request,
-            String trustDomain, Duration ttl, Instant now) {
-        if (!client.exchange().transactionTokens()) {
+    /** What is refused before any token is verified: the client, the audience, the purpose. */
+    static void admit(ClientSnapshot client, ExchangeRequest request, Optional<String> trustDomain) {
+        if (trustDomain.isEmpty() || !client.exchange().transactionTokens()) {
             throw new OAuthException(OAuthError.UNAUTHORIZED_CLIENT, "The client may not ask for transaction tokens");
         }
-        if (!request.resources().isEmpty() || !request.audiences().equals(List.of(trustDomain))) {
+        if (!request.resources().isEmpty() || !request.audiences().equals(List.of(trustDomain.get()))) {
             throw new OAuthException(OAuthError.INVALID_TARGET, "A transaction token's audience is the trust domain alone");
         }
+        if (request.scopes().isEmpty()) {
+            throw OAuthException.invalidRequest("scope is required: the purpose of the transaction");
+        }
+        if (!client.scopes().containsAll(request.scopes().get())) {
+            throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is wider than the client's");
+        }
+    }
+
+    /**
+     * @param clientLifetime the longest the client's tokens live
+     */
+    static AccessGrant grant(ClientSnapshot client, Party subject, boolean replacing, ExchangeRequest request,
+            String trustDomain, Duration ttl, Duration clientLifetime, String ownIssuer, Instant now) {
+        admit(client, request, Optional.of(trustDomain));
         if (!replacing && subject.ours() && !Delegation.addressedTo(client, subject)) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token is not acceptable");
         }
-        List<String> purpose = request.scopes().orElseThrow(() -> OAuthException.invalidRequest(
-                "scope is required: the purpose of the transaction"));
+        Delegation.checkMayAct(subject, Map.of("sub", client.clientId()), ownIssuer);
+        List<String> purpose = request.scopes().get();
         List<String> known = subject.scopes().orElseThrow(() -> new OAuthException(OAuthError.INVALID_SCOPE,
                 "The subject_token says nothing of its scope, so no transaction scope can be within it"));
         if (!known.containsAll(purpose)) {
             throw new OAuthException(OAuthError.INVALID_SCOPE, "The requested scope is wider than the subject_token's");
         }
         Object txn = replacing ? subject.claims().get("txn") : UUID.randomUUID().toString();
-        if (txn == null) {
+        if (!(txn instanceof String)) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token is not acceptable");
         }
-        Duration lifetime = Delegation.lifetime(ttl, subject, now);
+        Duration lifetime = Delegation.lifetime(ttl.compareTo(clientLifetime) < 0 ? ttl : clientLifetime, subject, now);
         AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), purpose, List.of(trustDomain), lifetime,
                 client.version(), client.registration(), AccessTokenVerifier.TXN_TOKEN_TYP, Map.of())
                 .withClaim("txn", txn)
@@ -70,6 +87,6 @@ final class TransactionTokenPolicy {
         if (tctx.isPresent()) {
             grant = grant.withClaim("tctx", tctx.get());
         }
-        return grant;
+        return Delegation.carried(grant, subject);
     }
 }

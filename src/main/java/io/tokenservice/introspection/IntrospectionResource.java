@@ -27,12 +27,16 @@ import org.jboss.resteasy.reactive.RestResponse;
  * unexpired, not revoked, and of a client that still exists, is enabled and has not cut off its older tokens (nor,
  * for an exchanged token, has the client of its subject token): the answer is {@code active: true} with the token's
  * claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
- * (§2.2). The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
+ * (§2.2). A transaction token is active only to a caller that says it expects one ({@code token_type_hint}
+ * {@code txn_token}): a resource server that checks only {@code active} never takes one for an access token. Other
+ * hints are accepted and ignored.
  */
 @Path(Endpoints.INTROSPECTION)
 public class IntrospectionResource {
 
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
+    /** The token_type_hint of a caller that introspects transaction tokens. */
+    static final String TRANSACTION_TOKEN_HINT = "txn_token";
 
     private final ClientAuthenticator authenticator;
     private final AccessTokenVerifier verifier;
@@ -58,6 +62,9 @@ public class IntrospectionResource {
                     Optional<VerifiedToken> accessToken = verifier.read(presented.token());
                     if (accessToken.isPresent()) {
                         return honoured(accessToken).map(token -> describe(token, false));
+                    }
+                    if (!presented.hint().filter(TRANSACTION_TOKEN_HINT::equals).isPresent()) {
+                        return Uni.createFrom().item(INACTIVE);
                     }
                     return honoured(verifier.readTransactionToken(presented.token())).map(token -> describe(token, true));
                 })

@@ -5,24 +5,20 @@ import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Whether one of our verified tokens is still honoured by the service's own checks (introspection, the admin API,
  * token exchange): not revoked by {@code jti}, and its client still exists, is enabled, and has not cut off the tokens
- * of the version of it they were minted from (disabled, de-scoped, its tokens revoked as a whole); for a token a
- * client got by exchanging another of ours, the same holds for the client that other token was issued to
- * ({@code subject_client}). Clients are found through {@link ClientDirectory}, so a change on another replica counts
- * here as soon as its cache learns of it.
+ * of the version of it they were minted from (disabled, de-scoped, its tokens revoked as a whole); for a token made
+ * by exchange, the same holds for every token it was exchanged from and each one's client ({@link ExchangedFrom}).
+ * Clients are found through {@link ClientDirectory}, so a change on another replica counts here as soon as its cache
+ * learns of it.
  */
 @ApplicationScoped
 public class ActiveTokens {
-
-    /** The claim an exchanged token carries about the client its subject token was issued to. */
-    public static final String SUBJECT_CLIENT = "subject_client";
 
     private final RevokedTokens revoked;
     private final ClientDirectory directory;
@@ -37,29 +33,33 @@ public class ActiveTokens {
      * {@link io.tokenservice.database.StoreUnavailableException} when a client must be read and cannot be.
      */
     public Uni<Optional<ClientSnapshot>> clientOf(VerifiedToken token) {
-        return revoked.isRevoked(token).flatMap(isRevoked -> isRevoked
-                ? Uni.createFrom().item(Optional.<ClientSnapshot>empty())
-                : honoured(token.clientId(), token.clientVersion(), token.clientRegistration(), token)
-                        .flatMap(client -> client.isEmpty() ? Uni.createFrom().item(client)
-                                : subjectClientHonours(token).map(honours -> honours ? client : Optional.empty())));
+        Optional<ExchangedFrom> chain = ExchangedFrom.of(token);
+        if (chain.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        List<ExchangedFrom.Link> links = new ArrayList<>(chain.get().links());
+        links.add(new ExchangedFrom.Link(token.jwtId(), token.issuedAt(), token.clientId(), token.clientVersion(),
+                token.clientRegistration()));
+        return noneRevoked(links, 0).flatMap(none -> {
+            if (!none) {
+                return Uni.createFrom().item(Optional.<ClientSnapshot>empty());
+            }
+            return directory.find(links.stream().map(ExchangedFrom.Link::clientId).distinct().toList())
+                    .map(clients -> links.stream().allMatch(link -> honours(clients.get(link.clientId()), link))
+                            ? Optional.of(clients.get(token.clientId())) : Optional.<ClientSnapshot>empty());
+        });
     }
 
-    private Uni<Optional<ClientSnapshot>> honoured(String clientId, long version, OptionalLong registration,
-            VerifiedToken token) {
-        return directory.find(List.of(clientId)).map(clients -> Optional.ofNullable(clients.get(clientId))
-                .filter(client -> client.honoursToken(version, registration, token.issuedAt())));
-    }
-
-    /** Whether the client the exchanged-for token was issued to still honours it; true for a token of no exchange. */
-    private Uni<Boolean> subjectClientHonours(VerifiedToken token) {
-        if (!(token.claims().get(SUBJECT_CLIENT) instanceof Map<?, ?> subject)) {
+    /** Whether none of the tokens from {@code index} on was revoked: one after the other, each mostly from memory. */
+    private Uni<Boolean> noneRevoked(List<ExchangedFrom.Link> links, int index) {
+        if (index == links.size()) {
             return Uni.createFrom().item(true);
         }
-        if (!(subject.get("client_id") instanceof String clientId) || !(subject.get("client_version") instanceof Number version)) {
-            return Uni.createFrom().item(false);
-        }
-        OptionalLong registration = subject.get("client_registration") instanceof Number number
-                ? OptionalLong.of(number.longValue()) : OptionalLong.empty();
-        return honoured(clientId, version.longValue(), registration, token).map(Optional::isPresent);
+        return revoked.isRevoked(links.get(index).jwtId()).flatMap(isRevoked -> isRevoked
+                ? Uni.createFrom().item(false) : noneRevoked(links, index + 1));
+    }
+
+    private static boolean honours(ClientSnapshot client, ExchangedFrom.Link link) {
+        return client != null && client.honoursToken(link.clientVersion(), link.clientRegistration(), link.issuedAt());
     }
 }

@@ -20,9 +20,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /oauth2/revoke} (RFC 7009): a client, authenticated as at the token endpoint, revokes one of its
- * own access tokens. 200 with an empty body when the token is revoked, already was, or is not a valid token of
- * ours at all (§2.2: nothing to do); unauthorized_client when the token was issued to another client (§2.1).
- * The hint {@code token_type_hint} is accepted and ignored: this service issues access tokens only.
+ * own access or transaction tokens; every token exchanged from it dies with it ({@link ExchangedFrom}). 200 with an
+ * empty body when the token is revoked, already was, or is not a valid token of ours at all (§2.2: nothing to do);
+ * unauthorized_client when the token was issued to another client (§2.1). The hint {@code token_type_hint} is
+ * accepted and ignored: the token says what it is.
  */
 @Path(Endpoints.REVOCATION)
 public class RevocationResource {
@@ -47,7 +48,8 @@ public class RevocationResource {
     public Uni<RestResponse<Void>> revoke(HttpHeaders headers, HttpServerRequest http, String body) {
         PresentedToken presented = parser.parse(headers, body);
         return authenticator.authenticate(presented.caller(), sources.of(http))
-                .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())))
+                .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())
+                        .or(() -> verifier.readTransactionToken(presented.token()))))
                 .map(ignored -> NoStore.apply(RestResponse.ResponseBuilder.<Void>ok()).build());
     }
 

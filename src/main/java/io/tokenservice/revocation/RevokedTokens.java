@@ -117,14 +117,19 @@ public class RevokedTokens implements ChangeChannel {
      * {@link io.tokenservice.database.StoreUnavailableException} when that lookup cannot be made.
      */
     public Uni<Boolean> isRevoked(VerifiedToken token) {
-        if (revoked.containsKey(token.jwtId())) {
+        return isRevoked(token.jwtId());
+    }
+
+    /** Whether the token of this jti was revoked; as {@link #isRevoked(VerifiedToken)}. */
+    public Uni<Boolean> isRevoked(String jwtId) {
+        if (revoked.containsKey(jwtId)) {
             return Uni.createFrom().item(true);
         }
         if (!overflow) {
             return Uni.createFrom().item(false);
         }
         return lookups.run(() -> pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
-                .execute(Tuple.of(token.jwtId()))).plug(database::bounded).map(rows -> rows.size() > 0);
+                .execute(Tuple.of(jwtId))).plug(database::bounded).map(rows -> rows.size() > 0);
     }
 
     @Override

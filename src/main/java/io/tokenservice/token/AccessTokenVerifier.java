@@ -38,12 +38,12 @@ public class AccessTokenVerifier {
     public static final String TXN_TOKEN_TYP = "txntoken+jwt";
 
     private final JwtConsumer accessTokens;
-    private final JwtConsumer transactionTokens;
+    private final Optional<JwtConsumer> transactionTokens;
 
-    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys) {
+    AccessTokenVerifier(TokenServiceConfig config, SigningKeys keys, TrustDomain trustDomain) {
         this.accessTokens = consumer(config, keys, ACCEPTED_TYPS, null);
-        this.transactionTokens = consumer(config, keys, java.util.Set.of(TXN_TOKEN_TYP),
-                config.transactionTokens().trustDomain().orElse(config.issuer()));
+        this.transactionTokens = trustDomain.id().map(domain -> consumer(config, keys, java.util.Set.of(TXN_TOKEN_TYP),
+                domain));
     }
 
     /**
@@ -87,10 +87,10 @@ public class AccessTokenVerifier {
 
     /**
      * The transaction token when it is ours, for our trust domain, and unexpired; empty otherwise (an access token
-     * too: neither is ever taken for the other).
+     * too: neither is ever taken for the other), and always when there is no trust domain.
      */
     public Optional<VerifiedToken> readTransactionToken(String token) {
-        return read(transactionTokens, token);
+        return transactionTokens.flatMap(consumer -> read(consumer, token));
     }
 
     private static Optional<VerifiedToken> read(JwtConsumer consumer, String token) {

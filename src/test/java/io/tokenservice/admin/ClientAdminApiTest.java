@@ -137,6 +137,11 @@ class ClientAdminApiTest {
                 .body("error", equalTo("invalid_client_metadata"));
         register("{\"transaction_tokens\":\"yes\"}").then().statusCode(400);
         register("{\"token_exchange_subject_audiences\":\"https://orders.example\"}").then().statusCode(400);
+        // Every client's tokens carry the default audience, admin tokens the admin one: no client exchanges all of them.
+        register("{\"token_exchange_subject_audiences\":[\"http://localhost:8080\"]}").then().statusCode(400)
+                .body("error", equalTo("invalid_client_metadata"));
+        register("{\"token_exchange_subject_audiences\":[\"" + TestClients.adminAudience() + "\"]}").then()
+                .statusCode(400).body("error", equalTo("invalid_client_metadata"));
     }
 
     @Test

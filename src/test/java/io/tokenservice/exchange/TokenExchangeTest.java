@@ -197,6 +197,81 @@ class TokenExchangeTest {
     }
 
     @Test
+    void aChainDiesWithEveryClientAndEveryTokenAlongIt() throws Exception {
+        String admin = AdminTokens.issued(clients.client().administrator().register());
+        String atGateway = token(gateway, "orders:read payments:read");
+        String atOrders = exchangeWithTheSdk(orders, atGateway, "payments:read").getTokens().getAccessToken().getValue();
+        String atPayments = exchangeWithTheSdk(payments, atOrders, "payments:read").getTokens().getAccessToken().getValue();
+        assertEquals(true, introspect(atPayments).get("active"));
+        // orders, the middle hop, cuts its tokens off: the token payments made from orders' dies too.
+        RestAssured.given().header("Authorization", "Bearer " + admin).post("/admin/clients/" + orders.clientId()
+                + "/revoke-tokens").then().statusCode(204);
+        assertEquals(false, introspect(atOrders).get("active"));
+        assertEquals(false, introspect(atPayments).get("active"));
+
+        // The gateway revokes the one token the chain began with: every token made from it dies.
+        String first = token(gateway, "orders:read payments:read");
+        String second = exchangeWithTheSdk(orders, first, "payments:read").getTokens().getAccessToken().getValue();
+        String third = exchangeWithTheSdk(payments, second, "payments:read").getTokens().getAccessToken().getValue();
+        assertEquals(true, introspect(third).get("active"));
+        form("token=" + URLEncoder.encode(first, StandardCharsets.UTF_8))
+                .header("Authorization", basicRaw(gateway.clientId(), gateway.secret())).post("/oauth2/revoke").then()
+                .statusCode(200);
+        assertEquals(false, introspect(second).get("active"));
+        assertEquals(false, introspect(third).get("active"));
+        assertEquals(2, ((List<?>) claims(third).getClaim("exchanged_from")).size());
+    }
+
+    @Test
+    void anExchangedTokenIsNoActorNotEvenForTheClientItWasIssuedTo() throws Exception {
+        // orders exchanges a trusted issuer's token for alice: that token has orders' client_id and alice's sub.
+        String issuer = trustedIssuer();
+        String forAlice = exchange(orders, subject(workload(issuer, "alice"), TokenTypes.JWT)).statusCode(200)
+                .extract().path("access_token");
+        // As an actor it would say act {"sub": "alice"}: one of our clients, which alice is not.
+        exchange(orders, subject(token(gateway, "orders:read"), ACCESS_TOKEN) + "&actor_token="
+                + URLEncoder.encode(forAlice, StandardCharsets.UTF_8) + "&actor_token_type="
+                + URLEncoder.encode(ACCESS_TOKEN, StandardCharsets.UTF_8)).statusCode(403)
+                .body("error", equalTo("invalid_request"));
+    }
+
+    @Test
+    void anotherIssuersSubjectIsNamedWithItsIssuerAndIsNeverOneOfOurClients() throws Exception {
+        String issuer = trustedIssuer();
+        String forAlice = exchange(orders, subject(workload(issuer, "alice"), TokenTypes.JWT)).statusCode(200)
+                .extract().path("access_token");
+        assertEquals("alice", claims(forAlice).getSubject());
+        assertEquals(issuer, claims(forAlice).getStringClaim("subject_issuer"));
+        // An issuer that lets its users pick names could otherwise mint our gateway.
+        exchange(orders, subject(workload(issuer, gateway.clientId()), TokenTypes.JWT)).statusCode(403)
+                .body("error", equalTo("invalid_request"));
+    }
+
+    /** A trusted issuer whose tokens orders may exchange; its URL. */
+    private String trustedIssuer() throws Exception {
+        String admin = AdminTokens.issued(clients.client().administrator().register());
+        String name = "idp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String issuer = "https://" + name + ".example";
+        RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"issuer\":\"" + issuer + "\",\"jwks\":"
+                        + io.tokenservice.testing.ClientAssertions.jwks(IDP_KEY) + ",\"allow_reuse\":true}")
+                .post("/admin/trusted-issuers").then().statusCode(201);
+        Sql.update(dataSource, "UPDATE token_service.client SET exchange_trusted_issuers = ?::text[] WHERE client_id = ?",
+                "{" + name + "}", orders.clientId());
+        return issuer;
+    }
+
+    private static final com.nimbusds.jose.jwk.RSAKey IDP_KEY = io.tokenservice.testing.ClientAssertions.rsa("idp");
+
+    private static String workload(String issuer, String subject) {
+        java.time.Instant now = java.time.Instant.now();
+        return io.tokenservice.testing.ClientAssertions.sign(IDP_KEY, com.nimbusds.jose.JWSAlgorithm.RS256,
+                new JWTClaimsSet.Builder().issuer(issuer).subject(subject)
+                        .audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint()).claim("scope", "orders:read")
+                        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+    }
+
+    @Test
     void anActorTokenOfTheClientItselfNamesTheActor() {
         String actor = token(orders, "orders:read");
         String jwt = exchange(orders, subject(token(gateway, "orders:read"), ACCESS_TOKEN) + "&actor_token="
@@ -342,7 +417,7 @@ class TokenExchangeTest {
         Sql.update(dataSource, "UPDATE token_service.client SET transaction_tokens = true WHERE client_id = ?", orders.clientId());
         String txn = exchange(orders, subject(token(gateway, "orders:read"), ACCESS_TOKEN) + "&requested_token_type="
                 + URLEncoder.encode(TokenTypes.TXN_TOKEN, StandardCharsets.UTF_8) + "&audience="
-                + URLEncoder.encode("http://localhost:8080", StandardCharsets.UTF_8) + "&scope=orders:read")
+                + URLEncoder.encode(TransactionTokensTest.TRUST_DOMAIN, StandardCharsets.UTF_8) + "&scope=orders:read")
                 .statusCode(200).extract().path("access_token");
         exchange(orders, subject(txn, ACCESS_TOKEN)).statusCode(403).body("error", equalTo("invalid_request"));
         exchange(orders, subject(txn, TokenTypes.TXN_TOKEN)).statusCode(403).body("error", equalTo("invalid_request"));

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedPostgresResource.class)
 class TransactionTokensTest {
 
-    static final String TRUST_DOMAIN = "http://localhost:8080";
+    static final String TRUST_DOMAIN = "spiffe://trust-domain.test";
 
     @Inject
     DataSource dataSource;
@@ -57,7 +57,7 @@ class TransactionTokensTest {
     void fixtures() throws Exception {
         clients = new TestClients(dataSource, hasher);
         gateway = clients.client().scopes("orders:read", "orders:write").audience("https://edge.example").register();
-        edge = allowed(clients.client().register(), true);
+        edge = allowed(clients.client().scopes("orders:read", "orders:write").register(), true);
     }
 
     private TestClients.Registered allowed(TestClients.Registered client, boolean transactionTokens) throws Exception {
@@ -117,7 +117,7 @@ class TransactionTokensTest {
         String first = txn(edge, accessToken("orders:read orders:write"), TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN
                 + "&scope=" + encoded("orders:read orders:write") + "&request_context=" + encoded("{\"req_ip\":\"203.0.113.9\"}"))
                 .statusCode(200).extract().path("access_token");
-        TestClients.Registered downstream = allowed(clients.client().register(), true);
+        TestClients.Registered downstream = allowed(clients.client().scopes("orders:read", "orders:write").register(), true);
         String replaced = txn(downstream, first, TokenTypes.TXN_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read")
                 .statusCode(200).body("issued_token_type", equalTo(TokenTypes.TXN_TOKEN)).extract().path("access_token");
         JWTClaimsSet before = SignedJWT.parse(first).getJWTClaimsSet();
@@ -171,12 +171,62 @@ class TransactionTokensTest {
                 .statusCode(200).extract().path("access_token");
         RestAssured.given().header("Authorization", "Bearer " + txn).get("/admin/clients").then().statusCode(401);
         RestAssured.given().header("Authorization", "Bearer " + admin).get("/admin/clients").then().statusCode(200);
+        // A resource server that only checks active never takes it for an access token; one that expects it, says so.
+        assertEquals(false, introspect(txn, "").get("active"));
+        assertEquals(false, introspect(txn, "access_token").get("active"));
+        Map<String, Object> expected = introspect(txn, "txn_token");
+        assertEquals(true, expected.get("active"));
+        assertEquals("N_A", expected.get("token_type"));
+        assertEquals(TokenTypes.TXN_TOKEN, expected.get("issued_token_type"));
+    }
+
+    private Map<String, Object> introspect(String token, String hint) throws Exception {
         var resourceServer = clients.client().register();
-        form("token=" + encoded(txn)).header("Authorization", basicRaw(resourceServer.clientId(), resourceServer.secret()))
-                .post("/oauth2/introspect").then().statusCode(200)
-                .body("active", equalTo(true))
-                .body("token_type", equalTo("N_A"))
-                .body("issued_token_type", equalTo(TokenTypes.TXN_TOKEN));
+        return form("token=" + encoded(token) + (hint.isEmpty() ? "" : "&token_type_hint=" + hint))
+                .header("Authorization", basicRaw(resourceServer.clientId(), resourceServer.secret()))
+                .post("/oauth2/introspect").then().statusCode(200).extract().jsonPath().getMap("$");
+    }
+
+    @Test
+    void aTransactionTokenDiesWithTheClientOfItsSubjectAndItsRequesterMayRevokeIt() throws Exception {
+        String admin = AdminTokens.issued(clients.client().administrator().register());
+        String txn = txn(edge, accessToken("orders:read"), TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read")
+                .statusCode(200).extract().path("access_token");
+        assertEquals(true, introspect(txn, "txn_token").get("active"));
+        RestAssured.given().header("Authorization", "Bearer " + admin).post("/admin/clients/" + gateway.clientId()
+                + "/revoke-tokens").then().statusCode(204);
+        assertEquals(false, introspect(txn, "txn_token").get("active"));
+        TestClients.Registered downstream = allowed(clients.client().scopes("orders:read").register(), true);
+        txn(downstream, txn, TokenTypes.TXN_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read").statusCode(403)
+                .body("error", equalTo("invalid_request"));
+
+        String another = txn(edge, accessToken("orders:read"), TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN
+                + "&scope=orders:read").statusCode(200).extract().path("access_token");
+        form("token=" + encoded(another)).header("Authorization", basicRaw(edge.clientId(), edge.secret()))
+                .post("/oauth2/revoke").then().statusCode(200);
+        assertEquals(false, introspect(another, "txn_token").get("active"));
+    }
+
+    @Test
+    void thePurposeIsWithinTheRequestingClientsScopeToo() throws Exception {
+        // The gateway's token may write orders; a workload that may only read cannot mint a transaction to write.
+        TestClients.Registered reader = allowed(clients.client().scopes("orders:read").register(), true);
+        txn(reader, accessToken("orders:read orders:write"), TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN
+                + "&scope=orders:write").statusCode(403).body("error", equalTo("invalid_scope"));
+    }
+
+    @Test
+    void aRequestContextWithANullTooDeepOrTooLongIsInvalidRequest() {
+        String subject = accessToken("orders:read");
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        for (String context : List.of("{\"ip\":null}", "{\"a\":[1,{\"b\":null}]}", "{\"a\":" + deep + "}",
+                "{\"a\":\"" + "x".repeat(5000) + "\"}")) {
+            txn(edge, subject, TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read&request_context="
+                    + encoded(context)).statusCode(403).body("error", equalTo("invalid_request"));
+        }
+        String nested = "{\"a\":{\"b\":[1,2.5,true,\"c\",{\"d\":[]}]}}";
+        txn(edge, subject, TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read&request_details="
+                + encoded(nested)).statusCode(200);
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.token.AdminAuthority;
 import io.tokenservice.token.Grants;
+import io.tokenservice.token.TrustDomain;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,9 +60,16 @@ public class ClientMetadataParser {
     private final boolean allowHttpJwksUri;
     private final SecretHasher hasher;
     private final Grants grants;
+    private final Set<String> unexchangeableAudiences;
+    private final boolean transactionTokens;
 
-    ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher, Grants grants) {
+    ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher, Grants grants, AdminAuthority admin,
+            TrustDomain trustDomain) {
         this.grants = grants;
+        Set<String> unexchangeable = new LinkedHashSet<>(config.token().audience().orElse(List.of(config.issuer())));
+        unexchangeable.add(admin.audience());
+        this.unexchangeableAudiences = Set.copyOf(unexchangeable);
+        this.transactionTokens = trustDomain.id().isPresent();
         this.maxTtlSeconds = config.token().maxTtl().toSeconds();
         this.allowHttpJwksUri = config.assertions().jwks().allowHttp();
         this.hasher = hasher;
@@ -176,6 +185,14 @@ public class ClientMetadataParser {
             }
             case "token_exchange_subject_audiences" -> {
                 String[] audiences = reset ? new String[0] : Audiences.parse(name, value);
+                for (String audience : audiences) {
+                    // Tokens of every client carry the default audience, admin tokens the admin one: exchanging all
+                    // of them is no client's business.
+                    if (unexchangeableAudiences.contains(audience)) {
+                        throw OAuthException.invalidField(name, "'" + audience + "' is the default token audience or "
+                                + "the admin audience; name an audience of the client's own");
+                    }
+                }
                 yield client -> client.exchangeSubjectAudiences = audiences;
             }
             case "token_exchange_trusted_issuers" -> {
@@ -187,6 +204,10 @@ public class ClientMetadataParser {
                     throw OAuthException.invalidField(name, "transaction_tokens must be true or false");
                 }
                 boolean allowed = !reset && value.booleanValue();
+                if (allowed && !transactionTokens) {
+                    throw OAuthException.invalidField(name, "this service issues no transaction tokens: it has no "
+                            + "token-service.transaction-tokens.trust-domain");
+                }
                 yield client -> client.transactionTokens = allowed;
             }
             case "grant_types" -> {
