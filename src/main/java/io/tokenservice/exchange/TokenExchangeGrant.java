@@ -136,14 +136,16 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
         });
     }
 
-    private static boolean carriable(Object value, int depth) {
+    static boolean carriable(Object value, int depth) {
         if (value instanceof Map<?, ?> object) {
             return depth <= MAX_CONTEXT_DEPTH && object.values().stream().allMatch(member -> carriable(member, depth + 1));
         }
         if (value instanceof List<?> array) {
             return depth <= MAX_CONTEXT_DEPTH && array.stream().allMatch(element -> carriable(element, depth + 1));
         }
-        return value instanceof String || value instanceof Number || value instanceof Boolean;
+        // A number JSON cannot write back (1e400 parses as infinity) would be signed as null.
+        return value instanceof String || value instanceof Boolean
+                || (value instanceof Number number && Double.isFinite(number.doubleValue()));
     }
 
     @Override

@@ -81,6 +81,11 @@ final class TransactionTokenPolicy {
                 : request.requestContext().map(Object.class::cast);
         Optional<Object> tctx = replacing ? Optional.ofNullable(subject.claims().get("tctx"))
                 : request.requestDetails().map(Object.class::cast);
+        if (!rctx.map(context -> TokenExchangeGrant.carriable(context, 1)).orElse(true)
+                || !tctx.map(context -> TokenExchangeGrant.carriable(context, 1)).orElse(true)) {
+            // Only a token of ours minted before the context was bounded could carry one.
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token is not acceptable");
+        }
         if (rctx.isPresent()) {
             grant = grant.withClaim("rctx", rctx.get());
         }

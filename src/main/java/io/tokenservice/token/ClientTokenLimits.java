@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What any token of a client may be, whichever grant issues it: its audience (the client's registered one, or the
@@ -21,13 +22,21 @@ public class ClientTokenLimits {
     private final Duration maxLifetime;
     private final AdminAuthority admin;
 
+    private final Optional<String> trustDomain;
+
     @Inject
-    ClientTokenLimits(TokenServiceConfig config, AdminAuthority admin) {
+    ClientTokenLimits(TokenServiceConfig config, AdminAuthority admin, TrustDomain trustDomain) {
         this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl(), config.token().maxTtl(),
-                admin);
+                admin, trustDomain.id());
     }
 
     ClientTokenLimits(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime, AdminAuthority admin) {
+        this(defaultAudience, defaultLifetime, maxLifetime, admin, Optional.empty());
+    }
+
+    ClientTokenLimits(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime, AdminAuthority admin,
+            Optional<String> trustDomain) {
+        this.trustDomain = trustDomain;
         // Only a client registered for the admin audience gets it, never every client through the default.
         this.defaultAudience = defaultAudience.stream().filter(aud -> !aud.equals(admin.audience())).toList();
         this.defaultLifetime = defaultLifetime;
@@ -35,9 +44,13 @@ public class ClientTokenLimits {
         this.admin = admin;
     }
 
-    /** The audience a client's tokens may carry: its registered one, or the service default when it has none. */
+    /**
+     * The audience a client's tokens may carry: its registered one, or the service default when it has none; never
+     * the trust domain of transaction tokens (a client stored with it before it was one does not get it).
+     */
     public List<String> effectiveAudience(List<String> registered) {
-        return registered.isEmpty() ? defaultAudience : registered;
+        List<String> audience = registered.isEmpty() ? defaultAudience : registered;
+        return trustDomain.isEmpty() ? audience : audience.stream().filter(aud -> !aud.equals(trustDomain.get())).toList();
     }
 
     /** How long a token of this client with this audience lives, at most. */

@@ -142,6 +142,12 @@ class ClientAdminApiTest {
                 .body("error", equalTo("invalid_client_metadata"));
         register("{\"token_exchange_subject_audiences\":[\"" + TestClients.adminAudience() + "\"]}").then()
                 .statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        // Tokens addressed to a client's id are its to exchange: no id is an audience every client's tokens carry.
+        register("{\"client_id\":\"http://localhost:8080\"}").then().statusCode(400)
+                .body("error", equalTo("invalid_client_metadata"));
+        // Only transaction tokens carry the trust domain.
+        register("{\"audience\":[\"spiffe://trust-domain.test\"]}").then().statusCode(400)
+                .body("error", equalTo("invalid_client_metadata"));
     }
 
     @Test

@@ -220,7 +220,7 @@ class TransactionTokensTest {
         String subject = accessToken("orders:read");
         String deep = "[".repeat(1000) + "]".repeat(1000);
         for (String context : List.of("{\"ip\":null}", "{\"a\":[1,{\"b\":null}]}", "{\"a\":" + deep + "}",
-                "{\"a\":\"" + "x".repeat(5000) + "\"}")) {
+                "{\"a\":\"" + "x".repeat(5000) + "\"}", "{\"a\":1e400}")) {
             txn(edge, subject, TokenTypes.ACCESS_TOKEN, FOR_THE_DOMAIN + "&scope=orders:read&request_context="
                     + encoded(context)).statusCode(403).body("error", equalTo("invalid_request"));
         }

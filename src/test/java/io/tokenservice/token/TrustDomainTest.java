@@ -29,4 +29,14 @@ class TrustDomainTest {
         assertEquals(Optional.of("spiffe://example.org"), of("spiffe://example.org", List.of(ISSUER)).id());
         assertEquals(Optional.empty(), of(null, List.of(ISSUER)).id());
     }
+
+    @Test
+    void noClientsTokenCarriesTheTrustDomainEvenIfStoredWithIt() {
+        ClientTokenLimits limits = new ClientTokenLimits(List.of(ISSUER), java.time.Duration.ofHours(1),
+                java.time.Duration.ofDays(1), new AdminAuthority(ADMIN, java.time.Duration.ofMinutes(5)),
+                Optional.of("spiffe://example.org"));
+        assertEquals(List.of("https://api.example"), limits.effectiveAudience(List.of("spiffe://example.org",
+                "https://api.example")));
+        assertEquals(List.of(ISSUER), limits.effectiveAudience(List.of()));
+    }
 }

@@ -61,7 +61,7 @@ public class ClientMetadataParser {
     private final SecretHasher hasher;
     private final Grants grants;
     private final Set<String> unexchangeableAudiences;
-    private final boolean transactionTokens;
+    private final Optional<String> trustDomain;
 
     ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher, Grants grants, AdminAuthority admin,
             TrustDomain trustDomain) {
@@ -69,7 +69,7 @@ public class ClientMetadataParser {
         Set<String> unexchangeable = new LinkedHashSet<>(config.token().audience().orElse(List.of(config.issuer())));
         unexchangeable.add(admin.audience());
         this.unexchangeableAudiences = Set.copyOf(unexchangeable);
-        this.transactionTokens = trustDomain.id().isPresent();
+        this.trustDomain = trustDomain.id();
         this.maxTtlSeconds = config.token().maxTtl().toSeconds();
         this.allowHttpJwksUri = config.assertions().jwks().allowHttp();
         this.hasher = hasher;
@@ -86,7 +86,7 @@ public class ClientMetadataParser {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode value = field.getValue();
             switch (field.getKey()) {
-                case "client_id" -> clientId = Optional.ofNullable(value.isNull() ? null : clientId(value));
+                case "client_id" -> clientId = Optional.ofNullable(value.isNull() ? null : ownClientId(value));
                 case "client_secret" -> secret = Optional.ofNullable(value.isNull() ? null : importedSecret(value));
                 case "client_secret_hash" -> hash = Optional.ofNullable(value.isNull() ? null : importedHash(value));
                 default -> {
@@ -181,6 +181,11 @@ public class ClientMetadataParser {
             }
             case "audience" -> {
                 String[] audience = reset ? new String[0] : Audiences.parse(name, value);
+                // Only transaction tokens carry the trust domain: an access token for it could pass for one.
+                if (trustDomain.isPresent() && List.of(audience).contains(trustDomain.get())) {
+                    throw OAuthException.invalidField(name, "'" + trustDomain.get() + "' is the trust domain of "
+                            + "transaction tokens, which no access token may carry");
+                }
                 yield client -> client.audience = audience;
             }
             case "token_exchange_subject_audiences" -> {
@@ -204,7 +209,7 @@ public class ClientMetadataParser {
                     throw OAuthException.invalidField(name, "transaction_tokens must be true or false");
                 }
                 boolean allowed = !reset && value.booleanValue();
-                if (allowed && !transactionTokens) {
+                if (allowed && trustDomain.isEmpty()) {
                     throw OAuthException.invalidField(name, "this service issues no transaction tokens: it has no "
                             + "token-service.transaction-tokens.trust-domain");
                 }
@@ -283,6 +288,19 @@ public class ClientMetadataParser {
             throw OAuthException.invalidField(name, name + " must be a string of 1 to " + maxLength + " characters");
         }
         return value.textValue();
+    }
+
+    /**
+     * A client_id no token audience is: a subject token addressed to the client's id may be exchanged by it, so an id
+     * equal to the default or admin audience would let it exchange every client's tokens; nor the trust domain.
+     */
+    private String ownClientId(JsonNode value) {
+        String clientId = clientId(value);
+        if (unexchangeableAudiences.contains(clientId) || trustDomain.filter(clientId::equals).isPresent()) {
+            throw OAuthException.invalidField("client_id", "client_id may not be the default token audience, the admin "
+                    + "audience or the trust domain");
+        }
+        return clientId;
     }
 
     private static String clientId(JsonNode value) {
