@@ -44,11 +44,11 @@ final class Delegation {
 
     /**
      * @param ownIssuer our issuer, which an actor of ours is of
-     * @param clientAudience the audience the client's tokens may carry (the admin audience left out)
+     * @param audience the token's audience, as {@link #targets} decided it before any token was verified
      * @param clientLifetime the longest the client's tokens live
      */
     static AccessGrant grant(ClientSnapshot client, Party subject, Optional<Party> actor, ExchangeRequest request,
-            String ownIssuer, List<String> clientAudience, Duration clientLifetime, Instant now) {
+            String ownIssuer, List<String> audience, Duration clientLifetime, Instant now) {
         if (subject.ours() && !addressedTo(client, subject)) {
             throw refused("the subject_token is not addressed to the client (its client_id or "
                     + "token_exchange_subject_audiences)");
@@ -61,7 +61,6 @@ final class Delegation {
         }
         checkMayAct(subject, actorClaims, ownIssuer);
         List<String> scopes = scopes(client, subject, request.scopes());
-        List<String> audience = targets(clientAudience, request.targets());
         Duration lifetime = lifetime(clientLifetime, subject, now);
         priorActors(subject, ownIssuer).ifPresent(prior -> actorClaims.put("act", prior));
         AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), scopes, audience, lifetime,

@@ -161,12 +161,13 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
             return Uni.createFrom().failure(OAuthException.invalidRequest("A transaction token request has no actor_token"));
         }
         // What the request asks for is judged before any token is verified (and a single-use one spent).
-        List<String> clientAudience = clientAudience(client);
+        List<String> audience;
         try {
             if (transactionToken) {
                 TransactionTokenPolicy.admit(client, request, trustDomain);
+                audience = List.of(trustDomain.get());
             } else {
-                Delegation.targets(clientAudience, request.targets());
+                audience = Delegation.targets(clientAudience(client), request.targets());
             }
         } catch (OAuthException refused) {
             return Uni.createFrom().failure(refused);
@@ -176,9 +177,9 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
                 ? Uni.createFrom().item(Optional.<Party>empty())
                 : presented.actor(client, request.actor().get()).map(Optional::of)).map(acting -> {
                     AccessGrant grant = transactionToken
-                            ? TransactionTokenPolicy.grant(client, subject, replacing, request, trustDomain.get(),
+                            ? TransactionTokenPolicy.grant(client, subject, replacing, request, audience,
                                     transactionTokenTtl, clientLifetime, issuer, clock.instant())
-                            : Delegation.grant(client, subject, acting, request, issuer, clientAudience, clientLifetime,
+                            : Delegation.grant(client, subject, acting, request, issuer, audience, clientLifetime,
                                     clock.instant());
                     AccessToken token = minter.mint(grant);
                     return transactionToken ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")

@@ -53,11 +53,13 @@ final class TransactionTokenPolicy {
     }
 
     /**
+     * For a request {@link #admit} let through.
+     *
+     * @param audience the trust domain, the token's one audience
      * @param clientLifetime the longest the client's tokens live
      */
     static AccessGrant grant(ClientSnapshot client, Party subject, boolean replacing, ExchangeRequest request,
-            String trustDomain, Duration ttl, Duration clientLifetime, String ownIssuer, Instant now) {
-        admit(client, request, Optional.of(trustDomain));
+            List<String> audience, Duration ttl, Duration clientLifetime, String ownIssuer, Instant now) {
         if (!replacing && subject.ours() && !Delegation.addressedTo(client, subject)) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token is not acceptable");
         }
@@ -73,7 +75,7 @@ final class TransactionTokenPolicy {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "The subject_token is not acceptable");
         }
         Duration lifetime = Delegation.lifetime(ttl.compareTo(clientLifetime) < 0 ? ttl : clientLifetime, subject, now);
-        AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), purpose, List.of(trustDomain), lifetime,
+        AccessGrant grant = new AccessGrant(client.clientId(), subject.subject(), purpose, audience, lifetime,
                 client.version(), client.registration(), AccessTokenVerifier.TXN_TOKEN_TYP, Map.of())
                 .withClaim("txn", txn)
                 .withClaim("req_wl", client.clientId());

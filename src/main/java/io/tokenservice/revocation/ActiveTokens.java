@@ -5,7 +5,6 @@ import io.tokenservice.client.ClientDirectory;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.token.VerifiedToken;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,9 +36,7 @@ public class ActiveTokens {
         if (chain.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        List<ExchangedFrom.Link> links = new ArrayList<>(chain.get().links());
-        links.add(new ExchangedFrom.Link(token.jwtId(), token.issuedAt(), token.clientId(), token.clientVersion(),
-                token.clientRegistration()));
+        List<ExchangedFrom.Link> links = chain.get().through(token);
         return noneRevoked(links, 0).flatMap(none -> {
             if (!none) {
                 return Uni.createFrom().item(Optional.<ClientSnapshot>empty());

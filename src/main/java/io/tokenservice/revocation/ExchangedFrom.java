@@ -33,6 +33,12 @@ public record ExchangedFrom(List<Link> links) {
     public record Link(String jwtId, Instant issuedAt, String clientId, long clientVersion,
             OptionalLong clientRegistration) {
 
+        /** The token itself, as a chain names it. */
+        static Link of(VerifiedToken token) {
+            return new Link(token.jwtId(), token.issuedAt(), token.clientId(), token.clientVersion(),
+                    token.clientRegistration());
+        }
+
         private Map<String, Object> claim() {
             Map<String, Object> claim = new LinkedHashMap<>();
             claim.put("jti", jwtId);
@@ -84,12 +90,14 @@ public record ExchangedFrom(List<Link> links) {
      * longer than {@link #MAX_LINKS}, or the token's own is malformed.
      */
     public static Optional<ExchangedFrom> after(VerifiedToken token) {
-        return of(token).filter(chain -> chain.links.size() < MAX_LINKS).map(chain -> {
-            List<Link> longer = new ArrayList<>(chain.links);
-            longer.add(new Link(token.jwtId(), token.issuedAt(), token.clientId(), token.clientVersion(),
-                    token.clientRegistration()));
-            return new ExchangedFrom(longer);
-        });
+        return of(token).filter(chain -> chain.links.size() < MAX_LINKS).map(chain -> new ExchangedFrom(chain.through(token)));
+    }
+
+    /** These tokens, then {@code token}, which was exchanged from them: every token it is honoured only with. */
+    List<Link> through(VerifiedToken token) {
+        List<Link> all = new ArrayList<>(links);
+        all.add(Link.of(token));
+        return all;
     }
 
     /** As the claim writes it. */

@@ -49,7 +49,8 @@ class DelegationTest {
     }
 
     private static AccessGrant grant(Party subject, ExchangeRequest request) {
-        return Delegation.grant(ORDERS, subject, Optional.empty(), request, US, ORDERS.audience(), Duration.ofHours(1), NOW);
+        return Delegation.grant(ORDERS, subject, Optional.empty(), request, US,
+                Delegation.targets(ORDERS.audience(), request.targets()), Duration.ofHours(1), NOW);
     }
 
     private static OAuthError refusal(Party subject, ExchangeRequest request) {
