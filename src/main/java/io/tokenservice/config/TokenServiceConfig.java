@@ -132,7 +132,10 @@ public interface TokenServiceConfig {
 
     /** Transaction tokens (draft-ietf-oauth-transaction-tokens), asked for through token exchange. */
     interface TransactionTokens {
-        /** The trust domain: the aud of every transaction token, which no one outside it accepts; default the issuer. */
+        /**
+         * The trust domain: the aud of every transaction token, which no one outside it accepts and no access token
+         * carries; none by default, and then no transaction tokens are issued.
+         */
         Optional<String> trustDomain();
 
         /** How long a transaction token lives (never longer than the token it was exchanged for). */

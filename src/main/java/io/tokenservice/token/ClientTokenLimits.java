@@ -26,8 +26,12 @@ public class ClientTokenLimits {
 
     @Inject
     ClientTokenLimits(TokenServiceConfig config, AdminAuthority admin, TrustDomain trustDomain) {
-        this(config.token().audience().orElse(List.of(config.issuer())), config.token().ttl(), config.token().maxTtl(),
-                admin, trustDomain.id());
+        this(configuredDefaultAudience(config), config.token().ttl(), config.token().maxTtl(), admin, trustDomain.id());
+    }
+
+    /** {@code token-service.token.audience}, else the issuer: the audience of a client that registered none. */
+    public static List<String> configuredDefaultAudience(TokenServiceConfig config) {
+        return config.token().audience().orElse(List.of(config.issuer()));
     }
 
     ClientTokenLimits(List<String> defaultAudience, Duration defaultLifetime, Duration maxLifetime, AdminAuthority admin) {

@@ -23,7 +23,7 @@ public class TrustDomain {
     @Inject
     TrustDomain(TokenServiceConfig config, AdminAuthority admin) {
         this(config.transactionTokens().trustDomain(), config.issuer(),
-                config.token().audience().orElse(List.of(config.issuer())), admin.audience());
+                ClientTokenLimits.configuredDefaultAudience(config), admin.audience());
     }
 
     TrustDomain(Optional<String> id, String issuer, List<String> defaultAudience, String adminAudience) {

@@ -14,6 +14,7 @@ import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.token.AdminAuthority;
+import io.tokenservice.token.ClientTokenLimits;
 import io.tokenservice.token.Grants;
 import io.tokenservice.token.TrustDomain;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,7 +67,7 @@ public class ClientMetadataParser {
     ClientMetadataParser(TokenServiceConfig config, SecretHasher hasher, Grants grants, AdminAuthority admin,
             TrustDomain trustDomain) {
         this.grants = grants;
-        Set<String> unexchangeable = new LinkedHashSet<>(config.token().audience().orElse(List.of(config.issuer())));
+        Set<String> unexchangeable = new LinkedHashSet<>(ClientTokenLimits.configuredDefaultAudience(config));
         unexchangeable.add(admin.audience());
         this.unexchangeableAudiences = Set.copyOf(unexchangeable);
         this.trustDomain = trustDomain.id();
