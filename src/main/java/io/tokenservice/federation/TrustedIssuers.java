@@ -47,7 +47,7 @@ public class TrustedIssuers implements ChangeChannel {
     private final Duration databaseTimeout;
     private final Map<String, IssuerPolicy> configured;
     private final Set<String> defaultAudiences;
-    private final String ownIssuer;
+    private final ServiceAudiences us;
     // Reads are numbered as they start; what one read is applied only if no later-started read was applied first.
     private final AtomicLong reads = new AtomicLong();
     private long applied;
@@ -63,9 +63,9 @@ public class TrustedIssuers implements ChangeChannel {
         this.refreshInterval = config.federation().refreshInterval();
         this.databaseTimeout = config.database().timeout();
         this.defaultAudiences = audiences.defaults();
-        this.ownIssuer = config.issuer().replaceAll("/+$", "");
+        this.us = audiences;
         Map<String, IssuerPolicy> fromConfig = new HashMap<>();
-        config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer, config.issuer()));
+        config.federation().trustedIssuers().forEach((name, issuer) -> checkConfigured(name, issuer, audiences));
         Map<String, String> byJwksUri = new HashMap<>();
         config.federation().trustedIssuers().forEach((name, issuer) -> issuer.jwksUri().ifPresent(uri -> {
             String other = byJwksUri.putIfAbsent(uri, name);
@@ -85,9 +85,9 @@ public class TrustedIssuers implements ChangeChannel {
      * A configured issuer that could never verify a token, or that is this service itself (whose own access tokens
      * would then authenticate clients), stops the start, naming the property.
      */
-    private static void checkConfigured(String name, TokenServiceConfig.Federation.TrustedIssuer issuer, String ownIssuer) {
+    private static void checkConfigured(String name, TokenServiceConfig.Federation.TrustedIssuer issuer, ServiceAudiences us) {
         String prefix = "token-service.federation.trusted-issuers." + name + ".";
-        if (issuer.issuer().replaceAll("/+$", "").equals(ownIssuer.replaceAll("/+$", ""))) {
+        if (us.isOurIssuer(issuer.issuer())) {
             throw new IllegalStateException(prefix + "issuer is this service's own issuer (token-service.issuer)");
         }
         if (issuer.jwks().isPresent() && issuer.jwksUri().isPresent()) {
@@ -199,7 +199,7 @@ public class TrustedIssuers implements ChangeChannel {
                 if (configured.containsKey(issuer)) {
                     continue;
                 }
-                if (issuer.replaceAll("/+$", "").equals(ownIssuer)) {
+                if (us.isOurIssuer(issuer)) {
                     // Stored before such issuers were refused: this service's own tokens must not authenticate clients.
                     LOG.warnf("Trusted issuer '%s' is this service's own issuer: ignored", row.getString("name"));
                     continue;

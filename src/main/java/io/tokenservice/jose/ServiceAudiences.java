@@ -16,6 +16,15 @@ import java.util.Set;
  */
 public record ServiceAudiences(String issuer, String tokenEndpoint) {
 
+    /** Whether {@code iss} is our issuer identifier, trailing slashes aside: a token of ours, not another issuer's. */
+    public boolean isOurIssuer(String iss) {
+        return withoutTrailingSlash(iss).equals(withoutTrailingSlash(issuer));
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.replaceAll("/+$", "");
+    }
+
     /** The audiences a trusted issuer's tokens must name one of, when it was given none. */
     public Set<String> defaults() {
         return Set.of(issuer, tokenEndpoint);

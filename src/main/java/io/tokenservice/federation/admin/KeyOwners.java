@@ -3,11 +3,11 @@ package io.tokenservice.federation.admin;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.admin.HttpUrls;
 import io.tokenservice.client.RegisteredClient;
-import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.federation.IssuerPolicy;
 import io.tokenservice.federation.TrustedIssuer;
 import io.tokenservice.federation.TrustedIssuers;
+import io.tokenservice.jose.ServiceAudiences;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -20,11 +20,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class KeyOwners {
 
-    private final String ownIssuer;
+    private final ServiceAudiences us;
     private final TrustedIssuers trustedIssuers;
 
-    KeyOwners(TokenServiceConfig config, TrustedIssuers trustedIssuers) {
-        this.ownIssuer = withoutTrailingSlash(config.issuer());
+    KeyOwners(ServiceAudiences us, TrustedIssuers trustedIssuers) {
+        this.us = us;
         this.trustedIssuers = trustedIssuers;
     }
 
@@ -46,7 +46,7 @@ public class KeyOwners {
 
     /** Refuses an issuer that is this service, or whose jwks_uri another issuer or a client publishes keys at. */
     Uni<Void> issuerMayUse(TrustedIssuer issuer) {
-        if (withoutTrailingSlash(issuer.issuer).equals(ownIssuer)) {
+        if (us.isOurIssuer(issuer.issuer)) {
             return refused("issuer", "This service's own issuer cannot be a trusted issuer");
         }
         if (issuer.jwksUri == null) {
@@ -75,10 +75,6 @@ public class KeyOwners {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    static String withoutTrailingSlash(String url) {
-        return url.replaceAll("/+$", "");
     }
 
     private static Uni<Void> refused(String field, String description) {
