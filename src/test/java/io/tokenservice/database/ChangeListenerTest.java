@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.Eventually;
 import io.tokenservice.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -45,17 +47,14 @@ class ChangeListenerTest {
         try (TcpProxy proxy = new TcpProxy(databasePort())) {
             proxy.mode(TcpProxy.Mode.REFUSE);
             ChangeListener listener = new ChangeListener(vertx, channels, true, through(proxy),
-                    java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(3));
+                    Duration.ofSeconds(30), Duration.ofSeconds(3));
             listener.start();
             try {
                 Thread.sleep(1_500);
                 assertEquals(0, listener.subscriptions());
                 proxy.mode(TcpProxy.Mode.FORWARD);
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (listener.subscriptions() == 0 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertTrue(listener.subscriptions() > 0, "never subscribed after the database came back");
+                Eventually.within(Duration.ofSeconds(15),
+                        () -> assertTrue(listener.subscriptions() > 0, "never subscribed after the database came back"));
             } finally {
                 listener.stop();
             }
@@ -70,29 +69,19 @@ class ChangeListenerTest {
     void aConnectionThatFellSilentIsMadeAgain() throws Exception {
         try (TcpProxy proxy = new TcpProxy(databasePort())) {
             ChangeListener listener = new ChangeListener(vertx, channels, true, through(proxy),
-                    java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500));
+                    Duration.ofMillis(500), Duration.ofMillis(500));
             listener.start();
             try {
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (listener.subscriptions() == 0 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertTrue(listener.subscriptions() > 0, "never subscribed");
+                Eventually.within(Duration.ofSeconds(15), () -> assertTrue(listener.subscriptions() > 0, "never subscribed"));
                 int connections = proxy.accepted();
                 proxy.freeze();
-                deadline = System.currentTimeMillis() + 10_000;
-                while (proxy.accepted() == connections && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertTrue(proxy.accepted() > connections, "the silent connection was never given up");
+                Eventually.within(Duration.ofSeconds(10),
+                        () -> assertTrue(proxy.accepted() > connections, "the silent connection was never given up"));
                 // Once the path carries traffic again, the listener is subscribed afresh (and told it may have missed).
                 int subscribed = listener.subscriptions();
                 proxy.mode(TcpProxy.Mode.FORWARD);
-                deadline = System.currentTimeMillis() + 15_000;
-                while (listener.subscriptions() == subscribed && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertTrue(listener.subscriptions() > subscribed, "never subscribed again");
+                Eventually.within(Duration.ofSeconds(15),
+                        () -> assertTrue(listener.subscriptions() > subscribed, "never subscribed again"));
             } finally {
                 listener.stop();
             }

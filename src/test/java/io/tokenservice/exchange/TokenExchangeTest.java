@@ -249,16 +249,25 @@ class TokenExchangeTest {
 
     /** A trusted issuer whose tokens orders may exchange; its URL. */
     private String trustedIssuer() throws Exception {
+        String name = registeredIssuer();
+        exchangesTokensOf(orders, name);
+        return "https://" + name + ".example";
+    }
+
+    /** A trusted issuer signing with IDP_KEY, at https://name.example; its name. */
+    private String registeredIssuer() throws Exception {
         String admin = AdminTokens.issued(clients.client().administrator().register());
         String name = "idp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String issuer = "https://" + name + ".example";
         RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"issuer\":\"" + issuer + "\",\"jwks\":"
+                .body("{\"name\":\"" + name + "\",\"issuer\":\"https://" + name + ".example\",\"jwks\":"
                         + io.tokenservice.testing.ClientAssertions.jwks(IDP_KEY) + ",\"allow_reuse\":true}")
                 .post("/admin/trusted-issuers").then().statusCode(201);
+        return name;
+    }
+
+    private void exchangesTokensOf(TestClients.Registered client, String issuerName) throws Exception {
         Sql.update(dataSource, "UPDATE token_service.client SET exchange_trusted_issuers = ?::text[] WHERE client_id = ?",
-                "{" + name + "}", orders.clientId());
-        return issuer;
+                "{" + issuerName + "}", client.clientId());
     }
 
     private static final com.nimbusds.jose.jwk.RSAKey IDP_KEY = io.tokenservice.testing.ClientAssertions.rsa("idp");
@@ -382,22 +391,10 @@ class TokenExchangeTest {
 
     @Test
     void aTrustedIssuersTokenIsExchangedOnlyByAClientThatNamesItsIssuer() throws Exception {
-        String admin = AdminTokens.issued(clients.client().administrator().register());
-        com.nimbusds.jose.jwk.RSAKey key = io.tokenservice.testing.ClientAssertions.rsa("k1");
-        String name = "mesh-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String issuer = "https://" + name + ".example";
-        RestAssured.given().header("Authorization", "Bearer " + admin).contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"issuer\":\"" + issuer + "\",\"jwks\":"
-                        + io.tokenservice.testing.ClientAssertions.jwks(key) + ",\"allow_reuse\":true}")
-                .post("/admin/trusted-issuers").then().statusCode(201);
-        java.time.Instant now = java.time.Instant.now();
-        String workload = io.tokenservice.testing.ClientAssertions.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
-                new JWTClaimsSet.Builder().issuer(issuer).subject("system:serviceaccount:shop:cart")
-                        .audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint()).claim("scope", "orders:read")
-                        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        String name = registeredIssuer();
+        String workload = workload("https://" + name + ".example", "system:serviceaccount:shop:cart");
         exchange(orders, subject(workload, TokenTypes.JWT)).statusCode(403).body("error", equalTo("invalid_request"));
-        Sql.update(dataSource, "UPDATE token_service.client SET exchange_trusted_issuers = ?::text[] WHERE client_id = ?",
-                "{" + name + "}", orders.clientId());
+        exchangesTokensOf(orders, name);
         String exchanged = exchange(orders, subject(workload, TokenTypes.JWT) + "&requested_token_type="
                 + URLEncoder.encode(TokenTypes.JWT, StandardCharsets.UTF_8)).statusCode(200)
                 .body("issued_token_type", equalTo(TokenTypes.JWT)).extract().path("access_token");
@@ -405,6 +402,7 @@ class TokenExchangeTest {
         assertEquals("system:serviceaccount:shop:cart", claims.getSubject());
         assertEquals("orders:read", claims.getStringClaim("scope"));
         assertEquals(Map.of("sub", orders.clientId()), claims.getJSONObjectClaim("act"));
+        java.time.Instant now = java.time.Instant.now();
         String untrusted = io.tokenservice.testing.ClientAssertions.sign(io.tokenservice.testing.ClientAssertions.rsa("k2"),
                 com.nimbusds.jose.JWSAlgorithm.RS256, new JWTClaimsSet.Builder().issuer("https://nobody.example")
                         .subject("x").audience(io.tokenservice.testing.ClientAssertions.tokenEndpoint())
