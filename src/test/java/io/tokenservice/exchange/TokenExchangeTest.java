@@ -161,9 +161,13 @@ class TokenExchangeTest {
         boolean node = new ProcessBuilder("node", "--version").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(node || "true".equals(System.getenv("CI")), "Node.js is not installed");
         if (!java.nio.file.Files.isDirectory(dir.resolve("node_modules"))) {
+            // Never inheritIO here: the forked test JVM's stdin and stdout are Surefire's command and event channels.
+            java.io.File log = new java.io.File("target/npm-ci.log");
             Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(dir.toFile()).inheritIO().start();
-            assertTrue(install.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) && install.exitValue() == 0, "npm ci failed");
+                    .directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(log).start();
+            assertTrue(install.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) && install.exitValue() == 0,
+                    "npm ci failed; see " + log);
         }
         Process run = new ProcessBuilder("node", "exchange.mjs", "http://localhost:8080", "http://localhost:" + RestAssured.port,
                 orders.clientId(), orders.secret(), token(gateway, "orders:read")).directory(dir.toFile())
