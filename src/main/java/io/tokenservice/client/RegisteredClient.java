@@ -59,6 +59,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "transaction_tokens", nullable = false)
     public boolean transactionTokens;
 
+    /** Whether a repeat request may get back the token already issued to it (see {@code token.ReissueWindow}). */
+    @Column(name = "reissue", nullable = false)
+    public boolean reissue = true;
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];

@@ -64,6 +64,8 @@ public interface TokenServiceConfig {
 
     Assertions assertions();
 
+    Reissue reissue();
+
     /** Client assertions: private_key_jwt (RFC 7523 §2.2). */
     interface Assertions {
         /**
@@ -208,6 +210,35 @@ public interface TokenServiceConfig {
          */
         @WithDefault("30S")
         Duration clockSkew();
+
+        /**
+         * Up to this percentage of a token's lifetime is taken off at random, so that a fleet of clients started
+         * together does not come back together; 0 (the default) for exact lifetimes, at most 50.
+         */
+        @WithDefault("0")
+        int expiryJitterPercent();
+    }
+
+    /**
+     * A client that asks again with the same request while the token this replica issued it has enough of its life
+     * left gets that token back, unsigned anew (see {@code token.ReissueWindow}).
+     */
+    interface Reissue {
+        /** Whether repeat requests may get the token already issued; a client opts out with {@code "reissue": false}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The share of its lifetime a token must still have to be handed out again, between 0 and 1. */
+        @WithDefault("0.5")
+        double minRemaining();
+
+        /** Tokens a replica keeps for reissue, over all clients. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /** Tokens a replica keeps for reissue per client: its distinct requests (scopes, resources). */
+        @WithDefault("8")
+        int maxEntriesPerClient();
     }
 
     interface Keys {

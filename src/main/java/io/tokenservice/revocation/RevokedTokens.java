@@ -15,6 +15,7 @@ import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.PeriodicRefresh;
 import io.tokenservice.throttle.ThrottledException;
 import io.tokenservice.throttle.TokenBuckets;
+import io.tokenservice.token.TokenRevocations;
 import io.tokenservice.token.VerifiedToken;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,7 +46,7 @@ import org.jboss.logging.Logger;
  * per replica, so that no client can mint and revoke its own tokens until the replicas run out of memory.
  */
 @ApplicationScoped
-public class RevokedTokens implements ChangeChannel {
+public class RevokedTokens implements ChangeChannel, TokenRevocations {
 
     private static final Logger LOG = Logger.getLogger(RevokedTokens.class);
 
@@ -121,6 +122,7 @@ public class RevokedTokens implements ChangeChannel {
     }
 
     /** Whether the token of this jti was revoked; as {@link #isRevoked(VerifiedToken)}. */
+    @Override
     public Uni<Boolean> isRevoked(String jwtId) {
         if (revoked.containsKey(jwtId)) {
             return Uni.createFrom().item(true);

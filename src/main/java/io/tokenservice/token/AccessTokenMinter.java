@@ -1,6 +1,5 @@
 package io.tokenservice.token;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.jwt.build.Jwt;
@@ -14,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Mints the JWT access token of RFC 9068 with the SmallRye JWT builder: header {@code typ: at+jwt} (or {@code JWT}
@@ -22,7 +22,8 @@ import java.util.UUID;
  * for) and {@code client_id} (the client), the grant's own further claims,
  * {@code aud}, {@code iat}, {@code exp}, a random {@code jti}, {@code scope} when any was granted, and
  * {@code client_version} and {@code client_registration}, the version and the registration of the client it was
- * minted from (see {@code revocation.ActiveTokens}). Its {@code iat} is never ahead of the clock.
+ * minted from (see {@code revocation.ActiveTokens}). Its {@code iat} is never ahead of the clock; its lifetime is
+ * the grant's, less up to {@code token-service.token.expiry-jitter-percent} of it at random (0 by default).
  */
 @ApplicationScoped
 public class AccessTokenMinter {
@@ -36,30 +37,46 @@ public class AccessTokenMinter {
     private final SigningKeys keys;
     private final Clock clock;
     private final IssuedTokens issued;
+    private final int jitterPercent;
 
     @Inject
-    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys, MeterRegistry registry) {
-        this(config.issuer(), keys, Clock.systemUTC(), new IssuedTokens(registry, config.metrics().maxClientSeries()));
+    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys, IssuedTokens issued) {
+        this(config.issuer(), keys, Clock.systemUTC(), issued, config.token().expiryJitterPercent());
     }
 
     AccessTokenMinter(String issuer, SigningKeys keys, Clock clock) {
-        this(issuer, keys, clock, new IssuedTokens(new SimpleMeterRegistry(), 0));
+        this(issuer, keys, clock, new IssuedTokens(new SimpleMeterRegistry(), 0), 0);
     }
 
-    private AccessTokenMinter(String issuer, SigningKeys keys, Clock clock, IssuedTokens issued) {
+    AccessTokenMinter(String issuer, SigningKeys keys, Clock clock, IssuedTokens issued, int jitterPercent) {
+        if (jitterPercent < 0 || jitterPercent > 50) {
+            throw new IllegalArgumentException("token-service.token.expiry-jitter-percent must be between 0 and 50");
+        }
         this.issuer = issuer;
         this.keys = keys;
         this.clock = clock;
         this.issued = issued;
+        this.jitterPercent = jitterPercent;
     }
 
-    @WithSpan("token.mint")
+    /** A token signed for {@code grant}. */
     public AccessToken mint(AccessGrant grant) {
+        return signed(grant).token();
+    }
+
+    /**
+     * A token signed for {@code grant}, with what {@link ReissueWindow} keeps of it.
+     *
+     * @throws io.tokenservice.key.NoSigningKeyException while no key may sign
+     */
+    @WithSpan("token.mint")
+    Minted signed(AccessGrant grant) {
         SigningKey key = keys.active();
         // JWT NumericDate is whole seconds (RFC 7519 §2), rounded down: never ahead of the clock, so a verifier with
         // no leeway accepts the token at once; exp - iat is exactly expires_in.
         Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
-        long lifetime = grant.lifetime().toSeconds();
+        long lifetime = jittered(grant.lifetime().toSeconds());
+        String jwtId = UUID.randomUUID().toString();
         JwtClaimsBuilder claims = Jwt.claims()
                 .issuer(issuer)
                 .subject(grant.subject())
@@ -67,7 +84,7 @@ public class AccessTokenMinter {
                 .audience(new LinkedHashSet<>(grant.audience()))
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt.plusSeconds(lifetime))
-                .claim("jti", UUID.randomUUID().toString())
+                .claim("jti", jwtId)
                 .claim(CLIENT_VERSION, grant.clientVersion())
                 .claim(CLIENT_REGISTRATION, grant.clientRegistration());
         if (!grant.scopes().isEmpty()) {
@@ -82,6 +99,22 @@ public class AccessTokenMinter {
                 .type(grant.typ())
                 .sign(key.privateKey());
         issued.count(key.algorithm().jws().getAlgorithm(), grant.clientId());
-        return new AccessToken(jwt, lifetime, grant.scopes());
+        return new Minted(new AccessToken(jwt, lifetime, grant.scopes()), jwtId, key.kid(), issuedAt,
+                issuedAt.plusSeconds(lifetime));
+    }
+
+    /** The lifetime less up to {@code jitterPercent} of it, at random; never below one second. */
+    private long jittered(long lifetime) {
+        long spread = lifetime * jitterPercent / 100;
+        return spread == 0 ? lifetime : Math.max(1, lifetime - ThreadLocalRandom.current().nextLong(spread + 1));
+    }
+
+    /**
+     * A signed token and what is known of it without reading it back.
+     *
+     * @param jwtId its {@code jti}
+     * @param kid the key that signed it
+     */
+    record Minted(AccessToken token, String jwtId, String kid, Instant issuedAt, Instant expiresAt) {
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * for nothing else, or asked for as the one resource, so that no API that receives a token can replay it at the
  * admin API. Its own token lifetime or the service default, at most
  * {@code token-service.token.max-ttl}, and at most {@code token-service.admin.token-ttl} for an admin token; the client's version
- * and registration, which the token carries.
+ * and registration, which the token carries. A repeat of the same request may get the token already issued
+ * ({@link ReissueWindow}).
  */
 @ApplicationScoped
 public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Request> {
@@ -34,11 +35,11 @@ public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Requ
     }
 
     private final ClientTokenLimits limits;
-    private final AccessTokenMinter minter;
+    private final ReissueWindow tokens;
 
-    ClientCredentialsGrant(ClientTokenLimits limits, AccessTokenMinter minter) {
+    ClientCredentialsGrant(ClientTokenLimits limits, ReissueWindow tokens) {
         this.limits = limits;
-        this.minter = minter;
+        this.tokens = tokens;
     }
 
     @Override
@@ -64,7 +65,7 @@ public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Requ
 
     @Override
     public Uni<AccessToken> issue(ClientSnapshot client, Request request) {
-        return Uni.createFrom().item(() -> minter.mint(authorize(client, request)));
+        return Uni.createFrom().item(() -> authorize(client, request)).flatMap(grant -> tokens.issue(client, grant));
     }
 
     @WithSpan("token.authorize_grant")

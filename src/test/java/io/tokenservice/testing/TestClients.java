@@ -58,6 +58,7 @@ public final class TestClients {
         private String method = "client_secret_basic";
         private boolean enabled = true;
         private String typ;
+        private boolean reissue = true;
 
         public Builder clientId(String clientId) {
             this.clientId = clientId;
@@ -105,6 +106,12 @@ public final class TestClients {
             return this;
         }
 
+        /** Opted out of the reissue window: every token it asks for is signed anew. */
+        public Builder noReissue() {
+            this.reissue = false;
+            return this;
+        }
+
         public Builder disabled() {
             this.enabled = false;
             return this;
@@ -115,7 +122,8 @@ public final class TestClients {
             try (Connection connection = dataSource.getConnection();
                     PreparedStatement insert = connection.prepareStatement("""
                             INSERT INTO token_service.client (client_id, secret_hash, scopes, audience, access_token_ttl,
-                                token_endpoint_auth_method, enabled, access_token_typ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                token_endpoint_auth_method, enabled, access_token_typ, reissue)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 Array scopeArray = connection.createArrayOf("text", scopes.toArray());
                 Array audienceArray = connection.createArrayOf("text", audience.toArray());
                 insert.setString(1, clientId);
@@ -130,6 +138,7 @@ public final class TestClients {
                 insert.setString(6, method);
                 insert.setBoolean(7, enabled);
                 insert.setString(8, typ);
+                insert.setBoolean(9, reissue);
                 insert.executeUpdate();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

@@ -107,6 +107,25 @@ class AccessTokenMinterTest {
         assertNotEquals(first, second);
     }
 
+    @Test
+    void jitterTakesUpToItsShareOffTheLifetimeAndExpAgreesWithExpiresIn() throws Exception {
+        AccessTokenMinter jittered = new AccessTokenMinter("https://issuer.example", SigningKeys.fixed(KEY),
+                Clock.fixed(NOW, ZoneOffset.UTC), new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 10);
+        java.util.Set<Long> lifetimes = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            AccessToken token = jittered.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                    Duration.ofSeconds(1000)));
+            JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
+            assertEquals(token.expiresInSeconds(), (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+            lifetimes.add(token.expiresInSeconds());
+        }
+        assertFalse(lifetimes.stream().anyMatch(lifetime -> lifetime < 900 || lifetime > 1000), lifetimes.toString());
+        assertFalse(lifetimes.size() < 20, "spread over the range: " + lifetimes);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new AccessTokenMinter(
+                "https://issuer.example", SigningKeys.fixed(KEY), Clock.systemUTC(),
+                new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 51));
+    }
+
     private static SigningKey es256() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

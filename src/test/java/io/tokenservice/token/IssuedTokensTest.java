@@ -42,4 +42,17 @@ class IssuedTokensTest {
         assertEquals(1.0, registry.get("token_service.client.tokens.issued").tag("client_id", IssuedTokens.OTHER_CLIENTS)
                 .counter().count());
     }
+
+    @Test
+    void reissuedTokensAreCountedInTotalAndPerClientWithinTheSameBound() {
+        IssuedTokens issued = new IssuedTokens(registry, 1);
+        issued.countReissued("a");
+        issued.countReissued("a");
+        issued.countReissued("b");
+        assertEquals(3.0, registry.get("token_service.tokens.reissued").counter().count());
+        assertEquals(2.0, registry.get("token_service.client.tokens.reissued").tag("client_id", "a").counter().count());
+        assertEquals(1.0, registry.get("token_service.client.tokens.reissued").tag("client_id", IssuedTokens.OTHER_CLIENTS)
+                .counter().count());
+        assertEquals(0, registry.find("token_service.tokens.issued").counters().size(), "nothing was signed");
+    }
 }

@@ -228,6 +228,13 @@ public class ClientMetadataParser {
                 String typ = reset ? null : accessTokenTyp(value);
                 yield client -> client.accessTokenTyp = typ;
             }
+            case "reissue" -> {
+                if (!reset && !value.isBoolean()) {
+                    throw OAuthException.invalidField(name, "reissue must be true or false");
+                }
+                boolean allowed = reset || value.booleanValue();
+                yield client -> client.reissue = allowed;
+            }
             case "token_rate_limit" -> {
                 Integer limit = reset ? null : tokenRateLimit(value);
                 yield client -> client.tokenRateLimit = limit;

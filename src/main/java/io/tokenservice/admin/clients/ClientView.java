@@ -29,6 +29,7 @@ public record ClientView(
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("access_token_typ") String accessTokenTyp,
+        @JsonProperty("reissue") boolean reissue,
         @JsonProperty("enabled") boolean enabled,
         @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
         @JsonProperty("created_at") String createdAt,
@@ -51,7 +52,7 @@ public record ClientView(
                 client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
                         .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
                 client.accessTokenTtl, client.tokenRateLimit,
-                client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.enabled,
+                client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.reissue, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));
