@@ -48,7 +48,7 @@ public class ChangeListener {
     private final Duration heartbeatTimeout;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean stopped;
-    private PgSubscriber subscriber;
+    private volatile PgSubscriber subscriber;
     private long heartbeats = -1;
     // When a heartbeat last came back, or the subscriber was made: one silent for long is replaced.
     private volatile long lastAnswerMillis;
@@ -186,6 +186,17 @@ public class ChangeListener {
 
     private static long backoff(int attempt) {
         return Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempt, 5));
+    }
+
+    /**
+     * Whether announcements reach this replica now: listening is on, its connection is up, and it answered a
+     * heartbeat within the last two. What is held from memory can then be trusted within moments of a change made
+     * anywhere; otherwise only within the holders' periodic reads.
+     */
+    public boolean listening() {
+        PgSubscriber current = subscriber;
+        return enabled && !stopped && current != null && !current.closed() && current.actualConnection() != null
+                && System.currentTimeMillis() - lastAnswerMillis <= 2 * heartbeat.toMillis();
     }
 
     /** How many times a channel was (re)subscribed: each one told its holder that it may have missed changes. */

@@ -30,7 +30,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,6 +70,8 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     // Some live revocation is not held in memory: a token missing from it must be looked up in the database.
     private volatile boolean overflow;
+    // Revocations not held for want of room, ever: a reload that raced one of them must not end the overflow.
+    private final AtomicLong dropped = new AtomicLong();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
     private final Counter revocations;
@@ -121,8 +125,15 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
         return isRevoked(token.jwtId());
     }
 
-    /** Whether the token of this jti was revoked; as {@link #isRevoked(VerifiedToken)}. */
     @Override
+    public Optional<Boolean> revokedAtHand(String jwtId) {
+        if (revoked.containsKey(jwtId)) {
+            return Optional.of(true);
+        }
+        return overflow ? Optional.empty() : Optional.of(false);
+    }
+
+    /** Whether the token of this jti was revoked; as {@link #isRevoked(VerifiedToken)}. */
     public Uni<Boolean> isRevoked(String jwtId) {
         if (revoked.containsKey(jwtId)) {
             return Uni.createFrom().item(true);
@@ -210,11 +221,13 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     }
 
     private Uni<Void> reloadIfTheyFit(double skewSeconds) {
+        long droppedBefore = dropped.get();
         return pool.preparedQuery("""
                 SELECT jti, expires_at FROM token_service.revoked_token
                 WHERE expires_at > now() - make_interval(secs => $1) LIMIT $2
                 """).execute(Tuple.of(skewSeconds, maxInMemory + 1)).invoke(rows -> {
-            if (rows.size() <= maxInMemory) {
+            // A revocation announced and dropped while the query ran is not among its rows: stay in overflow.
+            if (rows.size() <= maxInMemory && dropped.get() == droppedBefore) {
                 // No clear(): a revocation made here meanwhile stays; expired ones leave on the next refresh.
                 for (Row row : rows) {
                     revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
@@ -245,6 +258,7 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
             revoked.put(jti, expiresAt);
         } else {
             overflow = true;
+            dropped.incrementAndGet();
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
  * A signed token and what the token response says about it.
  *
  * @param jwt the compact JWS (RFC 7515 §7.1)
- * @param expiresInSeconds equal to the token's {@code exp - iat}
+ * @param expiresInSeconds the token's {@code exp - iat} when just signed; its remaining whole seconds when handed out
+ *     again ({@link ReissueWindow})
  * @param scopes the granted scopes, possibly none
  * @param tokenType the response's {@code token_type}: {@code Bearer}, or {@code N_A} for a token that is no access
  *     token (RFC 8693 §2.2.1)

@@ -1,17 +1,18 @@
 package io.tokenservice.token;
 
-import io.smallrye.mutiny.Uni;
+import java.util.Optional;
 
 /**
- * Whether one of our tokens was revoked (RFC 7009), by its {@code jti}. {@code revocation.RevokedTokens} keeps the
- * revocations and depends on this package for what a token is; this interface lets the token path ask it without a
- * dependency back.
+ * Whether one of our tokens was revoked (RFC 7009), by its {@code jti}, as far as this replica can tell from memory.
+ * {@code revocation.RevokedTokens} keeps the revocations and depends on this package for what a token is; this
+ * interface lets the token path ask it without a dependency back.
  */
 public interface TokenRevocations {
 
     /**
-     * Whether the token of this {@code jti} was revoked, as far as this replica knows. Fails with
-     * {@link io.tokenservice.database.StoreUnavailableException} when that must be read and cannot be.
+     * Whether the token of this {@code jti} was revoked, as far as this replica knows from memory (others'
+     * revocations arrive when announced); empty when memory cannot tell, because some revocations did not fit in it
+     * and only the database knows them all.
      */
-    Uni<Boolean> isRevoked(String jwtId);
+    Optional<Boolean> revokedAtHand(String jwtId);
 }

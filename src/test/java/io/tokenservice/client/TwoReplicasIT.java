@@ -193,6 +193,25 @@ class TwoReplicasIT {
         });
     }
 
+    @Test
+    void aTokenRevokedThroughAIsNotHandedOutAgainByBWithinTwoSeconds() throws Exception {
+        String created = onB("POST", "/admin/clients", "{\"scope\":\"read\"}").then().statusCode(201).extract().asString();
+        String id = io.restassured.path.json.JsonPath.from(created).getString("client_id");
+        String secret = io.restassured.path.json.JsonPath.from(created).getString("client_secret");
+        java.util.function.Supplier<String> tokenFromB = () -> form("grant_type=client_credentials").baseUri(replicaBUrl)
+                .header("Authorization", basicRaw(id, secret)).post("/oauth2/token").then().statusCode(200).extract()
+                .path("access_token");
+        String held = tokenFromB.get();
+        assertEquals(held, tokenFromB.get(), "B hands its token out again");
+
+        form("token=" + held).header("Authorization", basicRaw(id, secret)).post("/oauth2/revoke").then().statusCode(200);
+        Eventually.within(TWO_SECONDS, () -> org.junit.jupiter.api.Assertions.assertNotEquals(held, tokenFromB.get()));
+        String fresh = tokenFromB.get();
+        boolean active = form("token=" + fresh).header("Authorization", basicRaw(id, secret)).post("/oauth2/introspect")
+                .then().statusCode(200).extract().path("active");
+        assertTrue(active);
+    }
+
     /** Issue 18, point 2: what another replica changed must hold here within this, with default settings. */
     static final java.time.Duration TWO_SECONDS = java.time.Duration.ofSeconds(2);
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.ExchangePolicy;
@@ -19,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +30,19 @@ class ReissueWindowTest {
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T10:15:30.250Z"));
     private final Set<String> revoked = new HashSet<>();
+    // What TokenRevocations and the change listener say: revocations fit in memory, announcements arrive.
+    private boolean revocationsAtHand = true;
+    private boolean announcementsArrive = true;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final IssuedTokens counted = new IssuedTokens(registry, 10);
     private final AccessTokenMinter minter = new AccessTokenMinter("https://issuer.example",
             SigningKeys.fixed(AccessTokenMinterTest.KEY), clock, counted, 0);
 
     private ReissueWindow window(boolean enabled, double minRemaining, int maxEntries, int perClient) {
-        TokenRevocations revocations = jwtId -> Uni.createFrom().item(revoked.contains(jwtId));
-        return new ReissueWindow(minter, SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations, ADMIN, counted, clock,
-                settings(enabled, minRemaining, maxEntries, perClient));
+        TokenRevocations revocations = jwtId -> revoked.contains(jwtId) ? Optional.of(true)
+                : revocationsAtHand ? Optional.of(false) : Optional.empty();
+        return new ReissueWindow(minter, SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations,
+                () -> announcementsArrive, ADMIN, counted, clock, settings(enabled, minRemaining, maxEntries, perClient));
     }
 
     private ReissueWindow window() {
@@ -133,6 +137,35 @@ class ReissueWindowTest {
         AccessToken fresh = issue(window, CLIENT, grant(List.of("read")));
         assertNotEquals(first.jwt(), fresh.jwt());
         assertEquals(fresh.jwt(), issue(window, CLIENT, grant(List.of("read"))).jwt());
+    }
+
+    @Test
+    void whileRevocationsElsewhereCouldGoUnseenATokenIsSignedAnew() {
+        ReissueWindow window = window();
+        AccessToken first = issue(window, CLIENT, grant(List.of("read")));
+        announcementsArrive = false;
+        AccessToken unannounced = issue(window, CLIENT, grant(List.of("read")));
+        assertNotEquals(first.jwt(), unannounced.jwt(), "not listening: a revocation on another replica may be unknown here");
+        announcementsArrive = true;
+        revocationsAtHand = false;
+        AccessToken overflowing = issue(window, CLIENT, grant(List.of("read")));
+        assertNotEquals(unannounced.jwt(), overflowing.jwt(), "revocations overflowed memory: the database is not asked");
+        revocationsAtHand = true;
+        assertEquals(overflowing.jwt(), issue(window, CLIENT, grant(List.of("read"))).jwt());
+    }
+
+    @Test
+    void aClientsTokensLeaveOnceTheLastIsPastItsWindow() {
+        ReissueWindow window = window();
+        issue(window, CLIENT, grant(List.of("read")));
+        clock.advance(Duration.ofSeconds(200));
+        issue(window, CLIENT, grant(List.of("write")));
+        assertEquals(2, window.held());
+        clock.advance(Duration.ofSeconds(200));
+        // read's window (300 s left of 600) ended at 400 s; write's is open until 500 s.
+        assertEquals(2, window.held(), "dropped when the client's next token is kept, or with the client's last");
+        clock.advance(Duration.ofSeconds(101));
+        assertEquals(0, window.held(), "though the client never asks again");
     }
 
     @Test
