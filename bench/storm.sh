@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Token storms: clients that ask again, side by side with fresh signatures and the raw signing ceiling, in one run.
 #
-#   bench/storm.sh                      about 4 minutes on 2 cores (plus the build)
-#   DURATION=20 bench/storm.sh          longer load phases (default 15 s each, after a 5 s warm-up)
+#   bench/storm.sh                      about 6 minutes on 2 cores (plus the build)
+#   DURATION=20 bench/storm.sh          longer load phases (default 15 s each, after a 20 s warm-up)
 #
 # Builds the production jar and the JMH benchmark, measures the raw RS256 signing ceiling (JMH of AccessTokenMinter,
 # 2 threads), starts the jar on the local PostgreSQL (database "tokenbench_storm", reissue window on, as by
@@ -23,8 +23,8 @@ ROOT=$(pwd)
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-storm"
 mkdir -p "$OUT"
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-5}
-CLIENTS=${CLIENTS:-256}
+WARMUP=${WARMUP:-20}
+CLIENTS=${CLIENTS:-128}
 STORMERS=${STORMERS:-26}
 REPEAT=${REPEAT:-10}
 CONNECTIONS=${CONNECTIONS:-16}

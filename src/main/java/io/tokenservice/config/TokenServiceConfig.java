@@ -66,6 +66,8 @@ public interface TokenServiceConfig {
 
     Reissue reissue();
 
+    Signing signing();
+
     /** Client assertions: private_key_jwt (RFC 7523 §2.2). */
     interface Assertions {
         /**
@@ -217,6 +219,16 @@ public interface TokenServiceConfig {
          */
         @WithDefault("0")
         int expiryJitterPercent();
+    }
+
+    /** Where access tokens are signed (see {@code key.SigningLane}). */
+    interface Signing {
+        /** Threads that sign, taking requests first come first served; default one per core; 0 signs on the event loop. */
+        Optional<Integer> threads();
+
+        /** Signatures that may wait for a thread; beyond, 503 with Retry-After. */
+        @WithDefault("1024")
+        int maxQueued();
     }
 
     /**

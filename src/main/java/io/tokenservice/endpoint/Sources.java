@@ -91,6 +91,10 @@ public class Sources {
         if (host == null) {
             return "unknown";
         }
+        if (!forwarding) {
+            // No proxy is trusted: no header counts, so none is read.
+            return key(host);
+        }
         return of(host, request.headers().getAll("Forwarded"), request.headers().getAll("X-Forwarded-For"));
     }
 

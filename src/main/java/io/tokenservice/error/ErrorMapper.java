@@ -12,6 +12,7 @@ import io.tokenservice.federation.ConfiguredIssuerException;
 import io.tokenservice.federation.TrustedIssuerNotFoundException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
+import io.tokenservice.key.SigningSaturatedException;
 import io.tokenservice.key.UnknownKeyException;
 import io.tokenservice.throttle.ThrottledException;
 import jakarta.inject.Inject;
@@ -104,6 +105,8 @@ public final class ErrorMapper {
             // Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which.
             return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
         } else if (cause instanceof HashingSaturatedException || cause instanceof HashingFailedException) {
+            return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
+        } else if (cause instanceof SigningSaturatedException) {
             return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof NoSigningKeyException) {
             return unavailable("No current signing key is loaded; retry shortly", BUSY_RETRY_AFTER_SECONDS);

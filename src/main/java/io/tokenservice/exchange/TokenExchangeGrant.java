@@ -6,6 +6,7 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.key.SigningLane;
 import io.tokenservice.token.AccessGrant;
 import io.tokenservice.token.AccessToken;
 import io.tokenservice.token.AccessTokenMinter;
@@ -44,23 +45,25 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
     private final PresentedTokens presented;
     private final ClientTokenLimits limits;
     private final AccessTokenMinter minter;
+    private final SigningLane lane;
     private final String issuer;
     private final Optional<String> trustDomain;
     private final Duration transactionTokenTtl;
     private final Clock clock;
 
     @Inject
-    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter,
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, SigningLane lane,
             TokenServiceConfig config, TrustDomain trustDomain) {
-        this(presented, limits, minter, config.issuer(), trustDomain.id(), config.transactionTokens().ttl(),
+        this(presented, limits, minter, lane, config.issuer(), trustDomain.id(), config.transactionTokens().ttl(),
                 Clock.systemUTC());
     }
 
-    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, String issuer,
-            Optional<String> trustDomain, Duration transactionTokenTtl, Clock clock) {
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, SigningLane lane,
+            String issuer, Optional<String> trustDomain, Duration transactionTokenTtl, Clock clock) {
         this.presented = presented;
         this.limits = limits;
         this.minter = minter;
+        this.lane = lane;
         this.issuer = issuer;
         this.trustDomain = trustDomain;
         this.transactionTokenTtl = transactionTokenTtl;
@@ -175,15 +178,15 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
         Duration clientLifetime = limits.lifetime(client, List.of());
         return presented.subject(client, request.subject()).flatMap(subject -> (request.actor().isEmpty()
                 ? Uni.createFrom().item(Optional.<Party>empty())
-                : presented.actor(client, request.actor().get()).map(Optional::of)).map(acting -> {
+                : presented.actor(client, request.actor().get()).map(Optional::of)).flatMap(acting -> {
                     AccessGrant grant = transactionToken
                             ? TransactionTokenPolicy.grant(client, subject, replacing, request, audience,
                                     transactionTokenTtl, clientLifetime, issuer, clock.instant())
                             : Delegation.grant(client, subject, acting, request, issuer, audience, clientLifetime,
                                     clock.instant());
-                    AccessToken token = minter.mint(grant);
-                    return transactionToken ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
-                            : token.asExchanged(request.requestedTokenType(), "Bearer");
+                    return lane.sign(() -> minter.mint(grant)).map(token -> transactionToken
+                            ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
+                            : token.asExchanged(request.requestedTokenType(), "Bearer"));
                 }));
     }
 

@@ -8,6 +8,7 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeListener;
 import io.tokenservice.key.SigningKeys;
+import io.tokenservice.key.SigningLane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -47,6 +48,7 @@ import java.util.function.BooleanSupplier;
 public class ReissueWindow {
 
     private final AccessTokenMinter minter;
+    private final SigningLane lane;
     private final SigningKeys keys;
     private final TokenRevocations revocations;
     private final BooleanSupplier announcementsArrive;
@@ -59,12 +61,12 @@ public class ReissueWindow {
     private final Cache<String, List<Held>> byClient;
 
     @Inject
-    ReissueWindow(AccessTokenMinter minter, SigningKeys keys, TokenRevocations revocations, ChangeListener changes,
-            AdminAuthority admin, IssuedTokens counted, TokenServiceConfig config) {
-        this(minter, keys, revocations, changes::listening, admin, counted, Clock.systemUTC(), config.reissue());
+    ReissueWindow(AccessTokenMinter minter, SigningLane lane, SigningKeys keys, TokenRevocations revocations,
+            ChangeListener changes, AdminAuthority admin, IssuedTokens counted, TokenServiceConfig config) {
+        this(minter, lane, keys, revocations, changes::listening, admin, counted, Clock.systemUTC(), config.reissue());
     }
 
-    ReissueWindow(AccessTokenMinter minter, SigningKeys keys, TokenRevocations revocations,
+    ReissueWindow(AccessTokenMinter minter, SigningLane lane, SigningKeys keys, TokenRevocations revocations,
             BooleanSupplier announcementsArrive, AdminAuthority admin, IssuedTokens counted, Clock clock,
             TokenServiceConfig.Reissue config) {
         if (!(config.minRemaining() >= 0 && config.minRemaining() <= 1)) {
@@ -75,6 +77,7 @@ public class ReissueWindow {
                     + "at least 1; turn reissue off with token-service.reissue.enabled=false");
         }
         this.minter = minter;
+        this.lane = lane;
         this.keys = keys;
         this.revocations = revocations;
         this.announcementsArrive = announcementsArrive;
@@ -116,15 +119,14 @@ public class ReissueWindow {
      */
     public Uni<AccessToken> issue(ClientSnapshot client, AccessGrant grant) {
         if (!enabled || !client.reissue() || admin.isAdminAudience(grant.audience())) {
-            return Uni.createFrom().item(() -> minter.mint(grant));
+            return lane.sign(() -> minter.mint(grant));
         }
+        Request request = Request.of(grant);
         return Uni.createFrom().item(() -> {
-            Request request = Request.of(grant);
             Instant now = clock.instant();
-            return reissuable(client.clientId(), request, now)
-                    .map(held -> reissued(client.clientId(), held, now))
-                    .orElseGet(() -> signAndHold(client.clientId(), request, grant));
-        });
+            return reissuable(client.clientId(), request, now).map(held -> reissued(client.clientId(), held, now));
+        }).flatMap(reissued -> reissued.isPresent() ? Uni.createFrom().item(reissued.get())
+                : lane.sign(() -> signAndHold(client.clientId(), request, grant)));
     }
 
     /** How many tokens this replica keeps for reissue. */

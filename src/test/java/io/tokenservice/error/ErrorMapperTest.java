@@ -54,6 +54,7 @@ class ErrorMapperTest {
                 Arguments.of(OAuthException.invalidField("scope", "bad"), 400, 400, "invalid_client_metadata", null, null),
                 Arguments.of(new HashingSaturatedException(), 503, 503, "temporarily_unavailable", "1", null),
                 Arguments.of(new NoSigningKeyException(), 503, 503, "temporarily_unavailable", "1", null),
+                Arguments.of(new io.tokenservice.key.SigningSaturatedException(), 503, 503, "temporarily_unavailable", "1", null),
                 Arguments.of(new HashingFailedException("ran too long", null), 503, 503, "temporarily_unavailable", "1", null),
                 Arguments.of(new StoreUnavailableException(new TimeoutException()), 503, 503, "temporarily_unavailable",
                         String.valueOf(DATABASE_RETRY_AFTER), null),

@@ -10,6 +10,7 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.ExchangePolicy;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.SigningKeys;
+import io.tokenservice.key.SigningLane;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class ReissueWindowTest {
     private ReissueWindow window(boolean enabled, double minRemaining, int maxEntries, int perClient) {
         TokenRevocations revocations = jwtId -> revoked.contains(jwtId) ? Optional.of(true)
                 : revocationsAtHand ? Optional.of(false) : Optional.empty();
-        return new ReissueWindow(minter, SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations,
+        return new ReissueWindow(minter, new SigningLane(0, 1), SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations,
                 () -> announcementsArrive, ADMIN, counted, clock, settings(enabled, minRemaining, maxEntries, perClient));
     }
 
