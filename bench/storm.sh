@@ -118,7 +118,7 @@ CEILING=$((CEILING_BEFORE > CEILING_AFTER ? CEILING_BEFORE : CEILING_AFTER))
 ms() { python3 -c "
 import re, sys
 v = sys.argv[1]; m = re.match(r'([0-9.]+)(us|ms|s)', v)
-print(float(m.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[m.group(2)])" "$1"; }
+print(round(float(m.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[m.group(2)], 2))" "$1"; }
 {
   echo "# Token storms: repeat requests beside fresh signatures ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
