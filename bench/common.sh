@@ -20,15 +20,16 @@ fresh_database() {
   psql -d "$1" -qc "DROP SCHEMA IF EXISTS token_service CASCADE"
 }
 
-# register_clients URL ADMIN_ID COUNT PREFIX FILE: COUNT clients registered through the admin API of the service at
-# URL (as the bootstrap admin ADMIN_ID, secret $ADMIN_SECRET), their Basic headers written to FILE, one a line.
+# register_clients URL ADMIN_ID COUNT PREFIX FILE [METADATA]: COUNT clients registered through the admin API of the
+# service at URL (as the bootstrap admin ADMIN_ID, secret $ADMIN_SECRET), with the client metadata METADATA (a JSON
+# object, default {}) and ids PREFIX-n-random, their Basic headers written to FILE, one a line.
 register_clients() {
-  local url=$1 admin=$2 count=$3 prefix=$4 file=$5 token pair
+  local url=$1 admin=$2 count=$3 prefix=$4 file=$5 metadata=${6:-'{}'} token pair
   token=$(curl -s -u "$admin:$ADMIN_SECRET" -d grant_type=client_credentials "$url/oauth2/token" | jq -r .access_token)
   : >"$file"
   for i in $(seq 1 "$count"); do
     pair=$(curl -s -X POST "$url/admin/clients" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d "{\"client_id\":\"$prefix-$i-$RANDOM\"}" | jq -r '.client_id + ":" + .client_secret')
+      -d "$(jq -c --arg id "$prefix-$i-$RANDOM" '. + {client_id: $id}' <<<"$metadata")" | jq -r '.client_id + ":" + .client_secret')
     echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$file"
   done
 }

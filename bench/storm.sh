@@ -59,21 +59,12 @@ env DB_HOST=127.0.0.1 DB_NAME=$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_POR
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 until curl -sf -o /dev/null "$URL/.well-known/jwks.json"; do sleep 0.2; done
-until ADMIN=$(curl -sf -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token); do sleep 0.2; done
+until curl -sf -o /dev/null -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token"; do sleep 0.2; done
 
-# register FILE METADATA: CLIENTS clients of this metadata, their Basic headers in FILE.
-register() {
-  local file=$1 metadata=$2 pair
-  : >"$file"
-  for _ in $(seq 1 "$CLIENTS"); do
-    pair=$(curl -sf -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-      -d "$metadata" | jq -r '.client_id + ":" + .client_secret')
-    echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$file"
-  done
-}
 log "registering $CLIENTS clients that opted out of the window and $CLIENTS that did not"
-register "$OUT/fresh.headers" '{"scope":"read write","audience":["https://api.bench"],"reissue":false}'
-register "$OUT/repeat.headers" '{"scope":"read write","audience":["https://api.bench"]}'
+register_clients "$URL" "$ADMIN_ID" "$CLIENTS" fresh "$OUT/fresh.headers" \
+  '{"scope":"read write","audience":["https://api.bench"],"reissue":false}'
+register_clients "$URL" "$ADMIN_ID" "$CLIENTS" repeat "$OUT/repeat.headers" '{"scope":"read write","audience":["https://api.bench"]}'
 # The mixed fleet: STORMERS clients of the window listed REPEAT times each, among the opted-out ones once each.
 { head -n "$STORMERS" "$OUT/repeat.headers" | while read -r line; do for _ in $(seq 1 "$REPEAT"); do echo "$line"; done; done
   cat "$OUT/fresh.headers"; } | shuf --random-source=<(yes) >"$OUT/mixed.headers"

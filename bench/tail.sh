@@ -42,14 +42,8 @@ measure() {
     java -jar target/quarkus-app/quarkus-run.jar >"$OUT/$name.server.log" 2>&1 &
   server=$!
   until curl -sf -o /dev/null "$URL/.well-known/jwks.json"; do sleep 0.2; done
-  local admin pair
-  until admin=$(curl -sf -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token); do sleep 0.2; done
-  : >"$OUT/$name.headers"
-  for _ in $(seq 1 "$CLIENTS"); do
-    pair=$(curl -sf -X POST "$URL/admin/clients" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-      -d '{"scope":"read","reissue":false}' | jq -r '.client_id + ":" + .client_secret')
-    echo "Basic $(printf '%s' "$pair" | base64 -w0)" >>"$OUT/$name.headers"
-  done
+  until curl -sf -o /dev/null -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token"; do sleep 0.2; done
+  register_clients "$URL" "$ADMIN_ID" "$CLIENTS" "$name" "$OUT/$name.headers" '{"scope":"read","reissue":false}'
   while read -r header; do
     curl -s -o /dev/null -H "Authorization: $header" -d grant_type=client_credentials "$URL/oauth2/token"
   done <"$OUT/$name.headers"

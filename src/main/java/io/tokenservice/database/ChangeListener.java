@@ -49,6 +49,10 @@ public class ChangeListener {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean stopped;
     private volatile PgSubscriber subscriber;
+    // The connection every channel is subscribed on; the one whose subscriptions are being counted, and how many.
+    private volatile PgConnection ready;
+    private PgConnection countingFor;
+    private int subscribedHere;
     private long heartbeats = -1;
     // When a heartbeat last came back, or the subscriber was made: one silent for long is replaced.
     private volatile long lastAnswerMillis;
@@ -166,6 +170,7 @@ public class ChangeListener {
             attemptSubscriber.channel(channel.channel())
                     .subscribeHandler(ignored -> {
                         channel.subscribed();
+                        subscribedOn(attemptSubscriber.actualConnection());
                         subscriptions.incrementAndGet();
                         LOG.debugf("Listening for changes on %s", channel.channel());
                     })
@@ -188,15 +193,29 @@ public class ChangeListener {
         return Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempt, 5));
     }
 
+    /** Counts the channels subscribed on one connection; once all are, announcements on it reach every holder. */
+    private synchronized void subscribedOn(PgConnection connection) {
+        if (connection != countingFor) {
+            countingFor = connection;
+            subscribedHere = 0;
+        }
+        if (++subscribedHere == channels.size()) {
+            ready = connection;
+        }
+    }
+
     /**
-     * Whether announcements reach this replica now: listening is on, its connection is up, and it answered a
-     * heartbeat within the last two. What is held from memory can then be trusted within moments of a change made
-     * anywhere; otherwise only within the holders' periodic reads.
+     * Whether announcements reach this replica now: listening is on, every channel is subscribed on the connection
+     * that is up (each holder was told so, and may still be catching up on what it missed: that is the holder's to
+     * say), and the connection answered a heartbeat within the last two (plus the time one may take). What is held from
+     * memory can then be trusted within moments of a change made anywhere; otherwise only within the holders' periodic
+     * reads.
      */
     public boolean listening() {
         PgSubscriber current = subscriber;
-        return enabled && !stopped && current != null && !current.closed() && current.actualConnection() != null
-                && System.currentTimeMillis() - lastAnswerMillis <= 2 * heartbeat.toMillis();
+        PgConnection connection = current == null || current.closed() ? null : current.actualConnection();
+        return enabled && !stopped && connection != null && connection == ready
+                && System.currentTimeMillis() - lastAnswerMillis <= 2 * heartbeat.toMillis() + heartbeatTimeout.toMillis();
     }
 
     /** How many times a channel was (re)subscribed: each one told its holder that it may have missed changes. */

@@ -45,6 +45,8 @@ public class SigningLane {
                 new ArrayBlockingQueue<>(maxQueued), work -> {
                     Thread thread = new Thread(work, "token-signing-" + count.incrementAndGet());
                     thread.setDaemon(true);
+                    // Not whichever thread first submitted: the application's, where SmallRye JWT finds its config.
+                    thread.setContextClassLoader(SigningLane.class.getClassLoader());
                     return thread;
                 });
     }
@@ -71,6 +73,8 @@ public class SigningLane {
             });
             try {
                 pool.execute(work);
+                // A request given up (its client went away) leaves the queue unsigned.
+                emitter.onTermination(() -> pool.remove(work));
             } catch (RejectedExecutionException full) {
                 emitter.fail(new SigningSaturatedException());
             }
@@ -80,8 +84,13 @@ public class SigningLane {
     private static void resume(io.vertx.core.Context caller, Runnable continuation) {
         if (caller == null) {
             continuation.run();
-        } else {
+            return;
+        }
+        try {
             caller.runOnContext(ignored -> continuation.run());
+        } catch (RuntimeException closed) {
+            // The caller's event loop is gone (shutting down): answer here rather than never.
+            continuation.run();
         }
     }
 

@@ -72,6 +72,9 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     private volatile boolean overflow;
     // Revocations not held for want of room, ever: a reload that raced one of them must not end the overflow.
     private final AtomicLong dropped = new AtomicLong();
+    // Whether the revocations missed while nobody listened were read since the last (re)subscription.
+    private volatile boolean caughtUp = true;
+    private final AtomicLong catchUps = new AtomicLong();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
     private final Counter revocations;
@@ -127,18 +130,22 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
 
     @Override
     public Optional<Boolean> revokedAtHand(String jwtId) {
+        // overflow first: a reload clears it only after holding what it read.
+        boolean incomplete = overflow || !caughtUp;
         if (revoked.containsKey(jwtId)) {
             return Optional.of(true);
         }
-        return overflow ? Optional.empty() : Optional.of(false);
+        return incomplete ? Optional.empty() : Optional.of(false);
     }
 
     /** Whether the token of this jti was revoked; as {@link #isRevoked(VerifiedToken)}. */
     public Uni<Boolean> isRevoked(String jwtId) {
+        // overflow first: a reload clears it only after holding what it read.
+        boolean overflowing = overflow;
         if (revoked.containsKey(jwtId)) {
             return Uni.createFrom().item(true);
         }
-        if (!overflow) {
+        if (!overflowing) {
             return Uni.createFrom().item(false);
         }
         return lookups.run(() -> pool.preparedQuery("SELECT 1 FROM token_service.revoked_token WHERE jti = $1")
@@ -153,8 +160,14 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     /** Announcements may have been missed while nobody listened: read what was revoked meanwhile. */
     @Override
     public void subscribed() {
-        refresh().subscribe().with(ignored -> { },
-                failure -> LOG.warnf("Cannot read the revocations after (re)subscribing; the periodic read will: %s", failure));
+        // Until the revocations missed meanwhile are read, memory cannot tell (revokedAtHand).
+        long catchUp = catchUps.incrementAndGet();
+        caughtUp = false;
+        refresh().subscribe().with(ignored -> {
+            if (catchUps.get() == catchUp) {
+                caughtUp = true;
+            }
+        }, failure -> LOG.warnf("Cannot read the revocations after (re)subscribing; the periodic read will: %s", failure));
     }
 
     /** A revocation, announced as {@code <jti> <expires_at in epoch seconds>}: held at once. */
@@ -226,13 +239,16 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
                 SELECT jti, expires_at FROM token_service.revoked_token
                 WHERE expires_at > now() - make_interval(secs => $1) LIMIT $2
                 """).execute(Tuple.of(skewSeconds, maxInMemory + 1)).invoke(rows -> {
-            // A revocation announced and dropped while the query ran is not among its rows: stay in overflow.
-            if (rows.size() <= maxInMemory && dropped.get() == droppedBefore) {
+            if (rows.size() <= maxInMemory) {
                 // No clear(): a revocation made here meanwhile stays; expired ones leave on the next refresh.
                 for (Row row : rows) {
                     revoked.put(row.getString("jti"), row.getOffsetDateTime("expires_at").toInstant());
                 }
                 overflow = false;
+                // A revocation dropped for want of room since the query began is in neither: the overflow goes on.
+                if (dropped.get() != droppedBefore) {
+                    overflow = true;
+                }
             }
         }).replaceWithVoid();
     }
@@ -257,8 +273,8 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
         if (revoked.size() < maxInMemory || revoked.containsKey(jti)) {
             revoked.put(jti, expiresAt);
         } else {
-            overflow = true;
             dropped.incrementAndGet();
+            overflow = true;
         }
     }
 }

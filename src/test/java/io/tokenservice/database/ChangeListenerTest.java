@@ -52,9 +52,12 @@ class ChangeListenerTest {
             try {
                 Thread.sleep(1_500);
                 assertEquals(0, listener.subscriptions());
+                org.junit.jupiter.api.Assertions.assertFalse(listener.listening());
                 proxy.mode(TcpProxy.Mode.FORWARD);
                 Eventually.within(Duration.ofSeconds(15),
                         () -> assertTrue(listener.subscriptions() > 0, "never subscribed after the database came back"));
+                Eventually.within(Duration.ofSeconds(5), () -> assertTrue(listener.listening(),
+                        "every channel subscribed on the live connection"));
             } finally {
                 listener.stop();
             }
@@ -73,17 +76,22 @@ class ChangeListenerTest {
             listener.start();
             try {
                 Eventually.within(Duration.ofSeconds(15), () -> assertTrue(listener.subscriptions() > 0, "never subscribed"));
+                Eventually.within(Duration.ofSeconds(5), () -> assertTrue(listener.listening()));
                 int connections = proxy.accepted();
                 proxy.freeze();
                 Eventually.within(Duration.ofSeconds(10),
                         () -> assertTrue(proxy.accepted() > connections, "the silent connection was never given up"));
+                // Reconnecting, nothing subscribed on the new connection yet: what is held may have missed changes.
+                org.junit.jupiter.api.Assertions.assertFalse(listener.listening());
                 // Once the path carries traffic again, the listener is subscribed afresh (and told it may have missed).
                 int subscribed = listener.subscriptions();
                 proxy.mode(TcpProxy.Mode.FORWARD);
                 Eventually.within(Duration.ofSeconds(15),
                         () -> assertTrue(listener.subscriptions() > subscribed, "never subscribed again"));
+                Eventually.within(Duration.ofSeconds(5), () -> assertTrue(listener.listening()));
             } finally {
                 listener.stop();
+                org.junit.jupiter.api.Assertions.assertFalse(listener.listening());
             }
         }
     }

@@ -55,6 +55,28 @@ class SigningLaneTest {
     }
 
     @Test
+    void aSignatureGivenUpLeavesTheQueue() throws Exception {
+        SigningLane lane = new SigningLane(1, 4);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            lane.sign(() -> {
+                running.countDown();
+                await(release);
+                return "first";
+            }).subscribe().with(ignored -> { });
+            assertTrue(running.await(5, TimeUnit.SECONDS));
+            var abandoned = lane.sign(() -> "never").subscribe().with(ignored -> { });
+            assertEquals(1, lane.queued());
+            abandoned.cancel();
+            assertEquals(0, lane.queued());
+        } finally {
+            release.countDown();
+            lane.shutdown();
+        }
+    }
+
+    @Test
     void noThreadsSignsInPlace() {
         SigningLane lane = new SigningLane(0, 1);
         assertEquals(Thread.currentThread().getName(), lane.sign(() -> Thread.currentThread().getName()).await().indefinitely());

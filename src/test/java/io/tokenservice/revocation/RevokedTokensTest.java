@@ -56,6 +56,17 @@ class RevokedTokensTest {
         assertTrue(revoked.isRevoked(token(jti)).await().indefinitely());
     }
 
+    @Test
+    void afterASubscriptionMemoryCannotTellUntilWhatWasMissedIsRead() throws Exception {
+        String jti = UUID.randomUUID().toString();
+        assertEquals(java.util.Optional.of(false), revoked.revokedAtHand(jti));
+        // As after a reconnection: announcements sent while nobody listened are lost until the catch-up read.
+        revoked.subscribed();
+        assertEquals(java.util.Optional.empty(), revoked.revokedAtHand(jti));
+        io.tokenservice.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> assertEquals(java.util.Optional.of(false), revoked.revokedAtHand(jti)));
+    }
+
     private void execute(String sql) throws Exception {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.execute();

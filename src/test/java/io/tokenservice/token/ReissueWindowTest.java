@@ -11,11 +11,9 @@ import io.tokenservice.client.ExchangePolicy;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.SigningKeys;
 import io.tokenservice.key.SigningLane;
-import java.time.Clock;
+import io.tokenservice.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -237,32 +235,5 @@ class ReissueWindowTest {
                 return perClient;
             }
         };
-    }
-
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
