@@ -38,8 +38,17 @@ class ReissueTest {
     TestClients.Registered client;
     String admin;
 
+    @Inject
+    io.tokenservice.database.ChangeListener changes;
+
+    @Inject
+    io.tokenservice.revocation.RevokedTokens revocations;
+
     @BeforeEach
-    void fixtures() {
+    void fixtures() throws Exception {
+        // Just after the application started, it may still be subscribing and catching up: no reissue until then.
+        io.tokenservice.testing.Eventually.within(java.time.Duration.ofSeconds(10), () -> assertTrue(changes.listening()
+                && revocations.revokedAtHand("no-such-token").isPresent(), "listening and caught up"));
         clients = new TestClients(dataSource, hasher);
         client = clients.client().scopes("read", "write").audience("https://api.example").register();
         admin = AdminTokens.issued(clients.client().administrator().register());
