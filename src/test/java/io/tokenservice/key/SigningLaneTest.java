@@ -31,16 +31,9 @@ class SigningLaneTest {
     @Test
     void beyondTheQueueARequestIsRefusedNotQueued() throws Exception {
         SigningLane lane = new SigningLane(1, 1);
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            Uni<String> busy = lane.sign(() -> {
-                running.countDown();
-                await(release);
-                return "first";
-            }).memoize().indefinitely();
-            busy.subscribe().with(ignored -> { });
-            assertTrue(running.await(5, TimeUnit.SECONDS));
+            Uni<String> busy = occupy(lane, release);
             Uni<String> queued = lane.sign(() -> "second").memoize().indefinitely();
             queued.subscribe().with(ignored -> { });
             assertEquals(1, lane.queued());
@@ -57,15 +50,9 @@ class SigningLaneTest {
     @Test
     void aSignatureGivenUpLeavesTheQueue() throws Exception {
         SigningLane lane = new SigningLane(1, 4);
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            lane.sign(() -> {
-                running.countDown();
-                await(release);
-                return "first";
-            }).subscribe().with(ignored -> { });
-            assertTrue(running.await(5, TimeUnit.SECONDS));
+            occupy(lane, release);
             var abandoned = lane.sign(() -> "never").subscribe().with(ignored -> { });
             assertEquals(1, lane.queued());
             abandoned.cancel();
@@ -82,6 +69,19 @@ class SigningLaneTest {
         assertEquals(Thread.currentThread().getName(), lane.sign(() -> Thread.currentThread().getName()).await().indefinitely());
         assertThrows(IllegalArgumentException.class, () -> new SigningLane(-1, 1));
         assertThrows(IllegalArgumentException.class, () -> new SigningLane(1, 0));
+    }
+
+    /** The lane's only thread, busy until {@code release}: "first" once released. */
+    private static Uni<String> occupy(SigningLane lane, CountDownLatch release) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        Uni<String> busy = lane.sign(() -> {
+            running.countDown();
+            await(release);
+            return "first";
+        }).memoize().indefinitely();
+        busy.subscribe().with(ignored -> { });
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        return busy;
     }
 
     private static void await(CountDownLatch latch) {
