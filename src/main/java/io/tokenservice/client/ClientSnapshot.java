@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,13 +24,13 @@ import java.util.stream.Collectors;
  * @param registration the number drawn when it was registered, which its tokens carry as {@code client_registration}
  * @param grantTypes the grant types it may use at the token endpoint (RFC 7591 §2 {@code grant_types})
  * @param exchange what it may exchange beyond the default, when registered for token exchange
- * @param reissue whether a repeat request of it may get back the token already issued to it
+ * @param reissue whether a repeat request of it may get back the token already issued to it, and within what window
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
         Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects,
-        long registration, Set<String> grantTypes, ExchangePolicy exchange, boolean reissue) {
+        long registration, Set<String> grantTypes, ExchangePolicy exchange, ReissuePolicy reissue) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
@@ -45,7 +46,7 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
             String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects, long registration) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
                 authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, jwks,
-                jwksUri, federatedSubjects, registration, Set.of(CLIENT_CREDENTIALS), ExchangePolicy.NONE, true);
+                jwksUri, federatedSubjects, registration, Set.of(CLIENT_CREDENTIALS), ExchangePolicy.NONE, ReissuePolicy.DEFAULT);
     }
 
     /** A secret client. */
@@ -76,7 +77,9 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 client.federatedCredentials.stream().map(pair -> federatedSubject(pair.issuer, pair.subject))
                         .collect(Collectors.toUnmodifiableSet()), client.registration, Set.copyOf(List.of(client.grantTypes)),
                 new ExchangePolicy(Set.copyOf(List.of(client.exchangeSubjectAudiences)),
-                        Set.copyOf(List.of(client.exchangeTrustedIssuers)), client.transactionTokens), client.reissue);
+                        Set.copyOf(List.of(client.exchangeTrustedIssuers)), client.transactionTokens),
+                new ReissuePolicy(client.reissue, client.reissueMinRemaining == null ? OptionalDouble.empty()
+                        : OptionalDouble.of(client.reissueMinRemaining)));
     }
 
     /**

@@ -63,6 +63,10 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "reissue", nullable = false)
     public boolean reissue = true;
 
+    /** The share of its lifetime a token must still have to be handed out again; null means the service's. */
+    @Column(name = "reissue_min_remaining")
+    public Double reissueMinRemaining;
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];

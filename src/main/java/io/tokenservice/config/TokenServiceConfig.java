@@ -240,7 +240,10 @@ public interface TokenServiceConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** The share of its lifetime a token must still have to be handed out again, between 0 and 1. */
+        /**
+         * The share of its lifetime a token must still have to be handed out again, between 0 and 1, for clients
+         * without a {@code reissue_min_remaining} of their own.
+         */
         @WithDefault("0.5")
         double minRemaining();
 

@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
  * The one owner of whether a request gets a token signed anew or the token this replica already issued for the same
  * request. A client that asks again with the same request (the same grant decided on the same version and
  * registration of it: subject, scopes as a set, audience as a set, lifetime, typ, and the same further claims, so no
- * binding or the same binding) while that token has at least {@code token-service.reissue.min-remaining} of its
- * lifetime left gets it back, {@code expires_in} its remaining whole seconds: no signature, the one cost a repeat
+ * binding or the same binding) while that token has at least its {@code reissue_min_remaining}, else
+ * {@code token-service.reissue.min-remaining}, of its lifetime left gets it back, {@code expires_in} its remaining whole seconds: no signature, the one cost a repeat
  * request would otherwise pay in full. The client already holds that token, so handing it out again gives nobody
  * anything they did not have.
  *
@@ -94,7 +94,7 @@ public class ReissueWindow {
                 .expireAfter(new Expiry<String, List<Held>>() {
                     @Override
                     public long expireAfterCreate(String clientId, List<Held> held, long currentTime) {
-                        Instant until = held.stream().map(entry -> entry.reissuableUntil(minRemaining))
+                        Instant until = held.stream().map(Held::reissuableUntil)
                                 .max(Instant::compareTo).orElse(Instant.EPOCH);
                         return Math.max(0, Duration.between(clock.instant(), until).toNanos());
                     }
@@ -118,15 +118,16 @@ public class ReissueWindow {
      * one signed now. Fails as {@link AccessTokenMinter#mint} does.
      */
     public Uni<AccessToken> issue(ClientSnapshot client, AccessGrant grant) {
-        if (!enabled || !client.reissue() || admin.isAdminAudience(grant.audience())) {
+        if (!enabled || !client.reissue().enabled() || admin.isAdminAudience(grant.audience())) {
             return lane.sign(() -> minter.mint(grant));
         }
         Request request = Request.of(grant);
+        double share = client.reissue().minRemaining().orElse(minRemaining);
         return Uni.createFrom().item(() -> {
             Instant now = clock.instant();
             return reissuable(client.clientId(), request, now).map(held -> reissued(client.clientId(), held, now));
         }).flatMap(reissued -> reissued.isPresent() ? Uni.createFrom().item(reissued.get())
-                : lane.sign(() -> signAndHold(client.clientId(), request, grant)));
+                : lane.sign(() -> signAndHold(client.clientId(), request, grant, share)));
     }
 
     /** How many tokens this replica keeps for reissue. */
@@ -151,7 +152,7 @@ public class ReissueWindow {
         }
         return held.stream()
                 .filter(entry -> entry.request().equals(request) && entry.minted().kid().equals(signingKid)
-                        && entry.reissuableAt(now, minRemaining)
+                        && entry.reissuableAt(now)
                         && revocations.revokedAtHand(entry.minted().jwtId()).equals(Optional.of(false)))
                 .findFirst();
     }
@@ -164,15 +165,15 @@ public class ReissueWindow {
         return new AccessToken(token.jwt(), remaining, token.scopes());
     }
 
-    private AccessToken signAndHold(String clientId, Request request, AccessGrant grant) {
+    private AccessToken signAndHold(String clientId, Request request, AccessGrant grant, double share) {
         AccessTokenMinter.Minted minted = minter.signed(grant);
         Instant now = clock.instant();
         byClient.asMap().compute(clientId, (id, held) -> {
             List<Held> kept = new ArrayList<>(perClient);
-            kept.add(new Held(request, minted));
+            kept.add(new Held(request, minted, share));
             if (held != null) {
                 for (Held entry : held) {
-                    if (kept.size() < perClient && !entry.request().equals(request) && entry.reissuableAt(now, minRemaining)) {
+                    if (kept.size() < perClient && !entry.request().equals(request) && entry.reissuableAt(now)) {
                         kept.add(entry);
                     }
                 }
@@ -192,20 +193,25 @@ public class ReissueWindow {
         }
     }
 
-    /** A token kept for its request. */
-    private record Held(Request request, AccessTokenMinter.Minted minted) {
+    /**
+     * A token kept for its request.
+     *
+     * @param minRemaining the share of its lifetime it must still have to be handed out again: its client's, or the
+     *     service's (a change of the client's is a new client version, so a new request)
+     */
+    private record Held(Request request, AccessTokenMinter.Minted minted, double minRemaining) {
 
         /** Whether at least {@code minRemaining} of its lifetime, and at least a second, is left at {@code now}. */
-        boolean reissuableAt(Instant now, double minRemaining) {
-            return Duration.between(now, minted.expiresAt()).getSeconds() >= leftAtLeast(minRemaining);
+        boolean reissuableAt(Instant now) {
+            return Duration.between(now, minted.expiresAt()).getSeconds() >= leftAtLeast();
         }
 
         /** The last instant {@link #reissuableAt} holds (to within a second): no use keeping it longer. */
-        Instant reissuableUntil(double minRemaining) {
-            return minted.expiresAt().minusSeconds(leftAtLeast(minRemaining));
+        Instant reissuableUntil() {
+            return minted.expiresAt().minusSeconds(leftAtLeast());
         }
 
-        private long leftAtLeast(double minRemaining) {
+        private long leftAtLeast() {
             long lifetime = Duration.between(minted.issuedAt(), minted.expiresAt()).getSeconds();
             return Math.max(1, (long) Math.ceil(lifetime * minRemaining));
         }

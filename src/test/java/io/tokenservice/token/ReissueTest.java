@@ -107,7 +107,15 @@ class ReissueTest {
         assertNotEquals(afterChange, accessToken(client), "opted out: every request is signed anew");
 
         given().header("Authorization", "Bearer " + admin).contentType("application/json").body("{\"reissue\":\"yes\"}")
-                .patch("/admin/clients/" + client.clientId()).then().statusCode(400);
+                .patch("/admin/clients/" + client.clientId()).then().statusCode(400).body("field", equalTo("reissue"));
+        for (String share : new String[] {"1.5", "-0.1", "\"half\""}) {
+            given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                    .body("{\"reissue_min_remaining\":" + share + "}").patch("/admin/clients/" + client.clientId()).then()
+                    .statusCode(400).body("field", equalTo("reissue_min_remaining"));
+        }
+        given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{\"reissue_min_remaining\":0.8}").patch("/admin/clients/" + client.clientId()).then()
+                .statusCode(200).body("reissue_min_remaining", equalTo(0.8f));
         given().header("Authorization", "Bearer " + admin).get("/admin/clients/" + client.clientId()).then()
                 .statusCode(200).body("reissue", equalTo(false));
     }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.ExchangePolicy;
+import io.tokenservice.client.ReissuePolicy;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.SigningKeys;
 import io.tokenservice.key.SigningLane;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,10 @@ class ReissueWindowTest {
     }
 
     private static ClientSnapshot client(String clientId, long version, boolean reissue) {
+        return client(clientId, version, new ReissuePolicy(reissue, OptionalDouble.empty()));
+    }
+
+    private static ClientSnapshot client(String clientId, long version, ReissuePolicy reissue) {
         return new ClientSnapshot(clientId, "hash", null, null, List.of("read", "write"), List.of(), null,
                 ClientAuthMethod.CLIENT_SECRET_BASIC, true, version, 0, Instant.EPOCH, null, "at+jwt", null, null, Set.of(),
                 42, Set.of(Grants.CLIENT_CREDENTIALS), ExchangePolicy.NONE, reissue);
@@ -105,6 +111,19 @@ class ReissueWindowTest {
         assertNotEquals(first.jwt(), fresh.jwt());
         assertEquals(600, fresh.expiresInSeconds());
         assertEquals(fresh.jwt(), issue(window, CLIENT, grant(List.of("read"))).jwt(), "the new token is held in turn");
+    }
+
+    @Test
+    void aClientsOwnWindowTakesThePlaceOfTheServicesDefault() {
+        ReissueWindow window = window();
+        ClientSnapshot strict = client("strict", 1, new ReissuePolicy(true, OptionalDouble.of(0.9)));
+        AccessGrant itsGrant = grant(strict, List.of("read"), List.of("https://api.example"));
+        AccessToken first = issue(window, strict, itsGrant);
+        // 539.75 s of 600 left: more than half, less than the client's nine tenths.
+        clock.advance(Duration.ofSeconds(59));
+        assertEquals(first.jwt(), issue(window, strict, itsGrant).jwt(), "540 whole seconds are nine tenths");
+        clock.advance(Duration.ofSeconds(1));
+        assertNotEquals(first.jwt(), issue(window, strict, itsGrant).jwt());
     }
 
     @Test

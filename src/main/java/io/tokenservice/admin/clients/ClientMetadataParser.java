@@ -235,6 +235,13 @@ public class ClientMetadataParser {
                 boolean allowed = reset || value.booleanValue();
                 yield client -> client.reissue = allowed;
             }
+            case "reissue_min_remaining" -> {
+                if (!reset && !(value.isNumber() && value.doubleValue() >= 0 && value.doubleValue() <= 1)) {
+                    throw OAuthException.invalidField(name, "reissue_min_remaining must be a number from 0 to 1");
+                }
+                Double share = reset ? null : value.doubleValue();
+                yield client -> client.reissueMinRemaining = share;
+            }
             case "token_rate_limit" -> {
                 Integer limit = reset ? null : tokenRateLimit(value);
                 yield client -> client.tokenRateLimit = limit;

@@ -30,6 +30,7 @@ public record ClientView(
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("access_token_typ") String accessTokenTyp,
         @JsonProperty("reissue") boolean reissue,
+        @JsonProperty("reissue_min_remaining") Double reissueMinRemaining,
         @JsonProperty("enabled") boolean enabled,
         @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
         @JsonProperty("created_at") String createdAt,
@@ -52,7 +53,7 @@ public record ClientView(
                 client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
                         .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
                 client.accessTokenTtl, client.tokenRateLimit,
-                client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.reissue, client.enabled,
+                client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.reissue, client.reissueMinRemaining, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));
