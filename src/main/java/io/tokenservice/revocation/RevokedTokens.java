@@ -72,9 +72,10 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     private volatile boolean overflow;
     // Revocations not held for want of room, ever: a reload that raced one of them must not end the overflow.
     private final AtomicLong dropped = new AtomicLong();
-    // Whether the revocations missed while nobody listened were read since the last (re)subscription.
-    private volatile boolean caughtUp = true;
-    private final AtomicLong catchUps = new AtomicLong();
+    // (Re)subscriptions so far, and how many of them a read begun after them has caught up on: the revocations missed
+    // while nobody listened are held once the two agree.
+    private final AtomicLong subscriptions = new AtomicLong();
+    private final AtomicLong caughtUpTo = new AtomicLong();
     private volatile OffsetDateTime seenUpTo = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
     private PeriodicRefresh periodic;
     private final Counter revocations;
@@ -131,7 +132,7 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     @Override
     public Optional<Boolean> revokedAtHand(String jwtId) {
         // overflow first: a reload clears it only after holding what it read.
-        boolean incomplete = overflow || !caughtUp;
+        boolean incomplete = overflow || caughtUpTo.get() < subscriptions.get();
         if (revoked.containsKey(jwtId)) {
             return Optional.of(true);
         }
@@ -160,14 +161,10 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     /** Announcements may have been missed while nobody listened: read what was revoked meanwhile. */
     @Override
     public void subscribed() {
-        // Until the revocations missed meanwhile are read, memory cannot tell (revokedAtHand).
-        long catchUp = catchUps.incrementAndGet();
-        caughtUp = false;
-        refresh().subscribe().with(ignored -> {
-            if (catchUps.get() == catchUp) {
-                caughtUp = true;
-            }
-        }, failure -> LOG.warnf("Cannot read the revocations after (re)subscribing; the periodic read will: %s", failure));
+        // Until the revocations missed meanwhile are read, memory cannot tell (revokedAtHand): a read begun since says.
+        subscriptions.incrementAndGet();
+        refresh().subscribe().with(ignored -> { },
+                failure -> LOG.warnf("Cannot read the revocations after (re)subscribing; the periodic read will: %s", failure));
     }
 
     /** A revocation, announced as {@code <jti> <expires_at in epoch seconds>}: held at once. */
@@ -218,6 +215,7 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
      * fit in memory again.
      */
     Uni<Void> refresh() {
+        long subscribedBefore = subscriptions.get();
         Instant forgetBefore = Instant.now().minus(clockSkew);
         revoked.values().removeIf(expiresAt -> expiresAt.isBefore(forgetBefore));
         double skewSeconds = clockSkew.toMillis() / 1000.0;
@@ -226,6 +224,8 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
                 WHERE revoked_at > $1 AND expires_at > now() - make_interval(secs => $2)
                 """).execute(Tuple.of(seenUpTo.minus(OVERLAP), skewSeconds))
                 .invoke(this::remember)
+                // What was revoked while nobody listened, up to the subscriptions made before this read, is held now.
+                .invoke(() -> caughtUpTo.accumulateAndGet(subscribedBefore, Math::max))
                 .flatMap(ignored -> pool.preparedQuery(
                         "DELETE FROM token_service.revoked_token WHERE expires_at < now() - make_interval(secs => $1)")
                         .execute(Tuple.of(skewSeconds)))
