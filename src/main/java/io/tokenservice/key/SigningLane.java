@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * takes signatures first come, first served from every connection, and hands each result back on the caller's
  * Vert.x context. On the event loops themselves, each loop would sign for its own connections only, so a loop that
  * lost its core for a moment (to the others, to the load, to the JIT) would hold up every request on it while
- * others idled: measured on two cores at 16 connections, p99/p50 of new tokens fell from 2.2–2.7 to 1.6–2.0
+ * others idled: measured on two cores at 16 connections, p99/p50 of new tokens fell from 2.2–2.5 to 1.6–1.9
  * (BENCHMARKS.md). A signature is CPU only (about a millisecond of RS256), so threads beyond the cores buy nothing.
  * At most {@code token-service.signing.max-queued} signatures wait; beyond that a request is answered
  * {@link SigningSaturatedException} (503, retry shortly), never queued without bound. With {@code threads=0} tokens
