@@ -6,7 +6,6 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthException;
-import io.tokenservice.key.SigningLane;
 import io.tokenservice.token.AccessGrant;
 import io.tokenservice.token.AccessToken;
 import io.tokenservice.token.AccessTokenMinter;
@@ -45,25 +44,23 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
     private final PresentedTokens presented;
     private final ClientTokenLimits limits;
     private final AccessTokenMinter minter;
-    private final SigningLane lane;
     private final String issuer;
     private final Optional<String> trustDomain;
     private final Duration transactionTokenTtl;
     private final Clock clock;
 
     @Inject
-    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, SigningLane lane,
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter,
             TokenServiceConfig config, TrustDomain trustDomain) {
-        this(presented, limits, minter, lane, config.issuer(), trustDomain.id(), config.transactionTokens().ttl(),
+        this(presented, limits, minter, config.issuer(), trustDomain.id(), config.transactionTokens().ttl(),
                 Clock.systemUTC());
     }
 
-    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, SigningLane lane,
-            String issuer, Optional<String> trustDomain, Duration transactionTokenTtl, Clock clock) {
+    TokenExchangeGrant(PresentedTokens presented, ClientTokenLimits limits, AccessTokenMinter minter, String issuer,
+            Optional<String> trustDomain, Duration transactionTokenTtl, Clock clock) {
         this.presented = presented;
         this.limits = limits;
         this.minter = minter;
-        this.lane = lane;
         this.issuer = issuer;
         this.trustDomain = trustDomain;
         this.transactionTokenTtl = transactionTokenTtl;
@@ -184,7 +181,7 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
                                     transactionTokenTtl, clientLifetime, issuer, clock.instant())
                             : Delegation.grant(client, subject, acting, request, issuer, audience, clientLifetime,
                                     clock.instant());
-                    return lane.sign(() -> minter.mint(grant)).map(token -> transactionToken
+                    return minter.mint(grant).map(token -> transactionToken
                             ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
                             : token.asExchanged(request.requestedTokenType(), "Bearer"));
                 }));

@@ -2,11 +2,13 @@ package io.tokenservice.token;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.key.SigningKey;
 import io.tokenservice.key.SigningKeys;
+import io.tokenservice.key.SigningLane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -38,17 +40,20 @@ public class AccessTokenMinter {
     private final Clock clock;
     private final IssuedTokens issued;
     private final int jitterPercent;
+    private final SigningLane lane;
 
     @Inject
-    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys, IssuedTokens issued) {
-        this(config.issuer(), keys, Clock.systemUTC(), issued, config.token().expiryJitterPercent());
+    AccessTokenMinter(TokenServiceConfig config, SigningKeys keys, IssuedTokens issued, SigningLane lane) {
+        this(config.issuer(), keys, Clock.systemUTC(), issued, config.token().expiryJitterPercent(), lane);
     }
 
+    /** Signing in place, counted nowhere: for tests and benchmarks. */
     AccessTokenMinter(String issuer, SigningKeys keys, Clock clock) {
-        this(issuer, keys, clock, new IssuedTokens(new SimpleMeterRegistry(), 0), 0);
+        this(issuer, keys, clock, new IssuedTokens(new SimpleMeterRegistry(), 0), 0, new SigningLane(0, 1));
     }
 
-    AccessTokenMinter(String issuer, SigningKeys keys, Clock clock, IssuedTokens issued, int jitterPercent) {
+    AccessTokenMinter(String issuer, SigningKeys keys, Clock clock, IssuedTokens issued, int jitterPercent,
+            SigningLane lane) {
         if (jitterPercent < 0 || jitterPercent > 50) {
             throw new IllegalArgumentException("token-service.token.expiry-jitter-percent must be between 0 and 50");
         }
@@ -57,15 +62,25 @@ public class AccessTokenMinter {
         this.clock = clock;
         this.issued = issued;
         this.jitterPercent = jitterPercent;
-    }
-
-    /** A token signed for {@code grant}. */
-    public AccessToken mint(AccessGrant grant) {
-        return signed(grant).token();
+        this.lane = lane;
     }
 
     /**
-     * A token signed for {@code grant}, with what {@link ReissueWindow} keeps of it.
+     * A token signed for {@code grant} on the {@link SigningLane}, delivered on the caller's context. Fails with
+     * {@link io.tokenservice.key.NoSigningKeyException} while no key may sign, and with
+     * {@link io.tokenservice.key.SigningSaturatedException} when too many signatures wait.
+     */
+    public Uni<AccessToken> mint(AccessGrant grant) {
+        return lane.sign(() -> signed(grant).token());
+    }
+
+    /** As {@link #mint}, with what {@link ReissueWindow} keeps of the token. */
+    Uni<Minted> minted(AccessGrant grant) {
+        return lane.sign(() -> signed(grant));
+    }
+
+    /**
+     * A token signed for {@code grant} here and now, with what {@link ReissueWindow} keeps of it.
      *
      * @throws io.tokenservice.key.NoSigningKeyException while no key may sign
      */

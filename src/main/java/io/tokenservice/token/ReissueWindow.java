@@ -8,7 +8,6 @@ import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeListener;
 import io.tokenservice.key.SigningKeys;
-import io.tokenservice.key.SigningLane;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -48,7 +47,6 @@ import java.util.function.BooleanSupplier;
 public class ReissueWindow {
 
     private final AccessTokenMinter minter;
-    private final SigningLane lane;
     private final SigningKeys keys;
     private final TokenRevocations revocations;
     private final BooleanSupplier announcementsArrive;
@@ -61,12 +59,12 @@ public class ReissueWindow {
     private final Cache<String, List<Held>> byClient;
 
     @Inject
-    ReissueWindow(AccessTokenMinter minter, SigningLane lane, SigningKeys keys, TokenRevocations revocations,
-            ChangeListener changes, AdminAuthority admin, IssuedTokens counted, TokenServiceConfig config) {
-        this(minter, lane, keys, revocations, changes::listening, admin, counted, Clock.systemUTC(), config.reissue());
+    ReissueWindow(AccessTokenMinter minter, SigningKeys keys, TokenRevocations revocations, ChangeListener changes,
+            AdminAuthority admin, IssuedTokens counted, TokenServiceConfig config) {
+        this(minter, keys, revocations, changes::listening, admin, counted, Clock.systemUTC(), config.reissue());
     }
 
-    ReissueWindow(AccessTokenMinter minter, SigningLane lane, SigningKeys keys, TokenRevocations revocations,
+    ReissueWindow(AccessTokenMinter minter, SigningKeys keys, TokenRevocations revocations,
             BooleanSupplier announcementsArrive, AdminAuthority admin, IssuedTokens counted, Clock clock,
             TokenServiceConfig.Reissue config) {
         if (!(config.minRemaining() >= 0 && config.minRemaining() <= 1)) {
@@ -77,7 +75,6 @@ public class ReissueWindow {
                     + "at least 1; turn reissue off with token-service.reissue.enabled=false");
         }
         this.minter = minter;
-        this.lane = lane;
         this.keys = keys;
         this.revocations = revocations;
         this.announcementsArrive = announcementsArrive;
@@ -119,7 +116,7 @@ public class ReissueWindow {
      */
     public Uni<AccessToken> issue(ClientSnapshot client, AccessGrant grant) {
         if (!enabled || !client.reissue().enabled() || admin.isAdminAudience(grant.audience())) {
-            return lane.sign(() -> minter.mint(grant));
+            return minter.mint(grant);
         }
         Request request = Request.of(grant);
         double share = client.reissue().minRemaining().orElse(minRemaining);
@@ -127,7 +124,7 @@ public class ReissueWindow {
             Instant now = clock.instant();
             return reissuable(client.clientId(), request, now).map(held -> reissued(client.clientId(), held, now));
         }).flatMap(reissued -> reissued.isPresent() ? Uni.createFrom().item(reissued.get())
-                : lane.sign(() -> signAndHold(client.clientId(), request, grant, share)));
+                : minter.minted(grant).map(minted -> hold(client.clientId(), request, minted, share)));
     }
 
     /** How many tokens this replica keeps for reissue. */
@@ -165,8 +162,7 @@ public class ReissueWindow {
         return new AccessToken(token.jwt(), remaining, token.scopes());
     }
 
-    private AccessToken signAndHold(String clientId, Request request, AccessGrant grant, double share) {
-        AccessTokenMinter.Minted minted = minter.signed(grant);
+    private AccessToken hold(String clientId, Request request, AccessTokenMinter.Minted minted, double share) {
         Instant now = clock.instant();
         byClient.asMap().compute(clientId, (id, held) -> {
             List<Held> kept = new ArrayList<>(perClient);

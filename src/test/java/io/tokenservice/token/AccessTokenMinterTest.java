@@ -34,8 +34,8 @@ class AccessTokenMinterTest {
     static final String JWKS = jwks();
 
     private static SignedJWT mint(List<String> scopes) throws Exception {
-        AccessToken token = MINTER.mint(new AccessGrant("client-1", scopes, List.of("https://a.example", "https://b.example"),
-                Duration.ofMinutes(5)));
+        AccessToken token = MINTER.signed(new AccessGrant("client-1", scopes, List.of("https://a.example", "https://b.example"),
+                Duration.ofMinutes(5))).token();
         assertEquals(300, token.expiresInSeconds());
         return IndependentVerifier.verify(token.jwt(), JWKS);
     }
@@ -62,8 +62,8 @@ class AccessTokenMinterTest {
 
     @Test
     void theTokenCarriesTheClientVersionAndRegistrationItWasMintedFrom() throws Exception {
-        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 42, 9_007_199_254_740_991L, "at+jwt"));
+        AccessToken token = MINTER.signed(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                Duration.ofMinutes(5), 42, 9_007_199_254_740_991L, "at+jwt")).token();
         JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
         assertEquals(42L, claims.getLongClaim("client_version"));
         assertEquals(9_007_199_254_740_991L, claims.getLongClaim("client_registration"));
@@ -80,7 +80,7 @@ class AccessTokenMinterTest {
     void aGrantAddsClaimsOfItsOwnThroughTheHookButNeverOneTheMinterSets() throws Exception {
         AccessGrant grant = new AccessGrant("client-1", List.of(), List.of("https://a.example"), Duration.ofMinutes(5))
                 .withClaim("act", Map.of("sub", "gateway"));
-        JWTClaimsSet claims = IndependentVerifier.verify(MINTER.mint(grant).jwt(), JWKS).getJWTClaimsSet();
+        JWTClaimsSet claims = IndependentVerifier.verify(MINTER.signed(grant).token().jwt(), JWKS).getJWTClaimsSet();
         assertEquals(Map.of("sub", "gateway"), claims.getJSONObjectClaim("act"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> grant.withClaim("sub", "x"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> grant.withClaim("client_version", 1));
@@ -88,8 +88,8 @@ class AccessTokenMinterTest {
 
     @Test
     void aClientRegisteredForTheJwtTypeGetsIt() throws Exception {
-        AccessToken token = MINTER.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                Duration.ofMinutes(5), 0, 0, "JWT"));
+        AccessToken token = MINTER.signed(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                Duration.ofMinutes(5), 0, 0, "JWT")).token();
         // IndependentVerifier insists on at+jwt, as an RFC 9068 verifier does: only the header is read here.
         assertEquals("JWT", SignedJWT.parse(token.jwt()).getHeader().getType().getType());
     }
@@ -110,11 +110,12 @@ class AccessTokenMinterTest {
     @Test
     void jitterTakesUpToItsShareOffTheLifetimeAndExpAgreesWithExpiresIn() throws Exception {
         AccessTokenMinter jittered = new AccessTokenMinter("https://issuer.example", SigningKeys.fixed(KEY),
-                Clock.fixed(NOW, ZoneOffset.UTC), new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 10);
+                Clock.fixed(NOW, ZoneOffset.UTC), new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 10,
+                new io.tokenservice.key.SigningLane(0, 1));
         java.util.Set<Long> lifetimes = new java.util.HashSet<>();
         for (int i = 0; i < 200; i++) {
-            AccessToken token = jittered.mint(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
-                    Duration.ofSeconds(1000)));
+            AccessToken token = jittered.signed(new AccessGrant("client-1", List.of(), List.of("https://a.example"),
+                    Duration.ofSeconds(1000))).token();
             JWTClaimsSet claims = IndependentVerifier.verify(token.jwt(), JWKS).getJWTClaimsSet();
             assertEquals(token.expiresInSeconds(), (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
             lifetimes.add(token.expiresInSeconds());
@@ -123,7 +124,8 @@ class AccessTokenMinterTest {
         assertFalse(lifetimes.size() < 20, "spread over the range: " + lifetimes);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new AccessTokenMinter(
                 "https://issuer.example", SigningKeys.fixed(KEY), Clock.systemUTC(),
-                new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 51));
+                new IssuedTokens(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 0), 51,
+                new io.tokenservice.key.SigningLane(0, 1)));
     }
 
     private static SigningKey es256() {

@@ -37,12 +37,12 @@ class ReissueWindowTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final IssuedTokens counted = new IssuedTokens(registry, 10);
     private final AccessTokenMinter minter = new AccessTokenMinter("https://issuer.example",
-            SigningKeys.fixed(AccessTokenMinterTest.KEY), clock, counted, 0);
+            SigningKeys.fixed(AccessTokenMinterTest.KEY), clock, counted, 0, new SigningLane(0, 1));
 
     private ReissueWindow window(boolean enabled, double minRemaining, int maxEntries, int perClient) {
         TokenRevocations revocations = jwtId -> revoked.contains(jwtId) ? Optional.of(true)
                 : revocationsAtHand ? Optional.of(false) : Optional.empty();
-        return new ReissueWindow(minter, new SigningLane(0, 1), SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations,
+        return new ReissueWindow(minter, SigningKeys.fixed(AccessTokenMinterTest.KEY), revocations,
                 () -> announcementsArrive, ADMIN, counted, clock, settings(enabled, minRemaining, maxEntries, perClient));
     }
 

@@ -27,8 +27,8 @@ class SigningAlgorithmsTest {
         KeyPair pair = generate(algorithm);
         SigningKey key = SigningKey.of(algorithm, pair.getPrivate(), pair.getPublic());
         AccessTokenMinter minter = new AccessTokenMinter("https://issuer.example", SigningKeys.fixed(key), Clock.systemUTC());
-        AccessToken token = minter.mint(new AccessGrant("client-1", List.of("read"), List.of("https://api.example"),
-                Duration.ofMinutes(5)));
+        AccessToken token = minter.signed(new AccessGrant("client-1", List.of("read"), List.of("https://api.example"),
+                Duration.ofMinutes(5))).token();
         String jwks = new ObjectMapper().writeValueAsString(Map.of("keys", List.of(key.publicJwk())));
 
         SignedJWT jwt = IndependentVerifier.verify(token.jwt(), jwks);
