@@ -31,6 +31,11 @@ public enum AuthenticationFailure {
     REPLAYED_ASSERTION(true),
     /** A trusted issuer's token verified, but no client is registered for its (issuer, subject) pair. */
     UNKNOWN_SUBJECT(true),
+    /**
+     * The client authenticates with its TLS certificate and the request's certificate is not its: no trusted chain,
+     * another subject, a key not in its set, or outside its validity (anyone can present some certificate: a guess).
+     */
+    BAD_CERTIFICATE(true),
     /** The client's jwks_uri could not be fetched (time limit, size limit, status, not a JWK Set) and none is cached. */
     KEYS_UNAVAILABLE(false);
 

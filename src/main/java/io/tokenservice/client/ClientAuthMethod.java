@@ -17,7 +17,14 @@ public enum ClientAuthMethod {
      * A token of a trusted issuer (a Kubernetes service-account token, a SPIFFE JWT-SVID) whose subject is
      * registered for the client; no secret, no keys of its own.
      */
-    FEDERATED_JWT("federated_jwt");
+    FEDERATED_JWT("federated_jwt"),
+    /**
+     * Mutual TLS with a certificate of a trusted CA whose subject DN, or a DNS, URI or IP subject alternative name, is
+     * the one the client registered (RFC 8705 §2.1); no secret.
+     */
+    TLS_CLIENT_AUTH("tls_client_auth"),
+    /** Mutual TLS with a certificate whose public key is in the client's registered key set (RFC 8705 §2.2); no secret. */
+    SELF_SIGNED_TLS_CLIENT_AUTH("self_signed_tls_client_auth");
 
     private final String value;
 
@@ -32,6 +39,16 @@ public enum ClientAuthMethod {
     /** Whether a client of this method has a secret (and no keys). */
     public boolean usesSecret() {
         return this == CLIENT_SECRET_BASIC || this == CLIENT_SECRET_POST;
+    }
+
+    /** Whether a client of this method registers a key set ({@code jwks} or {@code jwks_uri}). */
+    public boolean usesKeys() {
+        return this == PRIVATE_KEY_JWT || this == SELF_SIGNED_TLS_CLIENT_AUTH;
+    }
+
+    /** Whether a client of this method authenticates with the certificate of its TLS connection (RFC 8705). */
+    public boolean usesCertificate() {
+        return this == TLS_CLIENT_AUTH || this == SELF_SIGNED_TLS_CLIENT_AUTH;
     }
 
     public static Optional<ClientAuthMethod> fromValue(String value) {

@@ -2,6 +2,7 @@ package io.tokenservice.client;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -25,12 +26,15 @@ import java.util.stream.Collectors;
  * @param grantTypes the grant types it may use at the token endpoint (RFC 7591 §2 {@code grant_types})
  * @param exchange what it may exchange beyond the default, when registered for token exchange
  * @param reissue whether a repeat request of it may get back the token already issued to it, and within what window
+ * @param tlsSubject what a tls_client_auth client's certificate must carry; empty for other clients
+ * @param binding what its access tokens must be bound to
  */
 public record ClientSnapshot(String clientId, String secretHash, String previousSecretHash,
         Instant previousSecretExpiresAt, List<String> scopes, List<String> audience, Integer accessTokenTtl,
         ClientAuthMethod authMethod, boolean enabled, long version, long tokensMinVersion, Instant tokensNotBefore,
         Integer tokenRateLimit, String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects,
-        long registration, Set<String> grantTypes, ExchangePolicy exchange, ReissuePolicy reissue) {
+        long registration, Set<String> grantTypes, ExchangePolicy exchange, ReissuePolicy reissue,
+        Optional<TlsClientAuthSubject> tlsSubject, TokenBinding binding) {
 
     /** RFC 9068 §2.1: the typ of a JWT access token, the default. */
     public static final String AT_JWT = "at+jwt";
@@ -46,7 +50,8 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
             String accessTokenTyp, String jwks, String jwksUri, Set<String> federatedSubjects, long registration) {
         this(clientId, secretHash, previousSecretHash, previousSecretExpiresAt, scopes, audience, accessTokenTtl,
                 authMethod, enabled, version, tokensMinVersion, tokensNotBefore, tokenRateLimit, accessTokenTyp, jwks,
-                jwksUri, federatedSubjects, registration, Set.of(CLIENT_CREDENTIALS), ExchangePolicy.NONE, ReissuePolicy.DEFAULT);
+                jwksUri, federatedSubjects, registration, Set.of(CLIENT_CREDENTIALS), ExchangePolicy.NONE, ReissuePolicy.DEFAULT,
+                Optional.empty(), TokenBinding.NONE);
     }
 
     /** A secret client. */
@@ -79,7 +84,9 @@ public record ClientSnapshot(String clientId, String secretHash, String previous
                 new ExchangePolicy(Set.copyOf(List.of(client.exchangeSubjectAudiences)),
                         Set.copyOf(List.of(client.exchangeTrustedIssuers)), client.transactionTokens),
                 new ReissuePolicy(client.reissue, client.reissueMinRemaining == null ? OptionalDouble.empty()
-                        : OptionalDouble.of(client.reissueMinRemaining)));
+                        : OptionalDouble.of(client.reissueMinRemaining)),
+                TlsClientAuthSubject.of(client),
+                new TokenBinding(client.certificateBoundAccessTokens, client.dpopBoundAccessTokens));
     }
 
     /**

@@ -67,6 +67,30 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "reissue_min_remaining")
     public Double reissueMinRemaining;
 
+    /** A tls_client_auth client's certificate subject DN (RFC 8705 §2.1.2), as RFC 4514 writes it; or null. */
+    @Column(name = "tls_client_auth_subject_dn", columnDefinition = "text")
+    public String tlsClientAuthSubjectDn;
+
+    /** A tls_client_auth client's certificate DNS subject alternative name; or null. */
+    @Column(name = "tls_client_auth_san_dns", columnDefinition = "text")
+    public String tlsClientAuthSanDns;
+
+    /** A tls_client_auth client's certificate URI subject alternative name (a SPIFFE ID, say); or null. */
+    @Column(name = "tls_client_auth_san_uri", columnDefinition = "text")
+    public String tlsClientAuthSanUri;
+
+    /** A tls_client_auth client's certificate IP subject alternative name; or null. */
+    @Column(name = "tls_client_auth_san_ip", columnDefinition = "text")
+    public String tlsClientAuthSanIp;
+
+    /** Whether its tokens are bound to the certificate it presents (RFC 8705 §3), which it must then present. */
+    @Column(name = "tls_client_certificate_bound_access_tokens", nullable = false)
+    public boolean certificateBoundAccessTokens;
+
+    /** Whether its tokens are bound to a DPoP key (RFC 9449 §5.2), whose proof it must then present. */
+    @Column(name = "dpop_bound_access_tokens", nullable = false)
+    public boolean dpopBoundAccessTokens;
+
     /** The scopes this client may be granted, RFC 6749 §3.3. */
     @Column(name = "scopes", nullable = false, columnDefinition = "text[]")
     public String[] scopes = new String[0];

@@ -68,6 +68,62 @@ public interface TokenServiceConfig {
 
     Signing signing();
 
+    Mtls mtls();
+
+    Dpop dpop();
+
+    /**
+     * Mutual TLS (RFC 8705): client certificates for {@code tls_client_auth} and {@code self_signed_tls_client_auth},
+     * and certificate-bound access tokens. A certificate comes from the HTTPS listener, which asks for one and leaves
+     * every check to the service, or from a trusted proxy's header.
+     */
+    interface Mtls {
+        /**
+         * PEM files of the certificate authorities a {@code tls_client_auth} client's certificate must chain to
+         * (PKIX, at the time of the request). None: no {@code tls_client_auth} client can authenticate.
+         */
+        Optional<List<Path>> caFiles();
+
+        /**
+         * The header a trusted proxy (a peer in {@code quarkus.http.proxy.trusted-proxies}) forwards the client's
+         * certificate in: {@code Client-Cert} (RFC 9440) or {@code X-Forwarded-Client-Cert} (Envoy). Unset, no
+         * header is read; from any other peer, the header counts as nothing.
+         */
+        Optional<String> proxyHeader();
+
+        /**
+         * Whether a token request that presents a certificate gets a certificate-bound token though its client is
+         * not registered with {@code tls_client_certificate_bound_access_tokens}.
+         */
+        @WithDefault("false")
+        boolean bindPresentedCertificates();
+
+        /**
+         * The base URL of a separate listener for mutual TLS (e.g. {@code https://mtls.example.com}): discovery lists
+         * the endpoints under it as {@code mtls_endpoint_aliases}, and DPoP proofs may name it.
+         */
+        Optional<String> endpointBase();
+    }
+
+    /** DPoP (RFC 9449): proof-of-possession tokens bound to a key the client holds. */
+    interface Dpop {
+        /** How old a proof's {@code iat} may be (and, past the clock skew, how far ahead). */
+        @WithDefault("60s")
+        Duration proofMaxAge();
+
+        /** Whether a proof must carry a nonce this service issued ({@code use_dpop_nonce}, RFC 9449 §8). */
+        @WithDefault("false")
+        boolean nonceRequired();
+
+        /** How long a nonce is accepted after it was issued (it is renewed in every response). */
+        @WithDefault("5m")
+        Duration nonceLifetime();
+
+        /** DPoP proofs a client may present per minute per replica (each is remembered against replay). */
+        @WithDefault("6000")
+        int proofsPerClientPerMinute();
+    }
+
     /** Client assertions: private_key_jwt (RFC 7523 §2.2). */
     interface Assertions {
         /**

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 public class SchemaCheck {
 
     /** The highest migration (db/migration/V*) this build ships; SchemaCheckTest keeps it in step. */
-    public static final int REQUIRED_VERSION = 16;
+    public static final int REQUIRED_VERSION = 17;
 
     private static final Logger LOG = Logger.getLogger(SchemaCheck.class);
 

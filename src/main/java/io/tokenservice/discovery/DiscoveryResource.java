@@ -1,5 +1,6 @@
 package io.tokenservice.discovery;
 
+import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.jose.Signatures;
@@ -27,8 +28,8 @@ public class DiscoveryResource {
 
     static final String OAUTH = ".well-known/oauth-authorization-server";
     static final String OPENID = ".well-known/openid-configuration";
-    private static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post",
-            "private_key_jwt", "federated_jwt");
+    private static final List<String> CLIENT_AUTH_METHODS = java.util.Arrays.stream(ClientAuthMethod.values())
+            .map(ClientAuthMethod::value).toList();
 
     private final SigningKeys keys;
     private final String issuer;
@@ -36,8 +37,10 @@ public class DiscoveryResource {
     private final List<String> scopes;
     private final String cacheControl;
     private final Grants grants;
+    private final java.util.Optional<String> mtlsBase;
 
     DiscoveryResource(SigningKeys keys, TokenServiceConfig config, Grants grants) {
+        this.mtlsBase = config.mtls().endpointBase().map(url -> url.replaceAll("/+$", ""));
         this.keys = keys;
         this.grants = grants;
         this.issuer = config.issuer();
@@ -86,6 +89,14 @@ public class DiscoveryResource {
         // Discovery's is where verifiers reading openid-configuration look, and it requires subject types.
         metadata.put("id_token_signing_alg_values_supported", algorithms);
         metadata.put("subject_types_supported", List.of("public"));
+        // RFC 8705 §3.3 and §5: certificate-bound tokens, and where the endpoints take client certificates apart.
+        metadata.put("tls_client_certificate_bound_access_tokens", true);
+        mtlsBase.ifPresent(mtls -> metadata.put("mtls_endpoint_aliases", Map.of(
+                "token_endpoint", mtls + Endpoints.TOKEN,
+                "introspection_endpoint", mtls + Endpoints.INTROSPECTION,
+                "revocation_endpoint", mtls + Endpoints.REVOCATION)));
+        // RFC 9449 §5.1: the algorithms DPoP proofs may use.
+        metadata.put("dpop_signing_alg_values_supported", Signatures.ALGORITHMS);
         return RestResponse.ResponseBuilder.ok(metadata).header(HttpHeaders.CACHE_CONTROL, cacheControl).build();
     }
 }

@@ -5,8 +5,10 @@ import io.tokenservice.client.ClientAssertion;
 import io.tokenservice.client.ClientAuthentication;
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.client.ClientAuthenticationException;
+import io.tokenservice.client.ClientCertificate;
 import io.tokenservice.client.ClientCredentials;
 import io.tokenservice.client.ClientCredentials.Candidate;
+import io.tokenservice.client.PresentedCertificate;
 import io.tokenservice.error.OAuthException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -21,7 +23,7 @@ import java.util.Optional;
 /**
  * Reads how a form endpoint's request authenticates its client: {@link ClientCredentials} from the Authorization
  * header (client_secret_basic) or from the form body (client_secret_post), RFC 6749 §2.3.1, or a
- * {@link ClientAssertion} from the form body (RFC 7521 §4.2). Throws {@link OAuthException} invalid_request for a
+ * {@link ClientAssertion} from the form body (RFC 7521 §4.2), or a {@link ClientCertificate} (RFC 8705 §2). Throws {@link OAuthException} invalid_request for a
  * malformed header, a half-given assertion or two methods in one request, and
  * {@link ClientAuthenticationException} for no credentials or a scheme other than Basic
  * ({@link AuthenticationFailure#NO_CREDENTIALS}) and for an assertion type other than JWT bearer
@@ -36,10 +38,24 @@ public final class ClientCredentialsParser {
 
     public static ClientAuthentication parse(List<String> authorizationHeaders, Optional<String> bodyClientId,
             Optional<String> bodySecret, Optional<String> assertionType, Optional<String> assertion) {
+        return parse(authorizationHeaders, bodyClientId, bodySecret, assertionType, assertion, Optional.empty());
+    }
+
+    /**
+     * The same, for a request that came with {@code certificate}: with no other credentials and a {@code client_id}
+     * in the form, it is the client's {@link ClientCertificate} (RFC 8705 §2); with other credentials, it is theirs.
+     */
+    public static ClientAuthentication parse(List<String> authorizationHeaders, Optional<String> bodyClientId,
+            Optional<String> bodySecret, Optional<String> assertionType, Optional<String> assertion,
+            Optional<PresentedCertificate> certificate) {
+        boolean header = authorizationHeaders != null && !authorizationHeaders.isEmpty();
+        if (certificate.isPresent() && bodyClientId.isPresent() && !header && bodySecret.isEmpty()
+                && assertionType.isEmpty() && assertion.isEmpty()) {
+            return new ClientCertificate(bodyClientId.get(), certificate.get());
+        }
         if (assertionType.isEmpty() && assertion.isEmpty()) {
             return parse(authorizationHeaders, bodyClientId, bodySecret);
         }
-        boolean header = authorizationHeaders != null && !authorizationHeaders.isEmpty();
         if (header || bodySecret.isPresent()) {
             // RFC 6749 §2.3: the client MUST NOT use more than one authentication method per request.
             throw OAuthException.invalidRequest("Use either a client assertion or a client secret, not both");

@@ -28,10 +28,16 @@ public class PresentedTokenParser {
     }
 
     public PresentedToken parse(HttpHeaders headers, String body) {
+        return parse(headers, body, java.util.Optional.empty());
+    }
+
+    /** The same, for a request that came with a client certificate (RFC 8705 §2). */
+    public PresentedToken parse(HttpHeaders headers, String body,
+            java.util.Optional<io.tokenservice.client.PresentedCertificate> certificate) {
         FormBody form = FormBody.parse(headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, maxBodyBytes, KNOWN, Set.of());
         String token = form.require("token");
         return new PresentedToken(token, ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 form.get("client_id"), form.get("client_secret"), form.get("client_assertion_type"),
-                form.get("client_assertion")), form.get("token_type_hint"));
+                form.get("client_assertion"), certificate), form.get("token_type_hint"));
     }
 }

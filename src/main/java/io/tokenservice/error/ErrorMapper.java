@@ -10,6 +10,7 @@ import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.federation.ConfiguredIssuerException;
 import io.tokenservice.federation.TrustedIssuerNotFoundException;
+import io.tokenservice.jose.DpopProofRejectedException;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
 import io.tokenservice.key.SigningSaturatedException;
@@ -38,6 +39,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public final class ErrorMapper {
 
     static final String REALM = "token-service";
+    /** RFC 9449 §8.1: the header that hands a client the nonce to put in its next proof. */
+    public static final String DPOP_NONCE = "DPoP-Nonce";
     // PostgreSQL's SQLSTATE for a unique or primary key violation.
     private static final String UNIQUE_VIOLATION = "23505";
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
@@ -104,6 +107,13 @@ public final class ErrorMapper {
         } else if (cause instanceof ClientAuthenticationException) {
             // Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which.
             return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
+        } else if (cause instanceof DpopProofRejectedException rejected) {
+            // RFC 9449 §5 and §8; the proofs' checker logged why. A fresh nonce goes with either.
+            RestResponse.ResponseBuilder<ErrorResponse> response = oauthResponse(new OAuthException(
+                    rejected.nonceNeeded() ? OAuthError.USE_DPOP_NONCE : OAuthError.INVALID_DPOP_PROOF,
+                    rejected.nonceNeeded() ? "Use the nonce of the DPoP-Nonce header" : "The DPoP proof is invalid"));
+            rejected.freshNonce().ifPresent(nonce -> response.header(DPOP_NONCE, nonce));
+            return response.build();
         } else if (cause instanceof HashingSaturatedException || cause instanceof HashingFailedException) {
             return unavailable("The server is busy; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         } else if (cause instanceof SigningSaturatedException) {
@@ -137,6 +147,10 @@ public final class ErrorMapper {
     }
 
     private RestResponse<ErrorResponse> oauth(OAuthException exception) {
+        return oauthResponse(exception).build();
+    }
+
+    private RestResponse.ResponseBuilder<ErrorResponse> oauthResponse(OAuthException exception) {
         OAuthError error = exception.error();
         int status = error.kind() == OAuthError.Kind.TOKEN_ENDPOINT && !rfcStatuses ? 403 : error.status();
         RestResponse.ResponseBuilder<ErrorResponse> response = body(status, error.code(), exception.description(),
@@ -145,7 +159,7 @@ public final class ErrorMapper {
         if (challenge != null) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, challenge);
         }
-        return response.build();
+        return response;
     }
 
     private RestResponse<ErrorResponse> storeUnavailable() {

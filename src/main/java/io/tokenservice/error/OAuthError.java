@@ -16,6 +16,10 @@ public enum OAuthError {
     INVALID_SCOPE("invalid_scope", 400, Kind.TOKEN_ENDPOINT),
     /** RFC 8707 §2: a requested resource is invalid or not one this client may get a token for. */
     INVALID_TARGET("invalid_target", 400, Kind.TOKEN_ENDPOINT),
+    /** RFC 9449 §5: the DPoP proof is missing (for a client that must send one), invalid, replayed or stale. */
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 400, Kind.TOKEN_ENDPOINT),
+    /** RFC 9449 §8: the proof needs the nonce the response's DPoP-Nonce header gives. */
+    USE_DPOP_NONCE("use_dpop_nonce", 400, Kind.TOKEN_ENDPOINT),
     // RFC 6749 §4.1.2.1 defines these two for the authorization endpoint; token servers use them alike.
     SERVER_ERROR("server_error", 500, Kind.SERVER),
     TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503, Kind.SERVER),

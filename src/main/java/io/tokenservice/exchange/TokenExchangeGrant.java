@@ -2,6 +2,7 @@ package io.tokenservice.exchange;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.binding.Confirmation;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.FormBody;
@@ -150,7 +151,7 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
 
     @Override
     @WithSpan("token.exchange")
-    public Uni<AccessToken> issue(ClientSnapshot client, ExchangeRequest request) {
+    public Uni<AccessToken> issue(ClientSnapshot client, ExchangeRequest request, Confirmation binding) {
         boolean transactionToken = request.requestedTokenType().equals(TokenTypes.TXN_TOKEN);
         boolean replacing = request.subject().type().equals(TokenTypes.TXN_TOKEN);
         if (replacing && !transactionToken) {
@@ -180,10 +181,11 @@ public class TokenExchangeGrant implements Grant<ExchangeRequest> {
                             ? TransactionTokenPolicy.grant(client, subject, replacing, request, audience,
                                     transactionTokenTtl, clientLifetime, issuer, clock.instant())
                             : Delegation.grant(client, subject, acting, request, issuer, audience, clientLifetime,
-                                    clock.instant());
+                                    clock.instant()).boundTo(binding);
+                    // A transaction token is never bound: it travels with the request through the workloads.
                     return minter.mint(grant).map(token -> transactionToken
                             ? token.asExchanged(TokenTypes.TXN_TOKEN, "N_A")
-                            : token.asExchanged(request.requestedTokenType(), "Bearer"));
+                            : token.asExchanged(request.requestedTokenType(), binding.tokenType()));
                 }));
     }
 

@@ -1,7 +1,9 @@
 package io.tokenservice.introspection;
 
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.binding.Confirmation;
 import io.tokenservice.client.ClientAuthenticator;
+import io.tokenservice.endpoint.ClientCertificates;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
 import io.tokenservice.endpoint.PresentedTokenParser;
@@ -29,7 +31,8 @@ import org.jboss.resteasy.reactive.RestResponse;
  * claims. Anything else, expired, revoked, malformed or foreign alike, is just {@code active: false}
  * (§2.2). A transaction token is active only to a caller that says it expects one ({@code token_type_hint}
  * {@code txn_token}): a resource server that checks only {@code active} never takes one for an access token. Other
- * hints are accepted and ignored.
+ * hints are accepted and ignored. A sender-constrained token's answer carries its {@code cnf} (RFC 8705 §3.2, RFC 9449
+ * §6.2) and, bound to a DPoP key, {@code token_type DPoP}: the resource server checks the binding.
  */
 @Path(Endpoints.INTROSPECTION)
 public class IntrospectionResource {
@@ -43,9 +46,11 @@ public class IntrospectionResource {
     private final ActiveTokens active;
     private final PresentedTokenParser parser;
     private final Sources sources;
+    private final ClientCertificates certificates;
 
     IntrospectionResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, ActiveTokens active,
-            PresentedTokenParser parser, Sources sources) {
+            PresentedTokenParser parser, Sources sources, ClientCertificates certificates) {
+        this.certificates = certificates;
         this.sources = sources;
         this.authenticator = authenticator;
         this.verifier = verifier;
@@ -56,7 +61,7 @@ public class IntrospectionResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Map<String, Object>>> introspect(HttpHeaders headers, HttpServerRequest http, String body) {
-        PresentedToken presented = parser.parse(headers, body);
+        PresentedToken presented = parser.parse(headers, body, certificates.of(http));
         return authenticator.authenticate(presented.caller(), sources.of(http))
                 .flatMap(caller -> {
                     Optional<VerifiedToken> accessToken = verifier.read(presented.token());
@@ -90,7 +95,7 @@ public class IntrospectionResource {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("active", true);
         // token_type, RFC 7662 §2.2: as in the token response (RFC 6749 §7.1, RFC 8693 §2.2.1)
-        answer.put("token_type", transactionToken ? "N_A" : "Bearer");
+        answer.put("token_type", transactionToken ? "N_A" : Confirmation.tokenTypeOf(token.get().claims()));
         if (transactionToken) {
             answer.put("issued_token_type", TRANSACTION_TOKEN);
         }

@@ -74,6 +74,38 @@ public class KeySets {
                 .orElseGet(() -> Uni.createFrom().failure(new JwtRejectedException(JwtRejectedException.Reason.KEYS_UNAVAILABLE)));
     }
 
+    /**
+     * Whether a usable key of the set ({@code jwks} inline, else at {@code jwksUri}; with {@code cachedOnly}, only as
+     * fetched within cache-for) is {@code key}: a self-signed certificate's public key (RFC 8705 §2.2). Fails with
+     * {@link JwtRejectedException.Reason#KEYS_UNAVAILABLE} when the set cannot be had.
+     */
+    public Uni<Boolean> holds(java.security.PublicKey key, String jwks, String jwksUri, boolean cachedOnly) {
+        if (jwks != null) {
+            return Uni.createFrom().item(holds(parsed(jwks), key));
+        }
+        if (cachedOnly) {
+            return remote.fresh(jwksUri).map(keys -> Uni.createFrom().item(holds(keys, key)))
+                    .orElseGet(() -> Uni.createFrom().failure(
+                            new JwtRejectedException(JwtRejectedException.Reason.KEYS_UNAVAILABLE)));
+        }
+        return remote.current(jwksUri).map(keys -> {
+            if (holds(keys, key)) {
+                return true;
+            }
+            // A certificate of a new key: its owner may have rotated. Fetched in the background (at most once per
+            // interval), as for an unknown kid: no caller can tell from a wait which clients have a jwks_uri.
+            remote.refreshInBackground(jwksUri);
+            return false;
+        });
+    }
+
+    private static boolean holds(JsonWebKeySet keys, java.security.PublicKey key) {
+        return keys.getJsonWebKeys().stream()
+                .filter(JwkSetRules::usable)
+                .map(jwk -> ((org.jose4j.jwk.PublicJsonWebKey) jwk).getPublicKey())
+                .anyMatch(candidate -> java.security.MessageDigest.isEqual(candidate.getEncoded(), key.getEncoded()));
+    }
+
     private JsonWebKeySet parsed(String jwks) {
         return inline.get(jwks, document -> {
             JsonWebKeySet keys;

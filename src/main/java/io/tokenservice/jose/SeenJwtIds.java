@@ -101,11 +101,19 @@ public class SeenJwtIds {
      * {@link io.tokenservice.database.StoreUnavailableException} when the database does not answer in time.
      */
     public Uni<Boolean> firstUse(String clientId, String issuer, String jti, Instant expiresAt) {
+        return firstUse(clientId, perClientPerMinute, issuer, jti, expiresAt);
+    }
+
+    /**
+     * The same, charged to the budget {@code budgetKey} of {@code perMinute} writes a minute (a DPoP client's proofs
+     * have a budget of their own, apart from its assertions).
+     */
+    public Uni<Boolean> firstUse(String budgetKey, int perMinute, String issuer, String jti, Instant expiresAt) {
         String key = issuer + ' ' + jti;
         if (recent.getIfPresent(key) != null) {
             return Uni.createFrom().item(false);
         }
-        var wait = writesByClient.take(clientId, perClientPerMinute);
+        var wait = writesByClient.take(budgetKey, perMinute);
         if (wait.isPresent()) {
             return Uni.createFrom().failure(new ThrottledException(ThrottledException.Limit.SINGLE_USE_ASSERTIONS,
                     "Too many single-use assertions for this client", wait.get()));

@@ -78,6 +78,15 @@ public final class Signatures {
         return verifies(assertion.jws(), candidates.get(0)) ? Outcome.VERIFIED : Outcome.BAD;
     }
 
+    /**
+     * Whether {@code key} (a key the JWS carries itself, as a DPoP proof's {@code jwk}) verifies {@code jws} under
+     * the JWS's own algorithm: an accepted one, of the key's type.
+     */
+    public static boolean verifiedBy(JsonWebSignature jws, PublicJsonWebKey key) {
+        String algorithm = jws.getAlgorithmHeaderValue();
+        return ALGORITHMS.contains(algorithm) && ofTheAlgorithmsType(key, algorithm) && verifies(jws, key);
+    }
+
     private static boolean ofTheAlgorithmsType(JsonWebKey key, String algorithm) {
         return switch (algorithm) {
             case AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256 -> key instanceof RsaJsonWebKey;

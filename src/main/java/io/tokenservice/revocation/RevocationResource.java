@@ -2,6 +2,7 @@ package io.tokenservice.revocation;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientAuthenticator;
+import io.tokenservice.endpoint.ClientCertificates;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.PresentedTokenParser.PresentedToken;
 import io.tokenservice.endpoint.PresentedTokenParser;
@@ -34,9 +35,11 @@ public class RevocationResource {
     private final PresentedTokenParser parser;
 
     private final Sources sources;
+    private final ClientCertificates certificates;
 
     RevocationResource(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevokedTokens revoked,
-            PresentedTokenParser parser, Sources sources) {
+            PresentedTokenParser parser, Sources sources, ClientCertificates certificates) {
+        this.certificates = certificates;
         this.sources = sources;
         this.authenticator = authenticator;
         this.verifier = verifier;
@@ -46,7 +49,7 @@ public class RevocationResource {
 
     @POST
     public Uni<RestResponse<Void>> revoke(HttpHeaders headers, HttpServerRequest http, String body) {
-        PresentedToken presented = parser.parse(headers, body);
+        PresentedToken presented = parser.parse(headers, body, certificates.of(http));
         return authenticator.authenticate(presented.caller(), sources.of(http))
                 .flatMap(caller -> revoke(caller.clientId(), verifier.read(presented.token())
                         .or(() -> verifier.readTransactionToken(presented.token()))))

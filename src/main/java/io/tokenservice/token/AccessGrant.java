@@ -1,5 +1,6 @@
 package io.tokenservice.token;
 
+import io.tokenservice.binding.Confirmation;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,11 @@ public record AccessGrant(String clientId, String subject, List<String> scopes, 
 
     public AccessGrant(String clientId, List<String> scopes, List<String> audience, Duration lifetime) {
         this(clientId, scopes, audience, lifetime, 0, 0, "at+jwt");
+    }
+
+    /** The same grant bound to {@code binding} (its {@code cnf}, RFC 7800 §3.1), or itself for a bearer token. */
+    public AccessGrant boundTo(Confirmation binding) {
+        return binding.bound() ? withClaim(Confirmation.CLAIM, binding.claim()) : this;
     }
 
     /** The same grant with one more claim. */

@@ -1,5 +1,6 @@
 package io.tokenservice.token;
 
+import io.tokenservice.binding.Confirmation;
 import java.util.List;
 
 /**
@@ -18,6 +19,11 @@ public record AccessToken(String jwt, long expiresInSeconds, List<String> scopes
     /** A bearer access token, as client_credentials issues it. */
     public AccessToken(String jwt, long expiresInSeconds, List<String> scopes) {
         this(jwt, expiresInSeconds, scopes, "Bearer", null);
+    }
+
+    /** The same token, answered with the token_type its binding gives it (RFC 9449 §5: DPoP, else Bearer). */
+    public AccessToken boundAs(Confirmation binding) {
+        return new AccessToken(jwt, expiresInSeconds, scopes, binding.tokenType(), issuedTokenType);
     }
 
     /** The same token, answered as a token exchange answers: with its type, and its token_type. */

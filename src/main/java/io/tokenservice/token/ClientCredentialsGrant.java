@@ -2,6 +2,7 @@ package io.tokenservice.token;
 
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.binding.Confirmation;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthError;
@@ -64,8 +65,10 @@ public class ClientCredentialsGrant implements Grant<ClientCredentialsGrant.Requ
     }
 
     @Override
-    public Uni<AccessToken> issue(ClientSnapshot client, Request request) {
-        return Uni.createFrom().item(() -> authorize(client, request)).flatMap(grant -> tokens.issue(client, grant));
+    public Uni<AccessToken> issue(ClientSnapshot client, Request request, Confirmation binding) {
+        return Uni.createFrom().item(() -> authorize(client, request).boundTo(binding))
+                .flatMap(grant -> tokens.issue(client, grant))
+                .map(token -> token.boundAs(binding));
     }
 
     @WithSpan("token.authorize_grant")

@@ -1,6 +1,7 @@
 package io.tokenservice.token;
 
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.binding.Confirmation;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.endpoint.FormBody;
 import java.util.Set;
@@ -33,8 +34,9 @@ public interface Grant<P> {
     P parse(FormBody form);
 
     /**
-     * The token {@code client}, authenticated and registered for this grant, gets. Fails with
+     * The token {@code client}, authenticated and registered for this grant, gets, bound to {@code binding} if it is an
+     * access token (its {@code cnf}, {@link AccessGrant#boundTo}). Fails with
      * {@link io.tokenservice.error.OAuthException} for what it may not have.
      */
-    Uni<AccessToken> issue(ClientSnapshot client, P parameters);
+    Uni<AccessToken> issue(ClientSnapshot client, P parameters, Confirmation binding);
 }

@@ -2,6 +2,7 @@ package io.tokenservice.token;
 
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.binding.Confirmation;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.endpoint.FormBody;
 import io.tokenservice.error.OAuthError;
@@ -68,7 +69,7 @@ public class Grants {
 
     private static <P> Issuance prepared(Grant<P> grant, FormBody form) {
         P parameters = grant.parse(form);
-        return client -> grant.issue(client, parameters);
+        return (client, binding) -> grant.issue(client, parameters, binding);
     }
 
     /**
@@ -82,9 +83,9 @@ public class Grants {
         }
     }
 
-    /** A grant with its parameters read: it issues the token once its client is authenticated. */
+    /** A grant with its parameters read: it issues the token once its client is authenticated and its binding known. */
     @FunctionalInterface
     interface Issuance {
-        Uni<AccessToken> issue(ClientSnapshot client);
+        Uni<AccessToken> issue(ClientSnapshot client, Confirmation binding);
     }
 }

@@ -179,7 +179,15 @@ class ClientAdminApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "{\"token_endpoint_auth_method\":\"tls_client_auth\"}|token_endpoint_auth_method",
+        "{\"token_endpoint_auth_method\":\"client_secret_jwt\"}|token_endpoint_auth_method",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\"}|tls_client_auth_subject_dn",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_dns\":\"a.example\",\"tls_client_auth_san_ip\":\"10.0.0.1\"}|tls_client_auth_san_ip",
+        "{\"tls_client_auth_san_uri\":\"spiffe://example.org/x\"}|tls_client_auth_san_uri",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_subject_dn\":\"not a dn\"}|tls_client_auth_subject_dn",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_ip\":\"localhost\"}|tls_client_auth_san_ip",
+        "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_uri\":\"relative/path\"}|tls_client_auth_san_uri",
+        "{\"token_endpoint_auth_method\":\"self_signed_tls_client_auth\"}|jwks",
+        "{\"dpop_bound_access_tokens\":\"yes\"}|dpop_bound_access_tokens",
         "{\"token_endpoint_auth_method\":\"private_key_jwt\"}|jwks",
         "{\"jwks_uri\":\"https://keys.example.com/jwks\"}|jwks_uri",
         "{\"access_token_ttl\":0}|access_token_ttl",

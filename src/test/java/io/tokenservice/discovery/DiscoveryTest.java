@@ -32,7 +32,7 @@ class DiscoveryTest {
                 .body("revocation_endpoint", equalTo(ISSUER + "/oauth2/revoke"))
                 .body("grant_types_supported", equalTo(List.of("client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange")))
                 .body("token_endpoint_auth_methods_supported", equalTo(List.of("client_secret_basic", "client_secret_post",
-                        "private_key_jwt", "federated_jwt")))
+                        "private_key_jwt", "federated_jwt", "tls_client_auth", "self_signed_tls_client_auth")))
                 .body("token_endpoint_auth_signing_alg_values_supported", equalTo(List.of("RS256", "PS256", "ES256", "EdDSA")))
                 .body("response_types_supported", equalTo(List.of()))
                 .body("id_token_signing_alg_values_supported", hasItem("RS256"))

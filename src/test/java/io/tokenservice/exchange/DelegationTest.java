@@ -27,7 +27,8 @@ class DelegationTest {
     static final ClientSnapshot ORDERS = new ClientSnapshot("orders", "hash", null, null, List.of("orders:read", "payments:read"),
             List.of("https://payments.example"), null, ClientAuthMethod.CLIENT_SECRET_BASIC, true, 3, 0, Instant.EPOCH, null,
             "at+jwt", null, null, Set.of(), 42, Set.of(TokenTypes.GRANT),
-            new ExchangePolicy(Set.of("https://orders.example"), Set.of(), false), io.tokenservice.client.ReissuePolicy.DEFAULT);
+            new ExchangePolicy(Set.of("https://orders.example"), Set.of(), false), io.tokenservice.client.ReissuePolicy.DEFAULT,
+            java.util.Optional.empty(), io.tokenservice.client.TokenBinding.NONE);
 
     static final ExchangedFrom.Link GATEWAY_TOKEN = new ExchangedFrom.Link("jti-1", NOW.minusSeconds(60), "gateway", 1,
             OptionalLong.of(7));
@@ -161,7 +162,8 @@ class DelegationTest {
     void withoutATrustDomainNoClientGetsATransactionToken() {
         ClientSnapshot allowed = new ClientSnapshot("edge", "hash", null, null, List.of("orders:read"), List.of(), null,
                 ClientAuthMethod.CLIENT_SECRET_BASIC, true, 3, 0, Instant.EPOCH, null, "at+jwt", null, null, Set.of(), 42,
-                Set.of(TokenTypes.GRANT), new ExchangePolicy(Set.of(), Set.of(), true), io.tokenservice.client.ReissuePolicy.DEFAULT);
+                Set.of(TokenTypes.GRANT), new ExchangePolicy(Set.of(), Set.of(), true), io.tokenservice.client.ReissuePolicy.DEFAULT,
+            java.util.Optional.empty(), io.tokenservice.client.TokenBinding.NONE);
         ExchangeRequest request = new ExchangeRequest(new ExchangeRequest.Presented("t", TokenTypes.ACCESS_TOKEN),
                 Optional.empty(), TokenTypes.TXN_TOKEN, Optional.of(List.of("orders:read")), List.of("spiffe://td"),
                 List.of(), Optional.empty(), Optional.empty());

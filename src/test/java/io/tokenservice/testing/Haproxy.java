@@ -34,6 +34,35 @@ public final class Haproxy implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
+    /**
+     * HAProxy terminating TLS on a free port with {@code serverPem} (certificate and key), asking clients for a
+     * certificate and passing whichever it gets (self-signed ones too: the service judges them), and forwarding it to
+     * 127.0.0.1:{@code backendPort} in RFC 9440's {@code Client-Cert} header, from the local address {@code source}.
+     * Whatever Client-Cert a client sends itself is removed first.
+     */
+    public static Haproxy terminatingTls(int backendPort, Path serverPem, Path caPem, String source) throws Exception {
+        int port = PackagedJar.freePort();
+        Path config = Files.createTempFile(Path.of("target"), "haproxy-tls-", ".cfg");
+        Files.writeString(config, """
+                global
+                    maxconn 256
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 10s
+                    timeout server 10s
+                frontend in
+                    bind 127.0.0.1:%d ssl crt %s ca-file %s verify optional ca-ignore-err all crt-ignore-err all
+                    http-request del-header Client-Cert
+                    http-request del-header Client-Cert-Chain
+                    http-request set-header Client-Cert :%%[ssl_c_der,base64]: if { ssl_c_used }
+                    default_backend app
+                backend app
+                    server app 127.0.0.1:%d source %s
+                """.formatted(port, serverPem.toAbsolutePath(), caPem.toAbsolutePath(), backendPort, source));
+        return started(config, port);
+    }
+
     /** HAProxy on a free port, forwarding to 127.0.0.1:{@code backendPort} with option forwardfor. */
     public static Haproxy inFrontOf(int backendPort) throws Exception {
         int port = PackagedJar.freePort();
@@ -53,6 +82,10 @@ public final class Haproxy implements AutoCloseable {
                 backend app
                     server app 127.0.0.1:%d
                 """.formatted(port, backendPort));
+        return started(config, port);
+    }
+
+    private static Haproxy started(Path config, int port) throws Exception {
         Process process = new ProcessBuilder(BINARY.toString(), "-db", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(new File("target/haproxy.log")).start();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -73,6 +106,11 @@ public final class Haproxy implements AutoCloseable {
      * The status of an HTTP/1.1 POST sent through HAProxy from the local address {@code from}, with these headers
      * (a header may be sent as the client's own X-Forwarded-For).
      */
+    /** The port it listens on. */
+    public int port() {
+        return port;
+    }
+
     public int post(String from, String path, Map<String, String> headers, String body) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));

@@ -57,7 +57,8 @@ class ReissueWindowTest {
     private static ClientSnapshot client(String clientId, long version, ReissuePolicy reissue) {
         return new ClientSnapshot(clientId, "hash", null, null, List.of("read", "write"), List.of(), null,
                 ClientAuthMethod.CLIENT_SECRET_BASIC, true, version, 0, Instant.EPOCH, null, "at+jwt", null, null, Set.of(),
-                42, Set.of(Grants.CLIENT_CREDENTIALS), ExchangePolicy.NONE, reissue);
+                42, Set.of(Grants.CLIENT_CREDENTIALS), ExchangePolicy.NONE, reissue, java.util.Optional.empty(),
+                io.tokenservice.client.TokenBinding.NONE);
     }
 
     private static final ClientSnapshot CLIENT = client("client", 3, true);

@@ -9,6 +9,8 @@ import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.FederatedCredential;
 import io.tokenservice.client.RegisteredClient;
+import io.tokenservice.client.TlsClientAuthSubject;
+import io.tokenservice.client.certificate.CertificateSubjects;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.ScopeSyntax;
@@ -132,20 +134,51 @@ public class ClientMetadataParser {
             }
             return;
         }
-        if (client.authMethod == ClientAuthMethod.PRIVATE_KEY_JWT) {
+        checkCertificateSubject(client);
+        if (client.authMethod.usesKeys()) {
             if ((client.jwks == null) == (client.jwksUri == null)) {
-                throw OAuthException.invalidField("jwks", "A private_key_jwt client needs jwks or jwks_uri, not both");
+                throw OAuthException.invalidField("jwks", "A " + client.authMethod.value()
+                        + " client needs jwks or jwks_uri, not both");
             }
             return;
         }
         if (client.jwks != null || client.jwksUri != null) {
             throw OAuthException.invalidField(client.jwks != null ? "jwks" : "jwks_uri",
-                    "jwks and jwks_uri are for private_key_jwt clients");
+                    "jwks and jwks_uri are for private_key_jwt and self_signed_tls_client_auth clients");
+        }
+        if (client.authMethod == ClientAuthMethod.TLS_CLIENT_AUTH) {
+            return;
         }
         if (registered && client.secretHash == null) {
             throw OAuthException.invalidField("token_endpoint_auth_method",
                     "This client has no secret to authenticate with " + client.authMethod.value()
                             + "; register a new client for it");
+        }
+    }
+
+    /** RFC 8705 §2.1.2: a tls_client_auth client registers exactly one certificate subject value; no other client any. */
+    private static void checkCertificateSubject(RegisteredClient client) {
+        List<String> given = new ArrayList<>();
+        if (client.tlsClientAuthSubjectDn != null) {
+            given.add(TlsClientAuthSubject.Kind.SUBJECT_DN.metadata());
+        }
+        if (client.tlsClientAuthSanDns != null) {
+            given.add(TlsClientAuthSubject.Kind.SAN_DNS.metadata());
+        }
+        if (client.tlsClientAuthSanUri != null) {
+            given.add(TlsClientAuthSubject.Kind.SAN_URI.metadata());
+        }
+        if (client.tlsClientAuthSanIp != null) {
+            given.add(TlsClientAuthSubject.Kind.SAN_IP.metadata());
+        }
+        boolean tls = client.authMethod == ClientAuthMethod.TLS_CLIENT_AUTH;
+        if (tls && given.size() != 1) {
+            throw OAuthException.invalidField(given.isEmpty() ? "tls_client_auth_subject_dn" : given.get(1),
+                    "A tls_client_auth client registers exactly one of tls_client_auth_subject_dn, "
+                            + "tls_client_auth_san_dns, tls_client_auth_san_uri and tls_client_auth_san_ip");
+        }
+        if (!tls && !given.isEmpty()) {
+            throw OAuthException.invalidField(given.get(0), given.get(0) + " is for tls_client_auth clients");
         }
     }
 
@@ -273,6 +306,42 @@ public class ClientMetadataParser {
                 String jwksUri = reset ? null : KeySetMetadata.jwksUri(value, allowHttpJwksUri);
                 yield client -> client.jwksUri = jwksUri;
             }
+            case "tls_client_auth_subject_dn" -> {
+                String dn = reset ? null : text(name, value, 1000);
+                if (dn != null && CertificateSubjects.subjectDn(dn).isEmpty()) {
+                    throw OAuthException.invalidField(name, name + " must be a distinguished name as RFC 4514 writes it");
+                }
+                yield client -> client.tlsClientAuthSubjectDn = dn;
+            }
+            case "tls_client_auth_san_dns" -> {
+                String dns = reset ? null : text(name, value, 253);
+                if (dns != null && !CertificateSubjects.isDnsName(dns)) {
+                    throw OAuthException.invalidField(name, name + " must be a DNS name");
+                }
+                yield client -> client.tlsClientAuthSanDns = dns;
+            }
+            case "tls_client_auth_san_uri" -> {
+                String uri = reset ? null : text(name, value, 2000);
+                if (uri != null && !absoluteUri(uri)) {
+                    throw OAuthException.invalidField(name, name + " must be an absolute URI (e.g. a SPIFFE ID)");
+                }
+                yield client -> client.tlsClientAuthSanUri = uri;
+            }
+            case "tls_client_auth_san_ip" -> {
+                String ip = reset ? null : text(name, value, 45);
+                if (ip != null && CertificateSubjects.ipAddress(ip).isEmpty()) {
+                    throw OAuthException.invalidField(name, name + " must be an IPv4 or IPv6 address");
+                }
+                yield client -> client.tlsClientAuthSanIp = ip;
+            }
+            case "tls_client_certificate_bound_access_tokens" -> {
+                boolean bound = !reset && bool(name, value);
+                yield client -> client.certificateBoundAccessTokens = bound;
+            }
+            case "dpop_bound_access_tokens" -> {
+                boolean bound = !reset && bool(name, value);
+                yield client -> client.dpopBoundAccessTokens = bound;
+            }
             case "enabled" -> {
                 JsonNode enabled = notNull(name, value);
                 if (!enabled.isBoolean()) {
@@ -296,6 +365,22 @@ public class ClientMetadataParser {
             throw OAuthException.invalidField(name, name + " cannot be null");
         }
         return value;
+    }
+
+    private static boolean bool(String name, JsonNode value) {
+        if (!value.isBoolean()) {
+            throw OAuthException.invalidField(name, name + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static boolean absoluteUri(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return uri.isAbsolute() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String text(String name, JsonNode value, int maxLength) {
@@ -443,7 +528,7 @@ public class ClientMetadataParser {
         return Optional.ofNullable(value.isTextual() ? value.textValue() : null)
                 .flatMap(ClientAuthMethod::fromValue)
                 .orElseThrow(() -> OAuthException.invalidField("token_endpoint_auth_method",
-                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post, private_key_jwt"
-                                + " or federated_jwt"));
+                        "token_endpoint_auth_method must be client_secret_basic, client_secret_post, private_key_jwt,"
+                                + " federated_jwt, tls_client_auth or self_signed_tls_client_auth"));
     }
 }

@@ -26,6 +26,12 @@ public record ClientView(
         @JsonProperty("jwks") @JsonRawValue String jwks,
         @JsonProperty("jwks_uri") String jwksUri,
         @JsonProperty("federated_credentials") List<Pair> federatedCredentials,
+        @JsonProperty("tls_client_auth_subject_dn") String tlsClientAuthSubjectDn,
+        @JsonProperty("tls_client_auth_san_dns") String tlsClientAuthSanDns,
+        @JsonProperty("tls_client_auth_san_uri") String tlsClientAuthSanUri,
+        @JsonProperty("tls_client_auth_san_ip") String tlsClientAuthSanIp,
+        @JsonProperty("tls_client_certificate_bound_access_tokens") boolean certificateBoundAccessTokens,
+        @JsonProperty("dpop_bound_access_tokens") boolean dpopBoundAccessTokens,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("token_rate_limit") Integer tokenRateLimit,
         @JsonProperty("access_token_typ") String accessTokenTyp,
@@ -52,6 +58,8 @@ public record ClientView(
                 client.jwks, client.jwksUri,
                 client.federatedCredentials.isEmpty() ? null : client.federatedCredentials.stream()
                         .map(pair -> new Pair(pair.issuer, pair.subject)).toList(),
+                client.tlsClientAuthSubjectDn, client.tlsClientAuthSanDns, client.tlsClientAuthSanUri,
+                client.tlsClientAuthSanIp, client.certificateBoundAccessTokens, client.dpopBoundAccessTokens,
                 client.accessTokenTtl, client.tokenRateLimit,
                 client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.reissue, client.reissueMinRemaining, client.enabled,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)

@@ -1,0 +1,85 @@
+package io.tokenservice.binding;
+
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.client.PresentedCertificate;
+import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.error.OAuthError;
+import io.tokenservice.error.OAuthException;
+import io.tokenservice.jose.DpopProofRejectedException;
+import io.tokenservice.jose.DpopProofs;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where this service is itself the resource (the admin API): whether a request that presents one of our access
+ * tokens proves it is the token's holder. A token bound to a DPoP key comes with the {@code DPoP} scheme and a proof
+ * by that key for this request and this token (RFC 9449 §7: {@code htm}, {@code htu}, {@code ath}); a token bound to
+ * a certificate comes over a connection with that certificate (RFC 8705 §3); a bearer token with the {@code Bearer}
+ * scheme, never {@code DPoP}. Anything else is {@code invalid_token} (401), but a proof without the current nonce
+ * this service requires, which gets {@code use_dpop_nonce} and a {@code DPoP-Nonce} header.
+ */
+@ApplicationScoped
+public class ProofOfPossession {
+
+    /** The Authorization schemes a token may come with (RFC 6750 §2.1, RFC 9449 §7.1). */
+    public enum Scheme {
+        BEARER, DPOP
+    }
+
+    private final DpopProofs proofs;
+    private final TokenServiceConfig config;
+
+    @Inject
+    ProofOfPossession(DpopProofs proofs, TokenServiceConfig config) {
+        this.proofs = proofs;
+        this.config = config;
+    }
+
+    /**
+     * Succeeds when the request holds the token.
+     *
+     * @param claims the token's verified claims
+     * @param token the token as presented
+     * @param clientId whose DPoP budget a proof is charged to
+     * @param path the request's path, which a proof's htu names under the issuer
+     */
+    public Uni<Void> check(Map<String, Object> claims, String token, String clientId, Scheme scheme,
+            List<String> dpopHeaders, Optional<PresentedCertificate> certificate, String method, String path) {
+        Confirmation binding = Confirmation.of(claims);
+        if (binding.certificateThumbprint().isPresent() && !certificate.map(PresentedCertificate::thumbprint)
+                .filter(thumbprint -> equal(thumbprint, binding.certificateThumbprint().get())).isPresent()) {
+            return refused("The access token is bound to another client certificate");
+        }
+        if (binding.jkt().isEmpty()) {
+            return scheme == Scheme.BEARER ? Uni.createFrom().voidItem()
+                    : refused("The access token is not DPoP-bound: send it as a Bearer token");
+        }
+        if (scheme != Scheme.DPOP) {
+            // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
+            return refused("The access token is DPoP-bound: send it with the DPoP scheme and a proof");
+        }
+        return proofs.verify(dpopHeaders, method, TokenBindings.urls(config, path), Optional.of(token), clientId)
+                // A proof that only lacks a current nonce is answered use_dpop_nonce with one (RFC 9449 §9).
+                .onFailure(failure -> failure instanceof DpopProofRejectedException rejected && !rejected.nonceNeeded())
+                .transform(rejected -> invalid("The DPoP proof is invalid"))
+                .flatMap(jkt -> equal(jkt, binding.jkt().get()) ? Uni.createFrom().voidItem()
+                        : refused("The DPoP proof is made with another key than the token is bound to"));
+    }
+
+    private static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Uni<Void> refused(String description) {
+        return Uni.createFrom().failure(invalid(description));
+    }
+
+    private static OAuthException invalid(String description) {
+        return new OAuthException(OAuthError.INVALID_TOKEN, description);
+    }
+}

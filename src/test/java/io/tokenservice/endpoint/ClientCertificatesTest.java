@@ -1,0 +1,88 @@
+package io.tokenservice.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenservice.testing.TestPki;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClientCertificatesTest {
+
+    static X509Certificate client;
+    static X509Certificate other;
+
+    @BeforeAll
+    static void issue() throws Exception {
+        TestPki ca = TestPki.authority("mesh-ca");
+        client = ca.issue("CN=orders").certificate();
+        other = ca.issue("CN=gateway").certificate();
+    }
+
+    private static String structured(X509Certificate certificate) throws Exception {
+        return ":" + Base64.getEncoder().encodeToString(certificate.getEncoded()) + ":";
+    }
+
+    private static String urlEncodedPem(X509Certificate certificate) {
+        return URLEncoder.encode(TestPki.pem(certificate), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void clientCertIsAStructuredFieldByteSequence() throws Exception {
+        var read = ClientCertificates.fromClientCert(List.of(structured(client)), List.of());
+        assertEquals(client, read.orElseThrow().certificate());
+    }
+
+    @Test
+    void clientCertChainAddsTheIntermediates() throws Exception {
+        var read = ClientCertificates.fromClientCert(List.of(structured(client)), List.of(structured(other)));
+        assertEquals(List.of(client, other), read.orElseThrow().chain());
+    }
+
+    @Test
+    void aClientCertThatIsNoByteSequenceOrNoCertificateIsNone() {
+        assertTrue(ClientCertificates.fromClientCert(List.of("bm90IGEgY2VydA=="), List.of()).isEmpty());
+        assertTrue(ClientCertificates.fromClientCert(List.of(":bm90IGEgY2VydA==:"), List.of()).isEmpty());
+        assertTrue(ClientCertificates.fromClientCert(List.of(), List.of()).isEmpty());
+    }
+
+    @Test
+    void twoClientCertLinesAreNone() throws Exception {
+        assertTrue(ClientCertificates.fromClientCert(List.of(structured(client), structured(other)), List.of()).isEmpty());
+    }
+
+    @Test
+    void xfccTakesTheLastElementTheProxysOwnPeer() {
+        // An earlier element is what the caller (or an earlier hop) wrote; Envoy appends the peer it saw.
+        String header = "By=spiffe://example.org/gateway;Cert=\"" + urlEncodedPem(other) + "\";URI=spiffe://x,"
+                + "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(client) + "\";Subject=\"CN=orders\"";
+        assertEquals(client, ClientCertificates.fromXfcc(List.of(header)).orElseThrow().certificate());
+    }
+
+    @Test
+    void xfccWithoutACertInItsLastElementIsNone() {
+        String header = "Cert=\"" + urlEncodedPem(client) + "\",Hash=abc;URI=spiffe://example.org/orders";
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(header)));
+    }
+
+    @Test
+    void xfccChainAddsTheIntermediatesButNotTheCertificateAgain() {
+        String chain = URLEncoder.encode(TestPki.pem(client) + TestPki.pem(other), StandardCharsets.UTF_8);
+        String header = "Cert=\"" + urlEncodedPem(client) + "\";Chain=\"" + chain + "\"";
+        assertEquals(List.of(client, other), ClientCertificates.fromXfcc(List.of(header)).orElseThrow().chain());
+    }
+
+    @Test
+    void aProxyHeaderWithoutTrustedProxiesRefusesToStart() {
+        assertThrows(IllegalStateException.class, () -> new ClientCertificates(Optional.of("Client-Cert"), List.of()));
+        assertThrows(IllegalStateException.class, () -> new ClientCertificates(Optional.of("X-Client-Cert"),
+                List.of("10.0.0.1")));
+    }
+}
