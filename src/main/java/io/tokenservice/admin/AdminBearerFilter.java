@@ -3,6 +3,8 @@ package io.tokenservice.admin;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.binding.ProofOfPossession;
 import io.tokenservice.endpoint.ClientCertificates;
+import io.tokenservice.jose.DpopNonces;
+import io.tokenservice.error.ErrorMapper;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.revocation.ActiveTokens;
@@ -40,9 +42,11 @@ public class AdminBearerFilter {
     private final AdminCaller caller;
     private final ProofOfPossession possession;
     private final ClientCertificates certificates;
+    private final DpopNonces nonces;
 
     AdminBearerFilter(AccessTokenVerifier verifier, ActiveTokens active, AdminAuthority authority, AdminCaller caller,
-            ProofOfPossession possession, ClientCertificates certificates) {
+            ProofOfPossession possession, ClientCertificates certificates, DpopNonces nonces) {
+        this.nonces = nonces;
         this.possession = possession;
         this.certificates = certificates;
         this.verifier = verifier;
@@ -62,15 +66,16 @@ public class AdminBearerFilter {
         if (!token.hasScope(AdminAuthority.SCOPE)) {
             throw new OAuthException(OAuthError.INSUFFICIENT_SCOPE, "The access token lacks scope admin");
         }
-        return possession.check(token.claims(), presented.token(), token.clientId(), presented.scheme(),
-                request.getHeaders().get(DPOP), certificates.of(http), request.getMethod(),
-                request.getUriInfo().getRequestUri().getRawPath()).flatMap(held -> active.clientOf(token)).map(client -> {
+        // Honoured first (not revoked, its client still an administrator), then held: no proof of a dead token is
+        // written to the replay store.
+        return active.clientOf(token).flatMap(client -> {
             if (client.isEmpty() || !authority.mayAdminister(client.get().scopes(), client.get().audience())) {
                 throw invalidToken();
             }
-            caller.authenticated(token.subject());
-            return null;
-        });
+            return possession.check(token.claims(), presented.token(), token.clientId(), presented.scheme(),
+                    request.getHeaders().get(DPOP), certificates.of(http), request.getMethod(),
+                    request.getUriInfo().getRequestUri().getRawPath());
+        }).invoke(held -> caller.authenticated(token.subject()));
     }
 
     private record Presented(ProofOfPossession.Scheme scheme, String token) {
@@ -114,5 +119,9 @@ public class AdminBearerFilter {
     public void noStore(ContainerResponseContext response) {
         response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
         response.getHeaders().putSingle("Pragma", "no-cache");
+        // RFC 9449 §9: a resource that asks for nonces hands out the next one with every answer.
+        if (!response.getHeaders().containsKey(ErrorMapper.DPOP_NONCE)) {
+            nonces.fresh().ifPresent(nonce -> response.getHeaders().putSingle(ErrorMapper.DPOP_NONCE, nonce));
+        }
     }
 }

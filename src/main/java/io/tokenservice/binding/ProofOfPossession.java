@@ -20,8 +20,9 @@ import java.util.Optional;
  * tokens proves it is the token's holder. A token bound to a DPoP key comes with the {@code DPoP} scheme and a proof
  * by that key for this request and this token (RFC 9449 §7: {@code htm}, {@code htu}, {@code ath}); a token bound to
  * a certificate comes over a connection with that certificate (RFC 8705 §3); a bearer token with the {@code Bearer}
- * scheme, never {@code DPoP}. Anything else is {@code invalid_token} (401), but a proof without the current nonce
- * this service requires, which gets {@code use_dpop_nonce} and a {@code DPoP-Nonce} header.
+ * scheme, never {@code DPoP}. Anything else is {@code invalid_token} (401); a refused proof is 401 with a DPoP
+ * challenge, {@code invalid_dpop_proof} or, without the nonce this service requires, {@code use_dpop_nonce} and a
+ * {@code DPoP-Nonce} header (RFC 9449 §7.1, §9).
  */
 @ApplicationScoped
 public class ProofOfPossession {
@@ -63,12 +64,12 @@ public class ProofOfPossession {
             // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
             return refused("The access token is DPoP-bound: send it with the DPoP scheme and a proof");
         }
-        return proofs.verify(dpopHeaders, method, TokenBindings.urls(config, path), Optional.of(token), clientId)
-                // A proof that only lacks a current nonce is answered use_dpop_nonce with one (RFC 9449 §9).
-                .onFailure(failure -> failure instanceof DpopProofRejectedException rejected && !rejected.nonceNeeded())
-                .transform(rejected -> invalid("The DPoP proof is invalid"))
-                .flatMap(jkt -> equal(jkt, binding.jkt().get()) ? Uni.createFrom().voidItem()
-                        : refused("The DPoP proof is made with another key than the token is bound to"));
+        // The proof must be by the token's key before its jti is written: a thief's own proofs cost the client nothing.
+        return proofs.verify(dpopHeaders, method, TokenBindings.urls(config, path), Optional.of(token), binding.jkt(),
+                        clientId)
+                .onFailure(DpopProofRejectedException.class)
+                .transform(rejected -> ((DpopProofRejectedException) rejected).atResource())
+                .replaceWithVoid();
     }
 
     private static boolean equal(String a, String b) {

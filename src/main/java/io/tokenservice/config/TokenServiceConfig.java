@@ -92,6 +92,13 @@ public interface TokenServiceConfig {
         Optional<String> proxyHeader();
 
         /**
+         * The proxies (IP addresses or CIDR blocks) whose certificate header is believed; default
+         * {@code quarkus.http.proxy.trusted-proxies}. Keep it to the proxies themselves: whoever can send from these
+         * addresses can name any certificate.
+         */
+        Optional<List<String>> trustedProxies();
+
+        /**
          * Whether a token request that presents a certificate gets a certificate-bound token though its client is
          * not registered with {@code tls_client_certificate_bound_access_tokens}.
          */

@@ -15,13 +15,26 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * handshake proves the client holds its key; a self-signed client's certificate chains to nothing), or none: which
  * certificate authenticates which client, and which chains are trusted, the service decides per request
  * ({@code client.certificate.CertificateTrust}, {@code token-service.mtls.ca-files}), whether the certificate came
- * over this listener or from a proxy. A caller without a certificate connects as before.
+ * over this listener or from a proxy. A caller without a certificate connects as before. A listener configured to
+ * require certificates of a trust store ({@code quarkus.http.ssl.client-auth=required}, a trust-store file) refuses to
+ * start rather than have that setting silently replaced.
  */
 @ApplicationScoped
 public class ClientCertificateListener implements HttpServerOptionsCustomizer {
 
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        boolean required = config.getOptionalValue("quarkus.http.ssl.client-auth", String.class)
+                .filter("required"::equalsIgnoreCase).isPresent();
+        boolean trustStore = config.getOptionalValue("quarkus.http.ssl.certificate.trust-store-file", String.class).isPresent()
+                || config.getOptionalValue("quarkus.http.ssl.certificate.trust-store-files", String.class).isPresent();
+        if (required || trustStore) {
+            // Gating the listener on a trust store would be silently replaced here: refuse instead.
+            throw new IllegalStateException("quarkus.http.ssl.client-auth=required and an HTTPS trust store are not "
+                    + "used: the listener asks every client for a certificate and the service judges it per request. "
+                    + "Name the authorities in token-service.mtls.ca-files and remove those settings");
+        }
         options.setClientAuth(ClientAuth.REQUEST);
         options.setTrustOptions(TrustOptions.wrap(new AnyClientCertificate()));
     }

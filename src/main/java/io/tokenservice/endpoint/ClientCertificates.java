@@ -53,7 +53,7 @@ public class ClientCertificates {
     @Inject
     ClientCertificates(TokenServiceConfig config,
             @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies) {
-        this(config.mtls().proxyHeader(), trustedProxies.orElse(List.of()));
+        this(config.mtls().proxyHeader(), config.mtls().trustedProxies().or(() -> trustedProxies).orElse(List.of()));
     }
 
     ClientCertificates(Optional<String> header, List<String> trustedProxies) {
@@ -74,26 +74,24 @@ public class ClientCertificates {
         // Constructing the bean ran the checks.
     }
 
-    /** The certificate of this request, if it came with one. */
+    /**
+     * The certificate of this request, if it came with one. From a trusted proxy, only the proxy's header counts:
+     * a proxy that reaches the service over mutual TLS presents its own certificate, never the client's.
+     */
     public Optional<PresentedCertificate> of(HttpServerRequest request) {
-        if (request.isSSL()) {
-            Optional<PresentedCertificate> own = fromTls(request.sslSession());
-            if (own.isPresent()) {
-                return own;
-            }
+        if (header.isPresent() && fromTrustedProxy(request)) {
+            return header.get().equals(CLIENT_CERT)
+                    ? fromClientCert(request.headers().getAll(CLIENT_CERT), request.headers().getAll(CLIENT_CERT_CHAIN))
+                    : fromXfcc(request.headers().getAll(XFCC));
         }
-        if (header.isEmpty()) {
-            return Optional.empty();
-        }
+        return request.isSSL() ? fromTls(request.sslSession()) : Optional.empty();
+    }
+
+    private boolean fromTrustedProxy(HttpServerRequest request) {
         SocketAddress peer = request.connection() == null ? request.remoteAddress() : request.connection().remoteAddress();
         Optional<byte[]> address = peer == null || peer.hostAddress() == null ? Optional.empty()
                 : TrustedProxies.address(peer.hostAddress());
-        if (address.isEmpty() || !proxies.contains(address.get())) {
-            return Optional.empty();
-        }
-        return header.get().equals(CLIENT_CERT)
-                ? fromClientCert(request.headers().getAll(CLIENT_CERT), request.headers().getAll(CLIENT_CERT_CHAIN))
-                : fromXfcc(request.headers().getAll(XFCC));
+        return address.isPresent() && proxies.contains(address.get());
     }
 
     private static Optional<PresentedCertificate> fromTls(SSLSession session) {
@@ -135,26 +133,43 @@ public class ClientCertificates {
             }
             try {
                 chain.add(der(Base64.getDecoder().decode(member.substring(1, member.length() - 1))));
-            } catch (IllegalArgumentException | CertificateException e) {
+            } catch (CertificateException | RuntimeException e) {
                 return Optional.empty();
             }
         }
         return Optional.of(new PresentedCertificate(chain));
     }
 
-    /** Envoy's header: the last element's {@code Cert} (and {@code Chain}), URL-encoded PEM. */
+    /**
+     * Envoy's header: the last element's {@code Cert} (and {@code Chain}), URL-encoded PEM. Everything before the
+     * proxy's own element is the caller's word, so the header is read strictly: each line on its own, every quoted
+     * value closed within its line, every pair a key and a value; anything else is no certificate (a caller's open
+     * quote must never swallow the element the proxy appended).
+     */
     static Optional<PresentedCertificate> fromXfcc(List<String> lines) {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        List<String> elements = splitOutsideQuotes(String.join(",", lines), ',');
-        String last = elements.get(elements.size() - 1);
+        List<String> last = null;
+        for (String line : lines) {
+            Optional<List<String>> elements = splitOutsideQuotes(line, ',');
+            if (elements.isEmpty()) {
+                return Optional.empty();
+            }
+            for (String element : elements.get()) {
+                Optional<List<String>> pairs = splitOutsideQuotes(element, ';');
+                if (pairs.isEmpty()) {
+                    return Optional.empty();
+                }
+                last = pairs.get();
+            }
+        }
         String cert = null;
         String chain = null;
-        for (String pair : splitOutsideQuotes(last, ';')) {
+        for (String pair : last) {
             int equals = pair.indexOf('=');
             if (equals <= 0) {
-                continue;
+                return Optional.empty();
             }
             String key = pair.substring(0, equals).trim();
             String value = unquoted(pair.substring(equals + 1).trim());
@@ -181,18 +196,23 @@ public class ClientCertificates {
                 }
             }
             return certificates.size() > MAX_CHAIN ? Optional.empty() : Optional.of(new PresentedCertificate(certificates));
-        } catch (IllegalArgumentException | CertificateException e) {
+        } catch (CertificateException | RuntimeException e) {
+            // Whatever bytes the header holds: no certificate, never a 5xx.
             return Optional.empty();
         }
     }
 
-    private static List<String> splitOutsideQuotes(String value, char separator) {
+    /** The parts of {@code value} between separators outside quotes; empty when a quote or an escape is left open. */
+    private static Optional<List<String>> splitOutsideQuotes(String value, char separator) {
         List<String> parts = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean quoted = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\\' && quoted && i + 1 < value.length()) {
+            if (c == '\\' && quoted) {
+                if (i + 1 >= value.length()) {
+                    return Optional.empty();
+                }
                 current.append(c).append(value.charAt(++i));
             } else if (c == '"') {
                 quoted = !quoted;
@@ -204,8 +224,11 @@ public class ClientCertificates {
                 current.append(c);
             }
         }
+        if (quoted) {
+            return Optional.empty();
+        }
         parts.add(current.toString());
-        return parts;
+        return Optional.of(parts);
     }
 
     private static String unquoted(String value) {

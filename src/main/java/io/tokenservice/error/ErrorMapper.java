@@ -11,6 +11,7 @@ import io.tokenservice.database.StoreUnavailableException;
 import io.tokenservice.federation.ConfiguredIssuerException;
 import io.tokenservice.federation.TrustedIssuerNotFoundException;
 import io.tokenservice.jose.DpopProofRejectedException;
+import io.tokenservice.jose.Signatures;
 import io.tokenservice.key.NoSigningKeyException;
 import io.tokenservice.key.RotationRefusedException;
 import io.tokenservice.key.SigningSaturatedException;
@@ -108,10 +109,14 @@ public final class ErrorMapper {
             // Every reason is the same invalid_client on the wire (RFC 6749 §5.2); the authenticator logged which.
             return oauth(new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication failed"));
         } else if (cause instanceof DpopProofRejectedException rejected) {
-            // RFC 9449 §5 and §8; the proofs' checker logged why. A fresh nonce goes with either.
-            RestResponse.ResponseBuilder<ErrorResponse> response = oauthResponse(new OAuthException(
-                    rejected.nonceNeeded() ? OAuthError.USE_DPOP_NONCE : OAuthError.INVALID_DPOP_PROOF,
-                    rejected.nonceNeeded() ? "Use the nonce of the DPoP-Nonce header" : "The DPoP proof is invalid"));
+            // RFC 9449 §5 and §8 at the token endpoint, §7.1 and §9 at a resource (401, a DPoP challenge); the proofs'
+            // checker logged why. A fresh nonce goes with either.
+            OAuthError error = rejected.nonceNeeded() ? OAuthError.USE_DPOP_NONCE : OAuthError.INVALID_DPOP_PROOF;
+            String description = rejected.nonceNeeded() ? "Use the nonce of the DPoP-Nonce header" : "The DPoP proof is invalid";
+            RestResponse.ResponseBuilder<ErrorResponse> response = rejected.refusedAtResource()
+                    ? body(401, error.code(), description, null).header(HttpHeaders.WWW_AUTHENTICATE,
+                            dpopChallenge(error.code(), description))
+                    : oauthResponse(new OAuthException(error, description));
             rejected.freshNonce().ifPresent(nonce -> response.header(DPOP_NONCE, nonce));
             return response.build();
         } else if (cause instanceof HashingSaturatedException || cause instanceof HashingFailedException) {
@@ -188,6 +193,12 @@ public final class ErrorMapper {
         return NoStore.apply(RestResponse.ResponseBuilder.<ErrorResponse>create(status)
                 .entity(new ErrorResponse(code, description, field))
                 .type(MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /** RFC 9449 §7.1: the DPoP scheme's challenge, with the algorithms proofs may use. */
+    static String dpopChallenge(String error, String description) {
+        return "DPoP algs=\"" + String.join(" ", Signatures.ALGORITHMS) + "\", error=\"" + error
+                + "\", error_description=\"" + description.replace("\"", "'") + "\"";
     }
 
     private static String challenge(OAuthError error, int status, String description) {

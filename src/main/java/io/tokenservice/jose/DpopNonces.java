@@ -64,13 +64,13 @@ public class DpopNonces {
         }
         byte[] drawn = new byte[32];
         new SecureRandom().nextBytes(drawn);
-        Row row = pool.preparedQuery("""
-                        WITH drawn AS (INSERT INTO token_service.shared_secret (name, value) VALUES ($1, $2)
-                                       ON CONFLICT (name) DO NOTHING RETURNING value)
-                        SELECT value FROM drawn UNION ALL
-                        SELECT value FROM token_service.shared_secret WHERE name = $1 LIMIT 1
-                        """)
+        // Two statements: a replica starting beside the one that draws waits for its insert, then reads its row (one
+        // statement would read from a snapshot taken before the other committed).
+        Row row = pool.preparedQuery("INSERT INTO token_service.shared_secret (name, value) VALUES ($1, $2) "
+                        + "ON CONFLICT (name) DO NOTHING")
                 .execute(Tuple.of(SECRET_NAME, io.vertx.core.buffer.Buffer.buffer(drawn)))
+                .flatMap(inserted -> pool.preparedQuery("SELECT value FROM token_service.shared_secret WHERE name = $1")
+                        .execute(Tuple.of(SECRET_NAME)))
                 .await().atMost(databaseTimeout).iterator().next();
         use(row.getBuffer("value").getBytes());
     }

@@ -12,11 +12,27 @@ public final class DpopProofRejectedException extends RuntimeException {
 
     private final boolean nonceNeeded;
     private final Optional<String> freshNonce;
+    private final boolean atResource;
 
     DpopProofRejectedException(String why, boolean nonceNeeded, Optional<String> freshNonce) {
+        this(why, nonceNeeded, freshNonce, false);
+    }
+
+    private DpopProofRejectedException(String why, boolean nonceNeeded, Optional<String> freshNonce, boolean atResource) {
         super(why, null, false, false);
         this.nonceNeeded = nonceNeeded;
         this.freshNonce = freshNonce;
+        this.atResource = atResource;
+    }
+
+    /** The same refusal where a protected resource checked the proof (RFC 9449 §7.1: 401 with a DPoP challenge). */
+    public DpopProofRejectedException atResource() {
+        return new DpopProofRejectedException(getMessage(), nonceNeeded, freshNonce, true);
+    }
+
+    /** Whether a protected resource refused it, not the token endpoint. */
+    public boolean refusedAtResource() {
+        return atResource;
     }
 
     /** Whether the proof only lacked a current nonce: {@code use_dpop_nonce}, retried with {@link #freshNonce}. */

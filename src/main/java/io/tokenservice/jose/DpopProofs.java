@@ -79,9 +79,23 @@ public class DpopProofs {
      */
     public Uni<String> verify(List<String> headers, String method, Set<String> urls, Optional<String> accessToken,
             String clientId) {
+        return verify(headers, method, urls, accessToken, Optional.empty(), clientId);
+    }
+
+    /**
+     * The same, for a token bound to the key {@code expectedThumbprint}: a proof by any other key is refused before
+     * its jti is written or charged (a stolen token with the thief's own proofs costs the client nothing).
+     */
+    public Uni<String> verify(List<String> headers, String method, Set<String> urls, Optional<String> accessToken,
+            Optional<String> expectedThumbprint, String clientId) {
         Checked proof;
         try {
             proof = check(headers, method, urls, accessToken);
+            if (expectedThumbprint.isPresent() && !MessageDigest.isEqual(
+                    expectedThumbprint.get().getBytes(StandardCharsets.US_ASCII),
+                    proof.thumbprint().getBytes(StandardCharsets.US_ASCII))) {
+                throw rejected("made with another key than the token is bound to");
+            }
         } catch (DpopProofRejectedException rejected) {
             LOG.debugf("DPoP proof of '%s' rejected: %s", clientId, rejected.getMessage());
             return Uni.createFrom().failure(rejected);
@@ -144,7 +158,8 @@ public class DpopProofs {
             throw rejected("htm is not " + method);
         }
         String htu = string(claims, "htu");
-        if (htu == null || urls.stream().map(DpopProofs::normalized).noneMatch(normalized(htu)::equals)) {
+        String presented = htu == null ? "" : normalized(htu);
+        if (presented.isEmpty() || urls.stream().map(DpopProofs::normalized).noneMatch(presented::equals)) {
             throw rejected("htu names another URL");
         }
         // Item 10: a nonce of ours, when we ask for them.
@@ -184,7 +199,10 @@ public class DpopProofs {
         }
     }
 
-    /** A URL as htu compares it (RFC 9449 §4.3, RFC 3986 §6.2.2-3): scheme and host lowercase, default port, path. */
+    /**
+     * A URL as htu compares it (RFC 9449 §4.3, RFC 3986 §6.2.2-3): scheme and host lowercase, default port, path; ""
+     * for what is no absolute URL with a host, which matches nothing.
+     */
     static String normalized(String url) {
         try {
             URI uri = new URI(url);

@@ -62,8 +62,9 @@ public class TokenResource {
                 certificate);
         return authenticator.authenticate(credentials, sources.of(http))
                 .invoke(client -> grants.requireRegistered(client, request.grantType()))
-                .invoke(client -> quota.take(client.clientId(), client.tokenRateLimit()))
+                // The binding before the quota: a proof refused (or sent again with a nonce) spends none of it.
                 .flatMap(client -> bindings.confirm(client, headers.getRequestHeader(DPOP), certificate)
+                        .invoke(binding -> quota.take(client.clientId(), client.tokenRateLimit()))
                         .flatMap(binding -> request.issuance().issue(client, binding)))
                 .map(token -> {
                     RestResponse.ResponseBuilder<TokenResponse> response = RestResponse.ResponseBuilder.ok(TokenResponse.of(token));

@@ -183,6 +183,7 @@ class ClientAdminApiTest {
         "{\"token_endpoint_auth_method\":\"tls_client_auth\"}|tls_client_auth_subject_dn",
         "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_dns\":\"a.example\",\"tls_client_auth_san_ip\":\"10.0.0.1\"}|tls_client_auth_san_ip",
         "{\"tls_client_auth_san_uri\":\"spiffe://example.org/x\"}|tls_client_auth_san_uri",
+        "{\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"https://k8s.example\",\"subject\":\"s\"}],\"tls_client_auth_subject_dn\":\"CN=x\"}|tls_client_auth_subject_dn",
         "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_subject_dn\":\"not a dn\"}|tls_client_auth_subject_dn",
         "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_ip\":\"localhost\"}|tls_client_auth_san_ip",
         "{\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_uri\":\"relative/path\"}|tls_client_auth_san_uri",

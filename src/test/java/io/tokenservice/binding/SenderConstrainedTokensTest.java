@@ -202,6 +202,38 @@ class SenderConstrainedTokensTest {
         }
     }
 
+    @Test
+    void behindAProxyReachingTheServiceOverMutualTlsOnlyItsHeaderCountsNeverItsOwnCertificate() throws Exception {
+        assumeTrue(Haproxy.installed(), "HAProxy is not installed");
+        // A client registered for the proxy's own identity: anyone coming through the proxy would be it if the
+        // proxy's connection certificate counted.
+        String proxyId = "spiffe://example.org/ns/mesh/sa/" + UUID.randomUUID();
+        String clientId = register("\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_uri\":\""
+                + proxyId + "\"");
+        TestPki.Issued proxyIdentity = MutualTlsAndDpop.AUTHORITY.issue("CN=sidecar", TestPki.uri(proxyId));
+        java.nio.file.Path proxyPem = proxyIdentity.writeWithKey(java.nio.file.Files.createTempFile(
+                java.nio.file.Path.of("target"), "sidecar", ".pem"));
+        int httpsPort = URI.create(TestHTTPResourceManager.getSslUri()).getPort();
+        try (Haproxy proxy = Haproxy.terminatingTls(httpsPort, MutualTlsAndDpop.SERVER_PEM, MutualTlsAndDpop.AUTHORITY_PEM,
+                MutualTlsAndDpop.PROXY_ADDRESS, proxyPem)) {
+            URI endpoint = URI.create("https://127.0.0.1:" + proxy.port() + "/oauth2/token");
+            TestPki.Issued caller = TestPki.selfSigned("CN=nobody");
+            TokenResponse response = overMutualTls(new TokenRequest(endpoint, new PKITLSClientAuthentication(
+                    new ClientID(clientId), caller.clientContext().getSocketFactory()), new ClientCredentialsGrant(), null)
+                    .toHTTPRequest());
+            assertFalse(response.indicatesSuccess(), "the proxy's own certificate authenticated a caller");
+            // The proxy's word about a caller with a certificate of its own is what counts.
+            String callerId = "spiffe://example.org/ns/shop/sa/" + UUID.randomUUID();
+            String callerClient = register("\"token_endpoint_auth_method\":\"tls_client_auth\",\"tls_client_auth_san_uri\":\""
+                    + callerId + "\"");
+            TestPki.Issued identity = MutualTlsAndDpop.AUTHORITY.issue("CN=orders", TestPki.uri(callerId));
+            TokenResponse own = overMutualTls(new TokenRequest(endpoint, new PKITLSClientAuthentication(
+                    new ClientID(callerClient), identity.clientContext().getSocketFactory()), new ClientCredentialsGrant(),
+                    null).toHTTPRequest());
+            assertTrue(own.indicatesSuccess(), () -> ((TokenErrorResponse) own).getErrorObject().toString());
+        }
+    }
+
     /** A DPoP token request the SDK makes, with the nonce the service asks for on a first try. */
     private static TokenResponse withDpop(DPoPProofFactory proofs, String clientId, String secret) throws Exception {
         HTTPRequest first = new TokenRequest(URI.create("http://localhost:" + RestAssured.port + "/oauth2/token"),
@@ -281,20 +313,34 @@ class SenderConstrainedTokensTest {
         URI clientsUrl = URI.create(ISSUER + "/admin/clients");
         // As a bearer token: refused.
         given().header("Authorization", "Bearer " + token.getValue()).get("/admin/clients").then().statusCode(401);
-        // A proof without the nonce this profile requires is answered with one.
+        // A proof without the nonce this profile requires is answered with one, as a resource answers (RFC 9449 §9).
         String nonce = given().header("Authorization", "DPoP " + token.getValue())
                 .header("DPoP", proofs.createDPoPJWT("GET", clientsUrl, token, null).serialize())
-                .get("/admin/clients").then().body("error", equalTo("use_dpop_nonce")).extract().header("DPoP-Nonce");
+                .get("/admin/clients").then().statusCode(401).body("error", equalTo("use_dpop_nonce"))
+                .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("DPoP algs="))
+                .extract().header("DPoP-Nonce");
         Nonce current = new Nonce(nonce);
-        // With the scheme but a proof by another key: refused.
+        // With the scheme but a proof by another key (a thief's): refused, and nothing written or charged for it.
+        String proofsBefore = Sql.query(dataSource, "SELECT count(*) FROM token_service.seen_assertion WHERE issuer LIKE ?", "dpop %");
         DPoPProofFactory stranger = new DefaultDPoPProofFactory(new ECKeyGenerator(Curve.P_256).generate(), JWSAlgorithm.ES256);
         given().header("Authorization", "DPoP " + token.getValue())
                 .header("DPoP", stranger.createDPoPJWT("GET", clientsUrl, token, current).serialize())
-                .get("/admin/clients").then().statusCode(401);
+                .get("/admin/clients").then().statusCode(401).body("error", equalTo("invalid_dpop_proof"));
+        assertEquals(proofsBefore, Sql.query(dataSource,
+                "SELECT count(*) FROM token_service.seen_assertion WHERE issuer LIKE ?", "dpop %"));
         // With a proof by its key for this request: served.
         given().header("Authorization", "DPoP " + token.getValue())
                 .header("DPoP", proofs.createDPoPJWT("GET", clientsUrl, token, current).serialize())
                 .get("/admin/clients").then().statusCode(200);
+    }
+
+    @Test
+    void aProofSentAgainWithTheNonceSpendsNoMoreOfTheQuotaThanOneToken() throws Exception {
+        TestClients.Registered client = clients.client().register();
+        Sql.update(dataSource, "UPDATE token_service.client SET token_rate_limit = 1 WHERE client_id = ?", client.clientId());
+        TokenResponse response = withDpop(new DefaultDPoPProofFactory(new ECKeyGenerator(Curve.P_256).generate(),
+                JWSAlgorithm.ES256), client.clientId(), client.secret());
+        assertTrue(response.indicatesSuccess(), () -> ((TokenErrorResponse) response).getErrorObject().toString());
     }
 
     @Test

@@ -80,6 +80,24 @@ class ClientCertificatesTest {
     }
 
     @Test
+    void aCallersOpenQuoteCannotSwallowTheElementTheProxyAppends() {
+        // The caller writes an element naming the victim's certificate and leaves a quote open; Envoy appends its own
+        // element for the caller's real certificate after a comma, which the open quote would otherwise swallow.
+        String callers = "Cert=\"" + urlEncodedPem(client) + "\";Subject=\"";
+        String envoys = "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(other) + "\";Subject=\"CN=gateway\"";
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(callers + "," + envoys)));
+        String escaped = "Cert=\"" + urlEncodedPem(client) + "\";URI=\"x\\";
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(escaped + "," + envoys)));
+        // Nor across lines: each line is read on its own.
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(callers, envoys)));
+    }
+
+    @Test
+    void anXfccPairWithoutAValueIsNone() {
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of("Cert=\"" + urlEncodedPem(client) + "\";junk")));
+    }
+
+    @Test
     void aProxyHeaderWithoutTrustedProxiesRefusesToStart() {
         assertThrows(IllegalStateException.class, () -> new ClientCertificates(Optional.of("Client-Cert"), List.of()));
         assertThrows(IllegalStateException.class, () -> new ClientCertificates(Optional.of("X-Client-Cert"),

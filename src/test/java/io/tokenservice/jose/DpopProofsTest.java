@@ -100,6 +100,24 @@ class DpopProofsTest {
     }
 
     @Test
+    void anHtuThatIsNoUrlMatchesNothingNotEvenAnUnparseableEndpoint() throws Exception {
+        // An issuer host with an underscore has no host to java.net.URI; "x" none either: never equal.
+        Set<String> unparseable = Set.of("https://token_service:8443/oauth2/token");
+        String proof = proof(c -> c.claim("htu", "x"));
+        assertThrows(DpopProofRejectedException.class, () -> proofs.check(List.of(proof), "POST", unparseable, Optional.empty()));
+    }
+
+    @Test
+    void aProofByAnotherKeyThanTheTokensIsRefusedBeforeItsJtiIsWritten() throws Exception {
+        // The replay store is null here: reaching it would be a NullPointerException, not this refusal.
+        String proof = proof(c -> c);
+        var failure = proofs.verify(List.of(proof), "POST", URLS, Optional.empty(), Optional.of("another-thumbprint"),
+                "client").subscribe().withSubscriber(io.smallrye.mutiny.helpers.test.UniAssertSubscriber.create())
+                .awaitFailure().getFailure();
+        assertTrue(failure instanceof DpopProofRejectedException, failure.toString());
+    }
+
+    @Test
     void aProofWithoutJtiOrIatIsRefused() throws Exception {
         refused(proof(c -> c.jwtID(null)));
         refused(proof(c -> c.issueTime(null)));

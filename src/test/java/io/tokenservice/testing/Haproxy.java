@@ -41,6 +41,15 @@ public final class Haproxy implements AutoCloseable {
      * Whatever Client-Cert a client sends itself is removed first.
      */
     public static Haproxy terminatingTls(int backendPort, Path serverPem, Path caPem, String source) throws Exception {
+        return terminatingTls(backendPort, serverPem, caPem, source, null);
+    }
+
+    /**
+     * The same, reaching the backend over TLS with {@code ownCertificatePem} (certificate and key) as its own client
+     * certificate, as a mesh sidecar does; null: plain HTTP.
+     */
+    public static Haproxy terminatingTls(int backendPort, Path serverPem, Path caPem, String source, Path ownCertificatePem)
+            throws Exception {
         int port = PackagedJar.freePort();
         Path config = Files.createTempFile(Path.of("target"), "haproxy-tls-", ".cfg");
         Files.writeString(config, """
@@ -58,8 +67,9 @@ public final class Haproxy implements AutoCloseable {
                     http-request set-header Client-Cert :%%[ssl_c_der,base64]: if { ssl_c_used }
                     default_backend app
                 backend app
-                    server app 127.0.0.1:%d source %s
-                """.formatted(port, serverPem.toAbsolutePath(), caPem.toAbsolutePath(), backendPort, source));
+                    server app 127.0.0.1:%d source %s%s
+                """.formatted(port, serverPem.toAbsolutePath(), caPem.toAbsolutePath(), backendPort, source,
+                ownCertificatePem == null ? "" : " ssl verify none crt " + ownCertificatePem.toAbsolutePath()));
         return started(config, port);
     }
 

@@ -91,6 +91,19 @@ public final class TestPki {
         return new TestPki(new Issued(sign(builder, keys.getPrivate()), keys));
     }
 
+    /** A new certificate authority that may only issue certificates for DNS names under {@code domain}. */
+    public static TestPki constrainedAuthority(String name, String domain) throws Exception {
+        KeyPair keys = ecKeys();
+        X500Name subject = rfc4514("CN=" + name);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plus(Duration.ofDays(1))), subject, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                .addExtension(Extension.nameConstraints, true, new org.bouncycastle.asn1.x509.NameConstraints(
+                        new org.bouncycastle.asn1.x509.GeneralSubtree[] {new org.bouncycastle.asn1.x509.GeneralSubtree(dns(domain))},
+                        null));
+        return new TestPki(new Issued(sign(builder, keys.getPrivate()), keys));
+    }
+
     public X509Certificate certificate() {
         return authority.certificate();
     }

@@ -121,6 +121,7 @@ public class ClientMetadataParser {
      * @throws OAuthException 400 naming the field
      */
     public void checkKeys(RegisteredClient client, boolean registered) {
+        checkCertificateSubject(client);
         boolean federated = client.authMethod == ClientAuthMethod.FEDERATED_JWT;
         if (federated == client.federatedCredentials.isEmpty()) {
             throw OAuthException.invalidField("federated_credentials", federated
@@ -134,7 +135,6 @@ public class ClientMetadataParser {
             }
             return;
         }
-        checkCertificateSubject(client);
         if (client.authMethod.usesKeys()) {
             if ((client.jwks == null) == (client.jwksUri == null)) {
                 throw OAuthException.invalidField("jwks", "A " + client.authMethod.value()

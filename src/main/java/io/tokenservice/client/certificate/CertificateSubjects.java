@@ -52,10 +52,26 @@ public final class CertificateSubjects {
 
     /** An IPv4 or IPv6 literal's bytes; empty for anything else (never a name lookup). */
     public static Optional<byte[]> ipAddress(String literal) {
-        if (!IP_LITERAL.matcher(literal).matches() || literal.indexOf(':') < 0 && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (!IP_LITERAL.matcher(literal).matches()) {
             return Optional.empty();
         }
+        if (literal.indexOf(':') < 0) {
+            // Dotted-quad IPv4, each part 0 to 255, parsed here: InetAddress would look up what it cannot parse.
+            String[] parts = literal.split("\\.", -1);
+            if (parts.length != 4) {
+                return Optional.empty();
+            }
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                if (!parts[i].matches("\\d{1,3}") || Integer.parseInt(parts[i]) > 255) {
+                    return Optional.empty();
+                }
+                bytes[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            return Optional.of(bytes);
+        }
         try {
+            // With a ':' it is an IPv6 literal to InetAddress, parsed or refused without any lookup.
             return Optional.of(InetAddress.getByName(literal).getAddress());
         } catch (UnknownHostException e) {
             return Optional.empty();

@@ -16,7 +16,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -34,52 +34,69 @@ public class CertificateTrust {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
-    private final Set<TrustAnchor> anchors;
+    private final List<X509Certificate> authorities;
 
     @Inject
     CertificateTrust(TokenServiceConfig config) {
         this(load(config.mtls().caFiles().orElse(List.of())));
     }
 
-    CertificateTrust(Set<TrustAnchor> anchors) {
-        this.anchors = Set.copyOf(anchors);
+    CertificateTrust(List<X509Certificate> authorities) {
+        this.authorities = List.copyOf(authorities);
     }
 
     /** The authorities of these PEM files; refuses to start on a file that holds none or cannot be read. */
-    static Set<TrustAnchor> load(List<Path> files) {
-        Set<TrustAnchor> anchors = new HashSet<>();
+    static List<X509Certificate> load(List<Path> files) {
+        List<X509Certificate> authorities = new ArrayList<>();
         for (Path file : files) {
             try (InputStream in = Files.newInputStream(file)) {
                 var certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
                 if (certificates.isEmpty()) {
                     throw new IllegalStateException("token-service.mtls.ca-files: " + file + " holds no certificate");
                 }
-                certificates.forEach(certificate -> anchors.add(new TrustAnchor((X509Certificate) certificate, null)));
+                certificates.forEach(certificate -> authorities.add((X509Certificate) certificate));
             } catch (IOException | CertificateException e) {
                 throw new IllegalStateException("token-service.mtls.ca-files: cannot read " + file + ": " + e.getMessage(), e);
             }
         }
-        return anchors;
+        return authorities;
     }
 
-    /** Whether {@code chain} (the certificate first) is trusted at {@code at}. */
+    /**
+     * Whether {@code chain} (the certificate first) is trusted at {@code at}. The authority's own certificate closes
+     * the path, anchored by its name and key alone: so PKIX applies the authority's name constraints (RFC 5280
+     * §4.2.1.10; the JDK ignores those of an anchor) and its validity, and a partner CA limited to its names cannot
+     * issue a certificate in another's.
+     */
     public boolean trusts(List<X509Certificate> chain, Instant at) {
-        if (anchors.isEmpty() || !forClientAuthentication(chain.get(0))) {
+        if (authorities.isEmpty() || !forClientAuthentication(chain.get(0))) {
             return false;
         }
+        // The client's certificate and intermediates, never an authority itself.
+        List<X509Certificate> path = new ArrayList<>(chain.stream().filter(certificate -> !authorities.contains(certificate))
+                .toList());
+        if (path.isEmpty()) {
+            return false;
+        }
+        X509Certificate top = path.get(path.size() - 1);
+        for (X509Certificate authority : authorities) {
+            if (authority.getSubjectX500Principal().equals(top.getIssuerX500Principal()) && valid(path, authority, at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean valid(List<X509Certificate> path, X509Certificate authority, Instant at) {
         try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            PKIXParameters parameters = new PKIXParameters(anchors);
+            List<X509Certificate> closed = new ArrayList<>(path);
+            closed.add(authority);
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(authority.getSubjectX500Principal(),
+                    authority.getPublicKey(), null)));
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(at));
-            // The path is the certificate and its intermediates, never the anchor itself.
-            List<X509Certificate> path = chain.stream()
-                    .filter(certificate -> anchors.stream().noneMatch(anchor -> anchor.getTrustedCert().equals(certificate)))
-                    .toList();
-            if (path.isEmpty()) {
-                return false;
-            }
-            CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(path), parameters);
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(closed),
+                    parameters);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tokenservice.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.TrustAnchor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CertificateTrustTest {
@@ -26,7 +24,7 @@ class CertificateTrustTest {
     @Test
     void aSelfSignedCertificateOrOneOfAnotherAuthorityIsNot() throws Exception {
         TestPki ca = TestPki.authority("mesh-ca");
-        CertificateTrust trust = new CertificateTrust(Set.of(new TrustAnchor(ca.certificate(), null)));
+        CertificateTrust trust = new CertificateTrust(List.of(ca.certificate()));
         assertFalse(trust.trusts(List.of(TestPki.selfSigned("CN=orders").certificate()), Instant.now()));
         assertFalse(trust.trusts(List.of(TestPki.authority("other-ca").issue("CN=orders").certificate()), Instant.now()));
         // The authority's own certificate presented as a client's is no path.
@@ -34,9 +32,19 @@ class CertificateTrustTest {
     }
 
     @Test
+    void anAuthoritysNameConstraintsBindWhatItIssues() throws Exception {
+        TestPki partner = TestPki.constrainedAuthority("partner-ca", "good.example");
+        Path file = partner.writeCertificate(Files.createTempFile("partner", ".pem"));
+        CertificateTrust trust = new CertificateTrust(CertificateTrust.load(List.of(file)));
+        assertTrue(trust.trusts(List.of(partner.issue("CN=a", TestPki.dns("api.good.example")).certificate()), Instant.now()));
+        assertFalse(trust.trusts(List.of(partner.issue("CN=a", TestPki.dns("orders.evil.example")).certificate()),
+                Instant.now()));
+    }
+
+    @Test
     void anExpiredCertificateIsNotTrusted() throws Exception {
         TestPki ca = TestPki.authority("mesh-ca");
-        CertificateTrust trust = new CertificateTrust(Set.of(new TrustAnchor(ca.certificate(), null)));
+        CertificateTrust trust = new CertificateTrust(List.of(ca.certificate()));
         var expired = ca.issue("CN=orders", Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1)));
         assertFalse(trust.trusts(List.of(expired.certificate()), Instant.now()));
     }
@@ -44,6 +52,6 @@ class CertificateTrustTest {
     @Test
     void withNoAuthorityConfiguredNothingIsTrusted() throws Exception {
         TestPki ca = TestPki.authority("mesh-ca");
-        assertFalse(new CertificateTrust(Set.of()).trusts(List.of(ca.issue("CN=orders").certificate()), Instant.now()));
+        assertFalse(new CertificateTrust(List.of()).trusts(List.of(ca.issue("CN=orders").certificate()), Instant.now()));
     }
 }
