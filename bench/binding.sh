@@ -10,7 +10,8 @@
 # keep-alive connections) for: a bearer token (client_secret_basic, plain HTTP); the same over TLS; a DPoP-bound token
 # (the same client, a fresh ES256 proof per request: one signature verification plus one replay-store insert); and
 # an mTLS token (tls_client_auth by the certificate's SPIFFE URI, certificate-bound: PKIX path validation per
-# request). The reissue window is off, so every request signs (RS256). Results:
+# request); then bearer again, since each phase runs on a server warmer than the one before. The reissue window is
+# off, so every request signs (RS256). Results:
 # bench/results/<time>-binding/results.md, with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +91,8 @@ log "DPoP-bound (a fresh ES256 proof per request)"
 DPOP_HTU="$URL/oauth2/token" measure dpop dpop "$URL" "$BASIC"
 log "mTLS: tls_client_auth, certificate-bound"
 measure mtls mtls "$TLS_URL" bench-orders "$PKI/orders.pem" "$PKI/orders.key"
+log "bearer again (how much the server warmed over the run: read the rows above against it too)"
+measure bearer_again bearer "$URL" "$BASIC"
 RSS=$(rss_mb "$SERVER")
 
 {

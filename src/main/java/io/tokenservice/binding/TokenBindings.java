@@ -8,7 +8,9 @@ import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.jose.DpopNonces;
+import io.tokenservice.jose.DpopProofRejectedException;
 import io.tokenservice.jose.DpopProofs;
+import io.tokenservice.throttle.FailureThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashSet;
@@ -23,20 +25,23 @@ import java.util.Set;
  * (RFC 8705 §3) gets a token bound to it when its client is registered with
  * {@code tls_client_certificate_bound_access_tokens}, which must then come with one ({@code invalid_request}), or
  * when {@code token-service.mtls.bind-presented-certificates} is on. The proof names the token endpoint under the
- * issuer or under {@code token-service.mtls.endpoint-base}.
+ * issuer or under {@code token-service.mtls.endpoint-base}. A refused proof is charged to the failure budgets of the
+ * request's source and client, as a failed authentication is.
  */
 @ApplicationScoped
 public class TokenBindings {
 
     private final DpopProofs proofs;
     private final DpopNonces nonces;
+    private final FailureThrottle throttle;
     private final boolean bindPresentedCertificates;
     private final Set<String> tokenEndpoints;
 
     @Inject
-    TokenBindings(DpopProofs proofs, DpopNonces nonces, TokenServiceConfig config) {
+    TokenBindings(DpopProofs proofs, DpopNonces nonces, FailureThrottle throttle, TokenServiceConfig config) {
         this.proofs = proofs;
         this.nonces = nonces;
+        this.throttle = throttle;
         this.bindPresentedCertificates = config.mtls().bindPresentedCertificates();
         this.tokenEndpoints = urls(config, Endpoints.TOKEN);
     }
@@ -54,9 +59,10 @@ public class TokenBindings {
      *
      * @param dpopHeaders the request's {@code DPoP} headers
      * @param certificate the certificate the request came with
+     * @param source where the request comes from: a refused proof is charged to its failure budget and the client's
      */
     public Uni<Confirmation> confirm(ClientSnapshot client, List<String> dpopHeaders,
-            Optional<PresentedCertificate> certificate) {
+            Optional<PresentedCertificate> certificate, String source) {
         Optional<String> certificateThumbprint = Optional.empty();
         if (client.binding().certificate() || bindPresentedCertificates) {
             if (client.binding().certificate() && certificate.isEmpty()) {
@@ -75,6 +81,12 @@ public class TokenBindings {
             return Uni.createFrom().item(new Confirmation(Optional.empty(), bindCertificate));
         }
         return proofs.verify(dpopHeaders, "POST", tokenEndpoints, Optional.empty(), client.clientId())
+                .onFailure(DpopProofRejectedException.class).invoke(failure -> {
+                    // Throttled like any other failure; a proof that only lacked the nonce is no failure.
+                    if (!((DpopProofRejectedException) failure).nonceNeeded()) {
+                        throttle.failedProof(client.clientId(), source);
+                    }
+                })
                 .map(jkt -> new Confirmation(Optional.of(jkt), bindCertificate));
     }
 

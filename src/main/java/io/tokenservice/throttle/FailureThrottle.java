@@ -137,6 +137,16 @@ public class FailureThrottle {
         failedSources.put(source, Boolean.TRUE);
     }
 
+    /**
+     * A client that authenticated failed a proof it had to give besides (a DPoP proof that is forged, replayed or
+     * for another request): charged to the source and to the client like a guess, after the source's admission
+     * charge was given back on authentication.
+     */
+    public void failedProof(String clientId, String source) {
+        bySource.take(source, perSource);
+        failed(clientId, source, 1);
+    }
+
     private static String pair(String clientId, String source) {
         return clientId + '\u0000' + source;
     }

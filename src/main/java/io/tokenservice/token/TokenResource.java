@@ -60,10 +60,11 @@ public class TokenResource {
         ClientAuthentication credentials = ClientCredentialsParser.parse(headers.getRequestHeader(HttpHeaders.AUTHORIZATION),
                 request.clientId(), request.clientSecret(), request.clientAssertionType(), request.clientAssertion(),
                 certificate);
-        return authenticator.authenticate(credentials, sources.of(http))
+        String source = sources.of(http);
+        return authenticator.authenticate(credentials, source)
                 .invoke(client -> grants.requireRegistered(client, request.grantType()))
                 // The binding before the quota: a proof refused (or sent again with a nonce) spends none of it.
-                .flatMap(client -> bindings.confirm(client, headers.getRequestHeader(DPOP), certificate)
+                .flatMap(client -> bindings.confirm(client, headers.getRequestHeader(DPOP), certificate, source)
                         .invoke(binding -> quota.take(client.clientId(), client.tokenRateLimit()))
                         .flatMap(binding -> request.issuance().issue(client, binding)))
                 .map(token -> {

@@ -43,6 +43,7 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.EmbeddedPostgresResource;
 import io.tokenservice.testing.Haproxy;
 import io.tokenservice.testing.MutualTlsAndDpop;
+import io.tokenservice.testing.NodeClients;
 import io.tokenservice.testing.Sql;
 import io.tokenservice.testing.TestClients;
 import io.tokenservice.testing.TestPki;
@@ -270,6 +271,20 @@ class SenderConstrainedTokensTest {
                 .header("Authorization", basicRaw(resource.clientId(), resource.secret())).post("/oauth2/introspect")
                 .then().statusCode(200).body("active", equalTo(true)).body("token_type", equalTo("DPoP"))
                 .body("cnf.jkt", equalTo(key.computeThumbprint().toString()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void openidClientGetsADpopBoundTokenUnmodified() throws Exception {
+        TestClients.Registered client = clients.client().register();
+        Sql.update(dataSource, "UPDATE token_service.client SET dpop_bound_access_tokens = true WHERE client_id = ?",
+                client.clientId());
+        Map<String, Object> response = NodeClients.run("dpop", "dpop.mjs", ISSUER, "http://localhost:" + RestAssured.port,
+                client.clientId(), client.secret());
+        assertEquals("dpop", String.valueOf(response.get("token_type")).toLowerCase(java.util.Locale.ROOT));
+        String jkt = com.nimbusds.jose.jwk.JWK.parse((Map<String, Object>) response.get("dpop_jwk")).computeThumbprint()
+                .toString();
+        assertEquals(Map.of("jkt", jkt), claims((String) response.get("access_token")).get("cnf"));
     }
 
     @Test

@@ -69,7 +69,7 @@ class ClientAuthenticatorTest {
         assertEquals(java.util.EnumSet.of(AuthenticationFailure.UNKNOWN_CLIENT, AuthenticationFailure.BAD_SECRET,
                         AuthenticationFailure.METHOD_MISMATCH, AuthenticationFailure.MALFORMED_ASSERTION,
                         AuthenticationFailure.BAD_SIGNATURE, AuthenticationFailure.REPLAYED_ASSERTION,
-                        AuthenticationFailure.UNKNOWN_SUBJECT),
+                        AuthenticationFailure.UNKNOWN_SUBJECT, AuthenticationFailure.BAD_CERTIFICATE),
                 java.util.Arrays.stream(AuthenticationFailure.values()).filter(AuthenticationFailure::guess)
                         .collect(java.util.stream.Collectors.toCollection(() -> java.util.EnumSet.noneOf(AuthenticationFailure.class))));
     }

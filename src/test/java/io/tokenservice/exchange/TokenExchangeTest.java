@@ -28,6 +28,7 @@ import io.restassured.response.ValidatableResponse;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.testing.AdminTokens;
 import io.tokenservice.testing.EmbeddedPostgresResource;
+import io.tokenservice.testing.NodeClients;
 import io.tokenservice.testing.Sql;
 import io.tokenservice.testing.TestClients;
 import jakarta.inject.Inject;
@@ -157,25 +158,8 @@ class TokenExchangeTest {
     /** Another stock client, unmodified: oauth4webapi's generic grant on Node.js (src/test/node/exchange). */
     @Test
     void aStockNodeClientExchangesTooWithOauth4webapi() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of("src", "test", "node", "exchange");
-        boolean node = new ProcessBuilder("node", "--version").start().waitFor() == 0;
-        org.junit.jupiter.api.Assumptions.assumeTrue(node || "true".equals(System.getenv("CI")), "Node.js is not installed");
-        if (!java.nio.file.Files.isDirectory(dir.resolve("node_modules"))) {
-            // Never inheritIO here: the forked test JVM's stdin and stdout are Surefire's command and event channels.
-            java.io.File log = new java.io.File("target/npm-ci.log");
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true).redirectOutput(log).start();
-            assertTrue(install.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) && install.exitValue() == 0,
-                    "npm ci failed; see " + log);
-        }
-        Process run = new ProcessBuilder("node", "exchange.mjs", "http://localhost:8080", "http://localhost:" + RestAssured.port,
-                orders.clientId(), orders.secret(), token(gateway, "orders:read")).directory(dir.toFile())
-                .redirectErrorStream(true).start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && run.exitValue() == 0, output);
-        Map<String, Object> response = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                output.lines().reduce((first, last) -> last).orElseThrow(), Map.class);
+        Map<String, Object> response = NodeClients.run("exchange", "exchange.mjs", "http://localhost:8080",
+                "http://localhost:" + RestAssured.port, orders.clientId(), orders.secret(), token(gateway, "orders:read"));
         assertEquals(ACCESS_TOKEN, response.get("issued_token_type"));
         assertEquals("bearer", String.valueOf(response.get("token_type")).toLowerCase(java.util.Locale.ROOT));
         JWTClaimsSet exchanged = claims((String) response.get("access_token"));

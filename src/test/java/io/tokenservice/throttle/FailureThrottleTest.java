@@ -26,6 +26,18 @@ class FailureThrottleTest {
     }
 
     @Test
+    void proofsAnAuthenticatedClientFailsAreChargedLikeGuesses() {
+        for (int i = 0; i < 3; i++) {
+            // Authenticated (the admission charge given back), then its DPoP proof refused.
+            throttle.admit("client", "10.0.9.1");
+            throttle.succeeded("10.0.9.1");
+            throttle.failedProof("client", "10.0.9.1");
+        }
+        ThrottledException refused = assertThrows(ThrottledException.class, () -> throttle.admit("client", "10.0.9.1"));
+        assertEquals(ThrottledException.Limit.CLIENT, refused.limit());
+    }
+
+    @Test
     void aSourcePastItsBudgetIsRefusedForEveryClientUntilItRefills() {
         for (int i = 0; i < 5; i++) {
             guess("client-" + i, "10.0.0.1");
