@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sender-constrained tokens against bearer tokens, side by side on one server in one run:
 #
-#   bench/binding.sh                    about 3 minutes on 2 cores
-#   DURATION=15 bench/binding.sh        longer load phases (default 10 s each, after a 5 s warm-up)
+#   bench/binding.sh                    about 4 minutes on 2 cores
+#   DURATION=15 bench/binding.sh        longer load phases (default 10 s each; WARMUP, default 15 s, of every
+#                                       scenario warms the server first)
 #
 # Builds the production jar, makes a test CA, a server certificate and a client certificate with openssl, starts the
 # service on the local PostgreSQL (database "tokenbench_binding") with an HTTPS listener beside HTTP, and measures
@@ -10,8 +11,8 @@
 # keep-alive connections) for: a bearer token (client_secret_basic, plain HTTP); the same over TLS; a DPoP-bound token
 # (the same client, a fresh ES256 proof per request: one signature verification plus one replay-store insert); and
 # an mTLS token (tls_client_auth by the certificate's SPIFFE URI, certificate-bound: PKIX path validation per
-# request); then bearer again, since each phase runs on a server warmer than the one before. The reissue window is
-# off, so every request signs (RS256). Results:
+# request); ROUNDS (3) rounds of the four, interleaved, each row the median round. The reissue window is off, so
+# every request signs (RS256). Results:
 # bench/results/<time>-binding/results.md, with the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,8 @@ ROOT=$(pwd)
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-binding"
 mkdir -p "$OUT"
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15}
+ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-32}
 PORT=${PORT:-18082}
 TLS_PORT=${TLS_PORT:-18443}
@@ -73,26 +75,36 @@ curl -sf -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN" -H 'Cont
 # The secret client's first token: one Argon2id, then the verified-secret cache.
 curl -sf -o /dev/null -H "Authorization: $BASIC" -d grant_type=client_credentials "$URL/oauth2/token"
 
-# measure NAME SCENARIO BASE CREDENTIAL [CERT KEY]: WARMUP seconds, then DURATION seconds measured, in one load
-# generator; one results row.
+# load SCENARIO BASE WARM SECONDS CREDENTIAL [CERT KEY]: WARM seconds (the load generator's own JIT), then SECONDS
+# measured, in one load generator; prints its results line.
+load() {
+  local scenario=$1 base=$2 warm=$3 seconds=$4; shift 4
+  PROOFS=$(((warm + seconds) * 3000)) java bench/BindingLoad.java "$scenario" "$base" "$warm" "$seconds" \
+    "$CONCURRENCY" "$@"
+}
+# measure NAME SCENARIO BASE CREDENTIAL [CERT KEY]: one results row of this round.
 measure() {
   local name=$1 scenario=$2 base=$3; shift 3
-  PROOFS=$(((WARMUP + DURATION) * 3000)) java bench/BindingLoad.java "$scenario" "$base" "$WARMUP" "$DURATION" \
-    "$CONCURRENCY" "$@" >"$OUT/$name.out"
-  read -r _ rps p50 p99 errors <"$OUT/$name.out"
-  echo "$name $rps $p50 $p99 $errors" >>"$OUT/rows"
+  load "$scenario" "$base" 3 "$DURATION" "$@" >"$OUT/$name.$round.out"
+  read -r _ rps p50 p99 errors <"$OUT/$name.$round.out"
+  echo "$name $round $rps $p50 $p99 $errors" >>"$OUT/rows"
 }
+# Every path of the server warmed before anything is measured (the JIT compiles what each scenario runs).
+log "warming the server: every scenario for $WARMUP s"
+load bearer "$URL" 0 "$WARMUP" "$BASIC" >/dev/null
+load bearer "$TLS_URL" 0 "$WARMUP" "$BASIC" >/dev/null
+DPOP_HTU="$URL/oauth2/token" load dpop "$URL" 0 "$WARMUP" "$BASIC" >/dev/null
+load mtls "$TLS_URL" 0 "$WARMUP" bench-orders "$PKI/orders.pem" "$PKI/orders.key" >/dev/null
 : >"$OUT/rows"
-log "bearer (client_secret_basic, HTTP)"
-measure bearer bearer "$URL" "$BASIC"
-log "bearer over TLS"
-measure bearer_tls bearer "$TLS_URL" "$BASIC"
-log "DPoP-bound (a fresh ES256 proof per request)"
-DPOP_HTU="$URL/oauth2/token" measure dpop dpop "$URL" "$BASIC"
-log "mTLS: tls_client_auth, certificate-bound"
-measure mtls mtls "$TLS_URL" bench-orders "$PKI/orders.pem" "$PKI/orders.key"
-log "bearer again (how much the server warmed over the run: read the rows above against it too)"
-measure bearer_again bearer "$URL" "$BASIC"
+# ROUNDS rounds, the scenarios interleaved in each, so that drift (a warmer JIT, a fuller heap, the replay store
+# growing) falls on every scenario alike; each row of the results is the median round.
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round of $ROUNDS: bearer, bearer over TLS, DPoP-bound, mTLS certificate-bound"
+  measure bearer bearer "$URL" "$BASIC"
+  measure bearer_tls bearer "$TLS_URL" "$BASIC"
+  DPOP_HTU="$URL/oauth2/token" measure dpop dpop "$URL" "$BASIC"
+  measure mtls mtls "$TLS_URL" bench-orders "$PKI/orders.pem" "$PKI/orders.key"
+done
 RSS=$(rss_mb "$SERVER")
 
 {
@@ -100,14 +112,25 @@ RSS=$(rss_mb "$SERVER")
   echo
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem:/ {print $2}') GiB;"
   echo "$(java -version 2>&1 | head -1); server and load generator share the machine. bench/BindingLoad.java, $CONCURRENCY"
-  echo "requests in flight, ${DURATION} s after ${WARMUP} s of warm-up; reissue window off: every token signed RS256."
+  echo "requests in flight, ${DURATION} s each after ${WARMUP} s of every scenario warmed the server; reissue window off:"
+  echo "every token signed RS256."
   echo "Server RSS after the run: ${RSS} MB."
   echo
-  echo "| scenario | tokens/s (200s) | vs bearer | p50 | p99 | non-200 |"
-  echo "|---|---|---|---|---|---|"
-  base=$(awk 'NR == 1 {print $2}' "$OUT/rows")
-  while read -r name rps p50 p99 errors; do
-    echo "| $name | $rps | $(python3 -c "print(f'{$rps / $base:.2f}')") | $p50 | $p99 | $errors |"
-  done <"$OUT/rows"
+  echo "| scenario | tokens/s (200s), median of $ROUNDS | rounds | vs bearer | p50 | p99 | non-200 |"
+  echo "|---|---|---|---|---|---|---|"
+  python3 - "$OUT/rows" <<'PY'
+import sys
+rows = [line.split() for line in open(sys.argv[1])]
+names = list(dict.fromkeys(r[0] for r in rows))
+median = {}
+for name in names:
+    mine = sorted((r for r in rows if r[0] == name), key=lambda r: int(r[2]))
+    median[name] = mine[len(mine) // 2]
+    median[name].append("/".join(r[2] for r in rows if r[0] == name))
+base = int(median["bearer"][2])
+for name in names:
+    _, _, rps, p50, p99, errors, rounds = median[name]
+    print(f"| {name} | {rps} | {rounds} | {int(rps) / base:.2f} | {p50} | {p99} | {errors} |")
+PY
 } >"$OUT/results.md"
 cat "$OUT/results.md"

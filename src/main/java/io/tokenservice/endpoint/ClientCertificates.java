@@ -62,10 +62,15 @@ public class ClientCertificates {
             throw new IllegalStateException("token-service.mtls.proxy-header must be Client-Cert (RFC 9440) or "
                     + "X-Forwarded-Client-Cert (Envoy)");
         }
-        this.proxies = TrustedProxies.of(trustedProxies);
+        try {
+            this.proxies = TrustedProxies.of(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("token-service.mtls.trusted-proxies: " + e.getMessage()
+                    + "; list the proxies' IP addresses or CIDR blocks");
+        }
         if (this.header.isPresent() && proxies.isEmpty()) {
-            throw new IllegalStateException("token-service.mtls.proxy-header is set but quarkus.http.proxy.trusted-proxies "
-                    + "is empty: no proxy's header could be believed. List the proxies' addresses");
+            throw new IllegalStateException("token-service.mtls.proxy-header is set but no proxy is trusted: no proxy's "
+                    + "header could be believed. List the proxies' addresses in token-service.mtls.trusted-proxies");
         }
     }
 

@@ -23,8 +23,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /oauth2/token}. A thin adapter: it hands the raw form and Authorization header to the stages of the
- * request path (parse, authenticate the client, check it is registered for the grant and within its quota, find what
- * the token is bound to, let the grant issue) and writes their result. Non-blocking end to end; secret hashing happens on the hashing pool.
+ * request path (parse, authenticate the client, check it is registered for the grant, find what the token is bound
+ * to, take the client's quota, let the grant issue) and writes their result. Non-blocking end to end; secret hashing
+ * happens on the hashing pool.
  */
 @Path(Endpoints.TOKEN)
 public class TokenResource {
