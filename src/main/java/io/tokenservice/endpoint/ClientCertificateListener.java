@@ -27,8 +27,14 @@ public class ClientCertificateListener implements HttpServerOptionsCustomizer {
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         boolean required = config.getOptionalValue("quarkus.http.ssl.client-auth", String.class)
                 .filter("required"::equalsIgnoreCase).isPresent();
+        // A trust store of the listener's own settings, or of the TLS registry configuration it uses (named or default).
+        String registry = config.getOptionalValue("quarkus.http.tls-configuration-name", String.class)
+                .map(name -> "quarkus.tls." + name + ".trust-store.").orElse("quarkus.tls.trust-store.");
         boolean trustStore = config.getOptionalValue("quarkus.http.ssl.certificate.trust-store-file", String.class).isPresent()
-                || config.getOptionalValue("quarkus.http.ssl.certificate.trust-store-files", String.class).isPresent();
+                || config.getOptionalValue("quarkus.http.ssl.certificate.trust-store-files", String.class).isPresent()
+                || java.util.stream.StreamSupport.stream(config.getPropertyNames().spliterator(), false)
+                        .filter(name -> name.startsWith(registry) && (name.endsWith(".path") || name.endsWith(".certs")))
+                        .anyMatch(name -> config.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent());
         if (required || trustStore) {
             // Gating the listener on a trust store would be silently replaced here: refuse instead.
             throw new IllegalStateException("quarkus.http.ssl.client-auth=required and an HTTPS trust store are not "

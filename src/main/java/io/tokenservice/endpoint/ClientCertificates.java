@@ -31,9 +31,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ul>
  * <li>{@code Client-Cert} (RFC 9440 §2): a structured-field byte sequence, {@code :base64 DER:}, with the optional
  *     {@code Client-Cert-Chain} list of the same;</li>
- * <li>{@code X-Forwarded-Client-Cert} (Envoy): comma-separated elements of {@code ;}-separated pairs; each proxy
- *     appends the element of the peer it saw, so the last element's {@code Cert} (URL-encoded PEM) is the client's,
- *     and its {@code Chain} the intermediates.</li>
+ * <li>{@code X-Forwarded-Client-Cert} (Envoy), in its sanitizing mode only: one element, the proxy's own, whose
+ *     {@code Cert} (URL-encoded PEM) is the client's and {@code Chain} the intermediates (see {@link #fromXfcc}).</li>
  * </ul>
  * No header is read unless configured, nor from any other peer (it counts as no certificate). A header that cannot
  * be read is no certificate either: the client fails to authenticate, as with none.
@@ -46,6 +45,8 @@ public class ClientCertificates {
     static final String CLIENT_CERT = "client-cert";
     static final String CLIENT_CERT_CHAIN = "client-cert-chain";
     static final String XFCC = "x-forwarded-client-cert";
+    /** The XFCC keys whose values no caller writes: the proxy's own name, and the certificate's hash and bytes. */
+    private static final java.util.Set<String> XFCC_KEYS = java.util.Set.of("by", "hash", "cert", "chain");
 
     private final Optional<String> header;
     private final TrustedProxies proxies;
@@ -146,44 +147,39 @@ public class ClientCertificates {
     }
 
     /**
-     * Envoy's header: the last element's {@code Cert} (and {@code Chain}), URL-encoded PEM. Everything before the
-     * proxy's own element is the caller's word, so the header is read strictly: each line on its own, every quoted
-     * value closed within its line, every pair a key and a value; anything else is no certificate (a caller's open
-     * quote must never swallow the element the proxy appended).
+     * Envoy's header, as {@code forward_client_cert_details: SANITIZE_SET} writes it with
+     * {@code set_current_client_cert_details: {cert: true, chain: true}}: one line, one element, whose pairs are
+     * {@code By}, {@code Hash}, {@code Cert} (URL-encoded PEM) and {@code Chain}, each at most once, values quoted
+     * or not. Anything else is no certificate: a second element or line (a caller's, or one a caller's own
+     * certificate smuggled in through a name Envoy writes unescaped), a {@code Subject}, {@code URI} or {@code DNS}
+     * pair (the text of a certificate's names, which its holder chose), an unknown or repeated key, an unclosed
+     * quote.
      */
     static Optional<PresentedCertificate> fromXfcc(List<String> lines) {
-        if (lines.isEmpty()) {
+        if (lines.size() != 1) {
             return Optional.empty();
         }
-        List<String> last = null;
-        for (String line : lines) {
-            Optional<List<String>> elements = splitOutsideQuotes(line, ',');
-            if (elements.isEmpty()) {
-                return Optional.empty();
-            }
-            for (String element : elements.get()) {
-                Optional<List<String>> pairs = splitOutsideQuotes(element, ';');
-                if (pairs.isEmpty()) {
-                    return Optional.empty();
-                }
-                last = pairs.get();
-            }
+        Optional<List<String>> elements = splitOutsideQuotes(lines.get(0), ',');
+        if (elements.isEmpty() || elements.get().size() != 1) {
+            return Optional.empty();
         }
-        String cert = null;
-        String chain = null;
-        for (String pair : last) {
+        Optional<List<String>> pairs = splitOutsideQuotes(elements.get().get(0), ';');
+        if (pairs.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (String pair : pairs.get()) {
             int equals = pair.indexOf('=');
             if (equals <= 0) {
                 return Optional.empty();
             }
-            String key = pair.substring(0, equals).trim();
-            String value = unquoted(pair.substring(equals + 1).trim());
-            if (key.equalsIgnoreCase("Cert")) {
-                cert = value;
-            } else if (key.equalsIgnoreCase("Chain")) {
-                chain = value;
+            String key = pair.substring(0, equals).trim().toLowerCase(Locale.ROOT);
+            if (!XFCC_KEYS.contains(key) || values.put(key, unquoted(pair.substring(equals + 1).trim())) != null) {
+                return Optional.empty();
             }
         }
+        String cert = values.get("cert");
+        String chain = values.get("chain");
         if (cert == null) {
             return Optional.empty();
         }

@@ -103,8 +103,8 @@ final class TrustedProxies {
             return ipv4(literal);
         }
         try {
-            // An IPv6 literal (it has a ':'): InetAddress parses it, or refuses it, without any DNS lookup.
-            return Optional.of(InetAddress.getByName(literal).getAddress());
+            // An IPv6 literal (it has a ':'), in brackets: InetAddress parses it or refuses it, never a DNS lookup.
+            return Optional.of(InetAddress.getByName("[" + literal + "]").getAddress());
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

@@ -59,17 +59,40 @@ class ClientCertificatesTest {
     }
 
     @Test
-    void xfccTakesTheLastElementTheProxysOwnPeer() {
-        // An earlier element is what the caller (or an earlier hop) wrote; Envoy appends the peer it saw.
-        String header = "By=spiffe://example.org/gateway;Cert=\"" + urlEncodedPem(other) + "\";URI=spiffe://x,"
-                + "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(client) + "\";Subject=\"CN=orders\"";
+    void xfccIsTheProxysOneElementWithTheCertificate() {
+        String header = "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(client) + "\"";
         assertEquals(client, ClientCertificates.fromXfcc(List.of(header)).orElseThrow().certificate());
     }
 
     @Test
-    void xfccWithoutACertInItsLastElementIsNone() {
-        String header = "Cert=\"" + urlEncodedPem(client) + "\",Hash=abc;URI=spiffe://example.org/orders";
+    void xfccWithAnElementBeforeTheProxysIsNone() {
+        // APPEND_FORWARD: the first element is what the caller (or an earlier hop) wrote. Not read at all.
+        String header = "Cert=\"" + urlEncodedPem(other) + "\",By=spiffe://example.org/token;Cert=\"" + urlEncodedPem(client) + "\"";
         assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(header)));
+    }
+
+    @Test
+    void aCertificateNameCannotSmuggleAnotherCertIn() {
+        // Envoy writes a certificate's URI SAN unescaped: a name like "spiffe://x,Cert=<victim>" would end Envoy's
+        // element and start one of the caller's making, or ";Cert=" repeat the key.
+        String byTheCallersName = "By=spiffe://example.org/token;Cert=\"" + urlEncodedPem(other) + "\";URI=spiffe://x,Cert="
+                + urlEncodedPem(client);
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(byTheCallersName)));
+        String repeated = "By=spiffe://example.org/token;Cert=\"" + urlEncodedPem(other) + "\";URI=spiffe://x;Cert="
+                + urlEncodedPem(client);
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(repeated)));
+    }
+
+    @Test
+    void xfccWithTheCertificatesNamesIsNone() {
+        // Subject, URI and DNS are text a certificate's holder chose: set_current_client_cert_details cert and chain only.
+        String header = "Hash=abc;Cert=\"" + urlEncodedPem(client) + "\";Subject=\"CN=orders\"";
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(header)));
+    }
+
+    @Test
+    void xfccWithoutACertIsNone() {
+        assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of("By=spiffe://example.org/token;Hash=abc")));
     }
 
     @Test
@@ -83,12 +106,12 @@ class ClientCertificatesTest {
     void aCallersOpenQuoteCannotSwallowTheElementTheProxyAppends() {
         // The caller writes an element naming the victim's certificate and leaves a quote open; Envoy appends its own
         // element for the caller's real certificate after a comma, which the open quote would otherwise swallow.
-        String callers = "Cert=\"" + urlEncodedPem(client) + "\";Subject=\"";
-        String envoys = "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(other) + "\";Subject=\"CN=gateway\"";
+        String callers = "Cert=\"" + urlEncodedPem(client) + "\";Hash=\"";
+        String envoys = "By=spiffe://example.org/token;Hash=abc;Cert=\"" + urlEncodedPem(other) + "\"";
         assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(callers + "," + envoys)));
-        String escaped = "Cert=\"" + urlEncodedPem(client) + "\";URI=\"x\\";
+        String escaped = "Cert=\"" + urlEncodedPem(client) + "\";Hash=\"x\\";
         assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(escaped + "," + envoys)));
-        // Nor across lines: each line is read on its own.
+        // Nor across lines: one line only.
         assertEquals(Optional.empty(), ClientCertificates.fromXfcc(List.of(callers, envoys)));
     }
 

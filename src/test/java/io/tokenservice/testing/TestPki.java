@@ -104,6 +104,16 @@ public final class TestPki {
         return new TestPki(new Issued(sign(builder, keys.getPrivate()), keys));
     }
 
+    /** An intermediate authority of this one. */
+    public TestPki intermediate(String name) throws Exception {
+        KeyPair keys = ecKeys();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(authority.certificate(), serial(),
+                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plus(Duration.ofDays(1))),
+                rfc4514("CN=" + name), keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        return new TestPki(new Issued(sign(builder, authority.keys().getPrivate()), keys));
+    }
+
     public X509Certificate certificate() {
         return authority.certificate();
     }

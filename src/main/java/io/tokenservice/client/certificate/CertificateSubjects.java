@@ -71,8 +71,8 @@ public final class CertificateSubjects {
             return Optional.of(bytes);
         }
         try {
-            // With a ':' it is an IPv6 literal to InetAddress, parsed or refused without any lookup.
-            return Optional.of(InetAddress.getByName(literal).getAddress());
+            // In brackets InetAddress takes it for an IPv6 literal only: parsed or refused, never looked up.
+            return Optional.of(InetAddress.getByName("[" + literal + "]").getAddress());
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

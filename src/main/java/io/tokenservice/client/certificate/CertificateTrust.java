@@ -33,6 +33,9 @@ public class CertificateTrust {
 
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+    private static final String NAME_CONSTRAINTS = "2.5.29.30";
+    /** How many configured authorities a path may climb through above the client's own chain. */
+    private static final int MAX_AUTHORITIES_IN_PATH = 4;
 
     private final List<X509Certificate> authorities;
 
@@ -59,43 +62,79 @@ public class CertificateTrust {
                 throw new IllegalStateException("token-service.mtls.ca-files: cannot read " + file + ": " + e.getMessage(), e);
             }
         }
+        for (X509Certificate authority : authorities) {
+            if (!selfIssued(authority) && authority.getExtensionValue(NAME_CONSTRAINTS) != null
+                    && !issuerConfigured(authority, authorities)) {
+                throw new IllegalStateException("token-service.mtls.ca-files: " + authority.getSubjectX500Principal()
+                        + " has name constraints, which apply only when its issuer is configured too: add it");
+            }
+        }
         return authorities;
     }
 
     /**
-     * Whether {@code chain} (the certificate first) is trusted at {@code at}. The authority's own certificate closes
-     * the path, anchored by its name and key alone: so PKIX applies the authority's name constraints (RFC 5280
-     * §4.2.1.10; the JDK ignores those of an anchor) and its validity, and a partner CA limited to its names cannot
-     * issue a certificate in another's.
+     * Whether {@code chain} (the client's certificate first, then what intermediates came with it) is trusted at
+     * {@code at}. The client's certificate is an end entity (no CA, no configured authority) for TLS client
+     * authentication. The path climbs from it through the configured authorities to a self-issued one, which is
+     * anchored by its name and key alone while its certificate closes the path: so PKIX applies every authority's
+     * name constraints (RFC 5280 §4.2.1.10; the JDK ignores those of an anchor certificate) and validity, and a
+     * partner CA limited to its names cannot issue a certificate in another's. An intermediate configured without its
+     * root is the anchor itself (it may carry no name constraints: {@link #load} refuses that).
      */
     public boolean trusts(List<X509Certificate> chain, Instant at) {
-        if (authorities.isEmpty() || !forClientAuthentication(chain.get(0))) {
+        X509Certificate client = chain.get(0);
+        if (authorities.isEmpty() || authorities.contains(client) || client.getBasicConstraints() != -1
+                || !forClientAuthentication(client)) {
             return false;
         }
         // The client's certificate and intermediates, never an authority itself.
         List<X509Certificate> path = new ArrayList<>(chain.stream().filter(certificate -> !authorities.contains(certificate))
                 .toList());
-        if (path.isEmpty()) {
-            return false;
-        }
+        return climb(path, at, 0);
+    }
+
+    private boolean climb(List<X509Certificate> path, Instant at, int depth) {
         X509Certificate top = path.get(path.size() - 1);
         for (X509Certificate authority : authorities) {
-            if (authority.getSubjectX500Principal().equals(top.getIssuerX500Principal()) && valid(path, authority, at)) {
+            if (!authority.getSubjectX500Principal().equals(top.getIssuerX500Principal()) || path.contains(authority)) {
+                continue;
+            }
+            List<X509Certificate> extended = new ArrayList<>(path);
+            extended.add(authority);
+            if (selfIssued(authority)) {
+                if (valid(extended, new TrustAnchor(authority.getSubjectX500Principal(), authority.getPublicKey(), null), at)) {
+                    return true;
+                }
+            } else if (depth < MAX_AUTHORITIES_IN_PATH && climb(extended, at, depth + 1)) {
+                return true;
+            } else if (!issuerConfigured(authority) && valid(path, new TrustAnchor(authority, null), at)) {
+                // An intermediate configured without its issuer (and so, by load, without name constraints) anchors
+                // itself; with its issuer configured, only the climb counts, so every constraint above applies.
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean valid(List<X509Certificate> path, X509Certificate authority, Instant at) {
+    private boolean issuerConfigured(X509Certificate authority) {
+        return issuerConfigured(authority, authorities);
+    }
+
+    private static boolean issuerConfigured(X509Certificate authority, List<X509Certificate> authorities) {
+        return authorities.stream().anyMatch(other -> other != authority
+                && other.getSubjectX500Principal().equals(authority.getIssuerX500Principal()));
+    }
+
+    private static boolean selfIssued(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+    }
+
+    private static boolean valid(List<X509Certificate> path, TrustAnchor anchor, Instant at) {
         try {
-            List<X509Certificate> closed = new ArrayList<>(path);
-            closed.add(authority);
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(authority.getSubjectX500Principal(),
-                    authority.getPublicKey(), null)));
+            PKIXParameters parameters = new PKIXParameters(Set.of(anchor));
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(closed),
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path),
                     parameters);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {

@@ -57,6 +57,16 @@ class CertificateSubjectsTest {
     }
 
     @Test
+    void whatLooksLikeAnIpLiteralButIsNoneIsRefusedWithoutALookup() {
+        // ".:" and the like pass a character check; in brackets InetAddress refuses them instead of asking DNS.
+        for (String notAnAddress : java.util.List.of(".:", ".1:2", "999.1.1.1", "1.2.3", "::g")) {
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.empty(), CertificateSubjects.ipAddress(notAnAddress),
+                    notAnAddress);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(16, CertificateSubjects.ipAddress("2001:db8::7").orElseThrow().length);
+    }
+
+    @Test
     void aValueOfAnotherKindDoesNotMatch() {
         // The DNS name is no subject DN, and the URI no DNS name.
         assertFalse(matches(Kind.SUBJECT_DN, "CN=orders.shop.svc"));

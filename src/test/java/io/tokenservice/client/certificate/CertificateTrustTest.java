@@ -42,6 +42,41 @@ class CertificateTrustTest {
     }
 
     @Test
+    void anIntermediateAuthorityWorksAloneWithItsRootOrAsTheChainsOwn() throws Exception {
+        TestPki root = TestPki.authority("root-ca");
+        TestPki issuing = root.intermediate("issuing-ca");
+        var client = issuing.issue("CN=orders").certificate();
+        assertTrue(new CertificateTrust(List.of(issuing.certificate())).trusts(List.of(client), Instant.now()));
+        assertTrue(new CertificateTrust(List.of(issuing.certificate(), root.certificate())).trusts(List.of(client),
+                Instant.now()));
+        assertTrue(new CertificateTrust(List.of(root.certificate())).trusts(List.of(client, issuing.certificate()),
+                Instant.now()));
+        assertFalse(new CertificateTrust(List.of(root.certificate())).trusts(List.of(client), Instant.now()));
+    }
+
+    @Test
+    void aRootsNameConstraintsBindItsConfiguredIntermediateToo() throws Exception {
+        TestPki partner = TestPki.constrainedAuthority("partner-ca", "good.example");
+        // Not a DNS-like CN: the JDK checks a CN that reads as a DNS name against DNS constraints too.
+        TestPki issuing = partner.intermediate("Partner Issuing CA");
+        CertificateTrust trust = new CertificateTrust(List.of(issuing.certificate(), partner.certificate()));
+        assertTrue(trust.trusts(List.of(issuing.issue("CN=a", TestPki.dns("api.good.example")).certificate()), Instant.now()));
+        assertFalse(trust.trusts(List.of(issuing.issue("CN=a", TestPki.dns("orders.evil.example")).certificate()),
+                Instant.now()));
+    }
+
+    @Test
+    void anAuthorityPresentedAsTheClientsCertificateIsNot() throws Exception {
+        TestPki root = TestPki.authority("root-ca");
+        TestPki issuing = root.intermediate("issuing-ca");
+        CertificateTrust trust = new CertificateTrust(List.of(root.certificate()));
+        // A CA certificate is no client's, configured or not, wherever the chain puts the client's own.
+        assertFalse(trust.trusts(List.of(issuing.certificate()), Instant.now()));
+        assertFalse(trust.trusts(List.of(root.certificate(), issuing.issue("CN=orders").certificate(),
+                issuing.certificate()), Instant.now()));
+    }
+
+    @Test
     void anExpiredCertificateIsNotTrusted() throws Exception {
         TestPki ca = TestPki.authority("mesh-ca");
         CertificateTrust trust = new CertificateTrust(List.of(ca.certificate()));
