@@ -21,6 +21,16 @@ import java.util.Map;
 public final class Haproxy implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/sbin/haproxy");
+    /** What every configuration here starts with: HTTP mode, short timeouts. */
+    private static final String PREAMBLE = """
+            global
+                maxconn 256
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            """;
 
     private final Process process;
     private final int port;
@@ -52,14 +62,7 @@ public final class Haproxy implements AutoCloseable {
             throws Exception {
         int port = PackagedJar.freePort();
         Path config = Files.createTempFile(Path.of("target"), "haproxy-tls-", ".cfg");
-        Files.writeString(config, """
-                global
-                    maxconn 256
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 10s
-                    timeout server 10s
+        Files.writeString(config, PREAMBLE + """
                 frontend in
                     bind 127.0.0.1:%d ssl crt %s ca-file %s verify optional ca-ignore-err all crt-ignore-err all
                     http-request del-header Client-Cert
@@ -77,14 +80,7 @@ public final class Haproxy implements AutoCloseable {
     public static Haproxy inFrontOf(int backendPort) throws Exception {
         int port = PackagedJar.freePort();
         Path config = Files.createTempFile(Path.of("target"), "haproxy-", ".cfg");
-        Files.writeString(config, """
-                global
-                    maxconn 256
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 10s
-                    timeout server 10s
+        Files.writeString(config, PREAMBLE + """
                 frontend in
                     bind 127.0.0.1:%d
                     option forwardfor
