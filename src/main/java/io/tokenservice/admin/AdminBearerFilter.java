@@ -3,10 +3,10 @@ package io.tokenservice.admin;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.binding.ProofOfPossession;
 import io.tokenservice.endpoint.ClientCertificates;
-import io.tokenservice.jose.DpopNonces;
 import io.tokenservice.error.ErrorMapper;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.jose.DpopNonces;
 import io.tokenservice.revocation.ActiveTokens;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.AdminAuthority;
@@ -96,7 +96,8 @@ public class AdminBearerFilter {
         if (header.length() > BEARER.length() && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             scheme = ProofOfPossession.Scheme.BEARER;
             prefix = BEARER;
-        } else if (header.length() > DPOP_SCHEME.length() && header.regionMatches(true, 0, DPOP_SCHEME, 0, DPOP_SCHEME.length())) {
+        } else if (header.length() > DPOP_SCHEME.length()
+                && header.regionMatches(true, 0, DPOP_SCHEME, 0, DPOP_SCHEME.length())) {
             scheme = ProofOfPossession.Scheme.DPOP;
             prefix = DPOP_SCHEME;
         } else {

@@ -67,7 +67,8 @@ public class TokenBindings {
         if (client.binding().certificate() || bindPresentedCertificates) {
             if (client.binding().certificate() && certificate.isEmpty()) {
                 // RFC 8705 §3: a certificate-bound token is issued to the certificate of the connection.
-                throw OAuthException.invalidRequest("This client's tokens are bound to its certificate: connect with it");
+                throw OAuthException.invalidRequest(
+                        "This client's tokens are bound to its certificate: connect with it");
             }
             certificateThumbprint = certificate.map(PresentedCertificate::thumbprint);
         }

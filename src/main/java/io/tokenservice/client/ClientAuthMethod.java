@@ -23,7 +23,7 @@ public enum ClientAuthMethod {
      * the one the client registered (RFC 8705 §2.1); no secret.
      */
     TLS_CLIENT_AUTH("tls_client_auth"),
-    /** Mutual TLS with a certificate whose public key is in the client's registered key set (RFC 8705 §2.2); no secret. */
+    /** Mutual TLS with a certificate whose public key is in the client's key set (RFC 8705 §2.2); no secret. */
     SELF_SIGNED_TLS_CLIENT_AUTH("self_signed_tls_client_auth");
 
     private final String value;

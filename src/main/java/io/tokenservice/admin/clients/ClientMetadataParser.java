@@ -156,7 +156,7 @@ public class ClientMetadataParser {
         }
     }
 
-    /** RFC 8705 §2.1.2: a tls_client_auth client registers exactly one certificate subject value; no other client any. */
+    /** RFC 8705 §2.1.2: a tls_client_auth client registers exactly one certificate subject value; no other, any. */
     private static void checkCertificateSubject(RegisteredClient client) {
         List<String> given = new ArrayList<>();
         if (client.tlsClientAuthSubjectDn != null) {
