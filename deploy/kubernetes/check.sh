@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders every kustomization here with `kubectl kustomize` and checks the result: the JSON schema of each kind
 # (Kubernetes, Knative, Prometheus Operator, from the npm packages kubernetes-models and @kubernetes-models/*)
-# and the policies the README promises (probes on the management port, hardened containers, secrets from
+# and the policies docs/operating.md promises (probes on the management port, hardened containers, secrets from
 # Secrets, a shutdown delay that matches the readiness probe). Also checks the example Prometheus alert rules
 # with promtool. Run from anywhere; CI runs it (.ci/run).
 set -euo pipefail

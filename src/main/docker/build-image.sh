@@ -3,7 +3,7 @@
 # with src/main/docker/Dockerfile.jvm and podman. Where the public base image cannot be pulled, it makes a local
 # one first, without any registry: a minimal Debian root filesystem (debootstrap, from Debian's packages) with the
 # JDK at $RUNTIME_JDK (default: Temurin 25, the runtime `./mvnw verify` trains the AOT cache on when it is found).
-# The image starts with target/quarkus-app/app.aot when the build left one (README: Cold start).
+# The image starts with target/quarkus-app/app.aot when the build left one (docs/performance.md: cold starts).
 #
 #   src/main/docker/build-image.sh                 # local base, then the image
 #   BASE_IMAGE=registry.access.redhat.com/ubi9/openjdk-21-runtime:1.23 src/main/docker/build-image.sh

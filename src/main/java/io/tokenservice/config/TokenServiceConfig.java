@@ -12,7 +12,8 @@ import java.util.OptionalInt;
 
 /**
  * Every knob of the service, under the {@code token-service} prefix (environment: {@code TOKEN_SERVICE_*}).
- * Defaults are documented in {@code application.properties} and in the README's configuration table.
+ * Defaults are documented in {@code application.properties} and in {@code docs/configuration.md}, whose table
+ * {@code ConfigurationReferenceTest} checks against this mapping.
  */
 @ConfigMapping(prefix = "token-service")
 public interface TokenServiceConfig {
