@@ -87,8 +87,8 @@ public class SigningKeys implements ChangeChannel {
     /**
      * The key schedule as gauges: keys published in the JWKS, the age of the signing key, seconds until the next
      * key signs (NaN when none is scheduled; all three NaN for PEM files, which have no schedule and are never
-     * re-read), and seconds since this replica last read the keys (a replica whose
-     * refresh keeps failing goes on signing with what it has: alert when this passes a few refresh intervals).
+     * re-read), and seconds since this replica last read the keys (a replica whose refresh keeps failing signs with
+     * what it has until {@code token-service.keys.max-staleness}, then stops: alert well before that).
      */
     private void registerMetrics(MeterRegistry registry) {
         Gauge.builder("token_service.keys.published", this, keys -> keys.published().size())
