@@ -7,6 +7,7 @@ import io.tokenservice.error.ErrorMapper;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.jose.DpopNonces;
+import io.tokenservice.jose.DpopProofs;
 import io.tokenservice.revocation.ActiveTokens;
 import io.tokenservice.token.AccessTokenVerifier;
 import io.tokenservice.token.AdminAuthority;
@@ -33,7 +34,6 @@ public class AdminBearerFilter {
 
     private static final String BEARER = "Bearer ";
     private static final String DPOP_SCHEME = "DPoP ";
-    private static final String DPOP = "DPoP";
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final AccessTokenVerifier verifier;
@@ -73,7 +73,7 @@ public class AdminBearerFilter {
                 throw invalidToken();
             }
             return possession.check(token.claims(), presented.token(), token.clientId(), presented.scheme(),
-                    request.getHeaders().get(DPOP), certificates.of(http), request.getMethod(),
+                    request.getHeaders().get(DpopProofs.HEADER), certificates.of(http), request.getMethod(),
                     request.getUriInfo().getRequestUri().getRawPath());
         }).invoke(held -> caller.authenticated(token.subject()));
     }

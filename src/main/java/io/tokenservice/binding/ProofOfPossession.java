@@ -2,7 +2,7 @@ package io.tokenservice.binding;
 
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.PresentedCertificate;
-import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.EndpointUrls;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
 import io.tokenservice.jose.DpopProofRejectedException;
@@ -33,12 +33,12 @@ public class ProofOfPossession {
     }
 
     private final DpopProofs proofs;
-    private final TokenServiceConfig config;
+    private final EndpointUrls urls;
 
     @Inject
-    ProofOfPossession(DpopProofs proofs, TokenServiceConfig config) {
+    ProofOfPossession(DpopProofs proofs, EndpointUrls urls) {
         this.proofs = proofs;
-        this.config = config;
+        this.urls = urls;
     }
 
     /**
@@ -65,7 +65,7 @@ public class ProofOfPossession {
             return refused("The access token is DPoP-bound: send it with the DPoP scheme and a proof");
         }
         // The proof must be by the token's key before its jti is written: a thief's own proofs cost the client nothing.
-        return proofs.verify(dpopHeaders, method, TokenBindings.urls(config, path), Optional.of(token), binding.jkt(),
+        return proofs.verify(dpopHeaders, method, urls.every(path), Optional.of(token), binding.jkt(),
                         clientId)
                 .onFailure(DpopProofRejectedException.class)
                 .transform(rejected -> ((DpopProofRejectedException) rejected).atResource())

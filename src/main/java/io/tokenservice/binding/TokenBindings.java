@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.ClientSnapshot;
 import io.tokenservice.client.PresentedCertificate;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.EndpointUrls;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.error.OAuthError;
 import io.tokenservice.error.OAuthException;
@@ -13,7 +14,6 @@ import io.tokenservice.jose.DpopProofs;
 import io.tokenservice.throttle.FailureThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,20 +38,13 @@ public class TokenBindings {
     private final Set<String> tokenEndpoints;
 
     @Inject
-    TokenBindings(DpopProofs proofs, DpopNonces nonces, FailureThrottle throttle, TokenServiceConfig config) {
+    TokenBindings(DpopProofs proofs, DpopNonces nonces, FailureThrottle throttle, EndpointUrls urls,
+            TokenServiceConfig config) {
         this.proofs = proofs;
         this.nonces = nonces;
         this.throttle = throttle;
         this.bindPresentedCertificates = config.mtls().bindPresentedCertificates();
-        this.tokenEndpoints = urls(config, Endpoints.TOKEN);
-    }
-
-    /** The URLs at which the service's endpoint {@code path} is reached: under the issuer, and the mTLS alias. */
-    public static Set<String> urls(TokenServiceConfig config, String path) {
-        Set<String> urls = new LinkedHashSet<>();
-        urls.add(config.issuer().replaceAll("/+$", "") + path);
-        config.mtls().endpointBase().ifPresent(base -> urls.add(base.replaceAll("/+$", "") + path));
-        return Set.copyOf(urls);
+        this.tokenEndpoints = urls.every(Endpoints.TOKEN);
     }
 
     /**

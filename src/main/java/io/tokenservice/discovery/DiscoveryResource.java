@@ -2,6 +2,7 @@ package io.tokenservice.discovery;
 
 import io.tokenservice.client.ClientAuthMethod;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.endpoint.EndpointUrls;
 import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.jose.Signatures;
 import io.tokenservice.key.SigningKeys;
@@ -33,19 +34,17 @@ public class DiscoveryResource {
 
     private final SigningKeys keys;
     private final String issuer;
-    private final String base;
     private final List<String> scopes;
     private final String cacheControl;
     private final Grants grants;
-    private final java.util.Optional<String> mtlsBase;
+    private final EndpointUrls urls;
 
-    DiscoveryResource(SigningKeys keys, TokenServiceConfig config, Grants grants) {
-        this.mtlsBase = config.mtls().endpointBase().map(url -> url.replaceAll("/+$", ""));
+    DiscoveryResource(SigningKeys keys, TokenServiceConfig config, Grants grants, EndpointUrls urls) {
+        this.urls = urls;
         this.keys = keys;
         this.grants = grants;
         this.issuer = config.issuer();
         this.scopes = config.discovery().scopesSupported().orElse(List.of());
-        this.base = issuer.replaceAll("/+$", "");
         // The document lists the published keys' algorithms: cached as long as the JWKS.
         this.cacheControl = JwksResource.cacheControl(config);
     }
@@ -68,10 +67,10 @@ public class DiscoveryResource {
         List<String> algorithms = keys.published().stream().map(key -> key.key().algorithm().name()).distinct().toList();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
-        metadata.put("token_endpoint", base + Endpoints.TOKEN);
-        metadata.put("jwks_uri", base + Endpoints.JWKS);
-        metadata.put("introspection_endpoint", base + Endpoints.INTROSPECTION);
-        metadata.put("revocation_endpoint", base + Endpoints.REVOCATION);
+        metadata.put("token_endpoint", urls.of(Endpoints.TOKEN));
+        metadata.put("jwks_uri", urls.of(Endpoints.JWKS));
+        metadata.put("introspection_endpoint", urls.of(Endpoints.INTROSPECTION));
+        metadata.put("revocation_endpoint", urls.of(Endpoints.REVOCATION));
         if (!scopes.isEmpty()) {
             metadata.put("scopes_supported", scopes);
         }
@@ -91,10 +90,12 @@ public class DiscoveryResource {
         metadata.put("subject_types_supported", List.of("public"));
         // RFC 8705 §3.3 and §5: certificate-bound tokens, and where the endpoints take client certificates apart.
         metadata.put("tls_client_certificate_bound_access_tokens", true);
-        mtlsBase.ifPresent(mtls -> metadata.put("mtls_endpoint_aliases", Map.of(
-                "token_endpoint", mtls + Endpoints.TOKEN,
-                "introspection_endpoint", mtls + Endpoints.INTROSPECTION,
-                "revocation_endpoint", mtls + Endpoints.REVOCATION)));
+        if (urls.hasMtlsAlias()) {
+            metadata.put("mtls_endpoint_aliases", Map.of(
+                    "token_endpoint", urls.mtlsAliasOf(Endpoints.TOKEN).orElseThrow(),
+                    "introspection_endpoint", urls.mtlsAliasOf(Endpoints.INTROSPECTION).orElseThrow(),
+                    "revocation_endpoint", urls.mtlsAliasOf(Endpoints.REVOCATION).orElseThrow()));
+        }
         // RFC 9449 §5.1: the algorithms DPoP proofs may use.
         metadata.put("dpop_signing_alg_values_supported", Signatures.ALGORITHMS);
         return RestResponse.ResponseBuilder.ok(metadata).header(HttpHeaders.CACHE_CONTROL, cacheControl).build();

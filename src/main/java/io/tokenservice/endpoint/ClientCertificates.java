@@ -3,6 +3,7 @@ package io.tokenservice.endpoint;
 import io.quarkus.runtime.StartupEvent;
 import io.tokenservice.client.PresentedCertificate;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.net.IpLiterals;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,7 +97,7 @@ public class ClientCertificates {
     private boolean fromTrustedProxy(HttpServerRequest request) {
         SocketAddress peer = request.connection() == null ? request.remoteAddress() : request.connection().remoteAddress();
         Optional<byte[]> address = peer == null || peer.hostAddress() == null ? Optional.empty()
-                : TrustedProxies.address(peer.hostAddress());
+                : IpLiterals.parse(peer.hostAddress());
         return address.isPresent() && proxies.contains(address.get());
     }
 

@@ -10,7 +10,7 @@ public class ServiceAudiencesProducer {
 
     @Produces
     @Singleton
-    ServiceAudiences assertionAudiences(TokenServiceConfig config) {
-        return new ServiceAudiences(config.issuer(), config.issuer().replaceAll("/+$", "") + Endpoints.TOKEN);
+    ServiceAudiences assertionAudiences(TokenServiceConfig config, EndpointUrls urls) {
+        return new ServiceAudiences(config.issuer(), urls.of(Endpoints.TOKEN));
     }
 }

@@ -2,6 +2,7 @@ package io.tokenservice.endpoint;
 
 import io.quarkus.runtime.StartupEvent;
 import io.tokenservice.config.TokenServiceConfig;
+import io.tokenservice.net.IpLiterals;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -103,7 +104,7 @@ public class Sources {
      * {@code X-Forwarded-For}.
      */
     String of(String peer, List<String> forwardedLines, List<String> xForwardedForLines) {
-        Optional<byte[]> peerAddress = TrustedProxies.address(peer);
+        Optional<byte[]> peerAddress = IpLiterals.parse(peer);
         if (!forwarding || peerAddress.isEmpty() || !proxies.contains(peerAddress.get())) {
             return key(peer);
         }
@@ -117,7 +118,7 @@ public class Sources {
         // the client, as the outermost trusted proxy saw it. Whatever lies left of it, the client wrote.
         for (int i = hops.size() - 1; i >= 0; i--) {
             String hop = hops.get(i);
-            Optional<byte[]> address = TrustedProxies.address(hop);
+            Optional<byte[]> address = IpLiterals.parse(hop);
             if (address.isEmpty() || !proxies.contains(address.get())) {
                 return key(hop);
             }
@@ -128,7 +129,7 @@ public class Sources {
 
     /** The budget key of an address: itself, an IPv6 address its prefix; an identifier that is no address, bounded. */
     private String key(String host) {
-        Optional<byte[]> address = TrustedProxies.address(host);
+        Optional<byte[]> address = IpLiterals.parse(host);
         if (address.isEmpty()) {
             String bounded = host.length() > MAX_IDENTIFIER_LENGTH ? host.substring(0, MAX_IDENTIFIER_LENGTH) : host;
             return "id:" + bounded.toLowerCase(Locale.ROOT);

@@ -1,7 +1,6 @@
 package io.tokenservice.endpoint;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.tokenservice.net.IpLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +59,7 @@ final class TrustedProxies {
                 throw new IllegalArgumentException("'" + raw + "' is not an IP address or a CIDR block");
             }
             int slash = entry.indexOf('/');
-            Optional<byte[]> network = address(slash < 0 ? entry : entry.substring(0, slash));
+            Optional<byte[]> network = IpLiterals.parse(slash < 0 ? entry : entry.substring(0, slash));
             if (network.isEmpty()) {
                 throw new IllegalArgumentException("'" + raw + "' is not an IP address or a CIDR block");
             }
@@ -90,43 +89,5 @@ final class TrustedProxies {
             }
         }
         return false;
-    }
-
-    /**
-     * The bytes of an IP literal (an IPv4-mapped IPv6 address as IPv4); empty for anything else, never a lookup.
-     */
-    static Optional<byte[]> address(String literal) {
-        if (literal.isEmpty() || !LITERAL.matcher(literal).matches() || literal.indexOf('/') >= 0) {
-            return Optional.empty();
-        }
-        if (literal.indexOf(':') < 0) {
-            return ipv4(literal);
-        }
-        try {
-            // An IPv6 literal (it has a ':'), in brackets: InetAddress parses it or refuses it, never a DNS lookup.
-            return Optional.of(InetAddress.getByName("[" + literal + "]").getAddress());
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Dotted-quad IPv4, each part 0 to 255; parsed here, since InetAddress would look up what it cannot parse. */
-    private static Optional<byte[]> ipv4(String literal) {
-        String[] parts = literal.split("\\.", -1);
-        if (parts.length != 4) {
-            return Optional.empty();
-        }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.empty();
-            }
-            int value = Integer.parseInt(parts[i]);
-            if (value > 255) {
-                return Optional.empty();
-            }
-            bytes[i] = (byte) value;
-        }
-        return Optional.of(bytes);
     }
 }

@@ -39,6 +39,8 @@ import org.jose4j.lang.JoseException;
 @ApplicationScoped
 public class DpopProofs {
 
+    /** RFC 9449 §4.1: the request header that carries a proof. */
+    public static final String HEADER = "DPoP";
     /** RFC 9449 §4.2: the typ of a proof. */
     public static final String TYP = "dpop+jwt";
     /** A proof longer than this is no proof (an RSA 4096 key and signature take under 2 KB). */

@@ -11,6 +11,7 @@ import io.tokenservice.endpoint.Endpoints;
 import io.tokenservice.endpoint.Sources;
 import io.tokenservice.error.ErrorMapper;
 import io.tokenservice.error.NoStore;
+import io.tokenservice.jose.DpopProofs;
 import io.tokenservice.throttle.TokenQuota;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.POST;
@@ -29,9 +30,6 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path(Endpoints.TOKEN)
 public class TokenResource {
-
-    /** RFC 9449 §4.1: the header of a DPoP proof. */
-    private static final String DPOP = "DPoP";
 
     private final TokenRequestParser parser;
     private final ClientAuthenticator authenticator;
@@ -65,7 +63,7 @@ public class TokenResource {
         return authenticator.authenticate(credentials, source)
                 .invoke(client -> grants.requireRegistered(client, request.grantType()))
                 // The binding before the quota: a proof refused (or sent again with a nonce) spends none of it.
-                .flatMap(client -> bindings.confirm(client, headers.getRequestHeader(DPOP), certificate, source)
+                .flatMap(client -> bindings.confirm(client, headers.getRequestHeader(DpopProofs.HEADER), certificate, source)
                         .invoke(binding -> quota.take(client.clientId(), client.tokenRateLimit()))
                         .flatMap(binding -> request.issuance().issue(client, binding)))
                 .map(token -> {

@@ -15,6 +15,7 @@ import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.endpoint.ScopeSyntax;
 import io.tokenservice.error.OAuthException;
+import io.tokenservice.net.IpLiterals;
 import io.tokenservice.token.AdminAuthority;
 import io.tokenservice.token.ClientTokenLimits;
 import io.tokenservice.token.Grants;
@@ -239,10 +240,7 @@ public class ClientMetadataParser {
                 yield client -> client.exchangeTrustedIssuers = issuers;
             }
             case "transaction_tokens" -> {
-                if (!reset && !value.isBoolean()) {
-                    throw OAuthException.invalidField(name, "transaction_tokens must be true or false");
-                }
-                boolean allowed = !reset && value.booleanValue();
+                boolean allowed = !reset && bool(name, value);
                 if (allowed && trustDomain.isEmpty()) {
                     throw OAuthException.invalidField(name, "this service issues no transaction tokens: it has no "
                             + "token-service.transaction-tokens.trust-domain");
@@ -262,10 +260,7 @@ public class ClientMetadataParser {
                 yield client -> client.accessTokenTyp = typ;
             }
             case "reissue" -> {
-                if (!reset && !value.isBoolean()) {
-                    throw OAuthException.invalidField(name, "reissue must be true or false");
-                }
-                boolean allowed = reset || value.booleanValue();
+                boolean allowed = reset || bool(name, value);
                 yield client -> client.reissue = allowed;
             }
             case "reissue_min_remaining" -> {
@@ -329,7 +324,7 @@ public class ClientMetadataParser {
             }
             case "tls_client_auth_san_ip" -> {
                 String ip = reset ? null : text(name, value, 45);
-                if (ip != null && CertificateSubjects.ipAddress(ip).isEmpty()) {
+                if (ip != null && IpLiterals.parse(ip).isEmpty()) {
                     throw OAuthException.invalidField(name, name + " must be an IPv4 or IPv6 address");
                 }
                 yield client -> client.tlsClientAuthSanIp = ip;
@@ -343,11 +338,8 @@ public class ClientMetadataParser {
                 yield client -> client.dpopBoundAccessTokens = bound;
             }
             case "enabled" -> {
-                JsonNode enabled = notNull(name, value);
-                if (!enabled.isBoolean()) {
-                    throw OAuthException.invalidField(name, "enabled must be true or false");
-                }
-                yield client -> client.enabled = enabled.booleanValue();
+                boolean enabled = bool(name, notNull(name, value));
+                yield client -> client.enabled = enabled;
             }
             default -> throw OAuthException.invalidField(name, "Unknown client metadata field " + name);
         };

@@ -1,15 +1,13 @@
 package io.tokenservice.client.certificate;
 
 import io.tokenservice.client.TlsClientAuthSubject;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.tokenservice.net.IpLiterals;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -22,7 +20,6 @@ public final class CertificateSubjects {
     private static final int SAN_DNS = 2;
     private static final int SAN_URI = 6;
     private static final int SAN_IP = 7;
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
 
     private CertificateSubjects() {
     }
@@ -34,8 +31,8 @@ public final class CertificateSubjects {
             case SAN_DNS -> names(certificate, SAN_DNS).stream().anyMatch(registered.value()::equalsIgnoreCase);
             case SAN_URI -> names(certificate, SAN_URI).contains(registered.value());
             case SAN_IP -> {
-                Optional<byte[]> expected = ipAddress(registered.value());
-                yield expected.isPresent() && names(certificate, SAN_IP).stream().map(CertificateSubjects::ipAddress)
+                Optional<byte[]> expected = IpLiterals.parse(registered.value());
+                yield expected.isPresent() && names(certificate, SAN_IP).stream().map(IpLiterals::parse)
                         .flatMap(Optional::stream).anyMatch(address -> java.util.Arrays.equals(address, expected.get()));
             }
         };
@@ -46,34 +43,6 @@ public final class CertificateSubjects {
         try {
             return Optional.of(new X500Principal(rfc4514));
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** An IPv4 or IPv6 literal's bytes; empty for anything else (never a name lookup). */
-    public static Optional<byte[]> ipAddress(String literal) {
-        if (!IP_LITERAL.matcher(literal).matches()) {
-            return Optional.empty();
-        }
-        if (literal.indexOf(':') < 0) {
-            // Dotted-quad IPv4, each part 0 to 255, parsed here: InetAddress would look up what it cannot parse.
-            String[] parts = literal.split("\\.", -1);
-            if (parts.length != 4) {
-                return Optional.empty();
-            }
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (!parts[i].matches("\\d{1,3}") || Integer.parseInt(parts[i]) > 255) {
-                    return Optional.empty();
-                }
-                bytes[i] = (byte) Integer.parseInt(parts[i]);
-            }
-            return Optional.of(bytes);
-        }
-        try {
-            // In brackets InetAddress takes it for an IPv6 literal only: parsed or refused, never looked up.
-            return Optional.of(InetAddress.getByName("[" + literal + "]").getAddress());
-        } catch (UnknownHostException e) {
             return Optional.empty();
         }
     }
