@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.token.AdminAuthority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +49,9 @@ public class BootstrapAdminClient {
     }
 
     void onStart(@Observes StartupEvent event) throws Throwable {
+        if (!Launch.serving()) {
+            return;
+        }
         Optional<String> clientId = bootstrap.adminClientId().filter(id -> !id.isBlank());
         Optional<String> secret = bootstrap.adminClientSecret().filter(s -> !s.isEmpty());
         if (clientId.isEmpty() && secret.isEmpty()) {

@@ -24,6 +24,9 @@ import java.util.List;
 @Table(name = "client", schema = "token_service")
 public class RegisteredClient extends PanacheEntityBase {
 
+    public static final String API = "api";
+    public static final String CONFIG = "config";
+
     @Id
     @Column(name = "client_id", columnDefinition = "text")
     public String clientId;
@@ -148,6 +151,13 @@ public class RegisteredClient extends PanacheEntityBase {
     @Column(name = "enabled", nullable = false)
     public boolean enabled = true;
 
+    /**
+     * Who owns it: {@link #API} for a client registered through the admin API, {@link #CONFIG} for one declared in
+     * the clients file ({@code token-service.clients.file}), which only the file changes.
+     */
+    @Column(name = "source", nullable = false, columnDefinition = "text")
+    public String source = API;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     public OffsetDateTime createdAt;
 
@@ -160,6 +170,11 @@ public class RegisteredClient extends PanacheEntityBase {
 
     public static Uni<List<RegisteredClient>> findByIds(Collection<String> clientIds) {
         return list("clientId in ?1", clientIds);
+    }
+
+    /** Whether the clients file declares it: the admin API may show it, not change it. */
+    public boolean declared() {
+        return CONFIG.equals(source);
     }
 
     public List<String> audienceList() {

@@ -196,6 +196,21 @@ public interface TokenServiceConfig {
         }
     }
 
+    Clients clients();
+
+    /** Clients as code: clients declared in a file the deployment mounts (a ConfigMap), applied by the replicas. */
+    interface Clients {
+        /**
+         * The YAML file of declared clients (a top-level {@code clients:} list in the admin API's field names); none
+         * by default. Applied at start and whenever it (or a secret hash file it names) changes.
+         */
+        Optional<Path> file();
+
+        /** How often the file, and the secret hash files it names, are looked at for a change. */
+        @WithDefault("5S")
+        Duration fileCheckInterval();
+    }
+
     TransactionTokens transactionTokens();
 
     /** Transaction tokens (draft-ietf-oauth-transaction-tokens), asked for through token exchange. */

@@ -3,6 +3,7 @@ package io.tokenservice.database;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -97,6 +98,9 @@ public class ChangeListener {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!Launch.serving()) {
+            return;
+        }
         start();
     }
 

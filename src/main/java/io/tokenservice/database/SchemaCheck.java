@@ -2,6 +2,8 @@ package io.tokenservice.database;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,7 +24,7 @@ import org.jboss.logging.Logger;
 public class SchemaCheck {
 
     /** The highest migration (db/migration/V*) this build ships; SchemaCheckTest keeps it in step. */
-    public static final int REQUIRED_VERSION = 17;
+    public static final int REQUIRED_VERSION = 18;
 
     private static final Logger LOG = Logger.getLogger(SchemaCheck.class);
 
@@ -38,11 +40,24 @@ public class SchemaCheck {
 
     // Before the keys, revocations and bootstrap admin read or write anything (their observers: default priority).
     void check(@Observes @Priority(1) StartupEvent event) throws Throwable {
-        if (migrateAtStart) {
+        if (migrateAtStart || !Launch.serving()) {
+            // A plan checks the schema itself, to say so with its own exit code.
             return;
         }
-        int found = VertxContextSupport.subscribeAndAwait(() -> pool
-                .query("SELECT max(CAST(version AS integer)) AS version FROM token_service.flyway_schema_history "
+        String verdict = VertxContextSupport.subscribeAndAwait(this::verdict);
+        if (verdict != null) {
+            throw new IllegalStateException(verdict);
+        }
+        LOG.infof("Database schema is current for this build (version %d); migrations are the migration job's",
+                REQUIRED_VERSION);
+    }
+
+    /**
+     * Why the database's schema cannot serve this build, or null when it can; fails when the database does not
+     * answer within the database timeout (plus 10 s).
+     */
+    public Uni<String> verdict() {
+        return pool.query("SELECT max(CAST(version AS integer)) AS version FROM token_service.flyway_schema_history "
                         + "WHERE success AND version IS NOT NULL")
                 .execute()
                 .map(rows -> {
@@ -50,13 +65,8 @@ public class SchemaCheck {
                     return row.getInteger("version") == null ? 0 : row.getInteger("version");
                 })
                 .onFailure(e -> e instanceof PgException pg && "42P01".equals(pg.getSqlState())).recoverWithItem(0)
-                .ifNoItem().after(timeout).fail());
-        String verdict = verdict(found);
-        if (verdict != null) {
-            throw new IllegalStateException(verdict);
-        }
-        LOG.infof("Database schema at version %d (this build needs %d); migrations are the migration job's",
-                found, REQUIRED_VERSION);
+                .ifNoItem().after(timeout).fail()
+                .map(SchemaCheck::verdict);
     }
 
     /** Why a schema at {@code found} cannot serve this build, or null when it can. */

@@ -3,6 +3,7 @@ package io.tokenservice.error;
 import io.tokenservice.client.ClientAuthenticationException;
 import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientNotFoundException;
+import io.tokenservice.client.DeclaredClientException;
 import io.tokenservice.client.secret.HashingFailedException;
 import io.tokenservice.client.secret.HashingSaturatedException;
 import io.tokenservice.config.TokenServiceConfig;
@@ -135,7 +136,7 @@ public final class ErrorMapper {
                 || cause instanceof TrustedIssuerNotFoundException) {
             return body(404, "not_found", cause.getMessage(), null).build();
         } else if (cause instanceof ClientExistsException || cause instanceof RotationRefusedException
-                || cause instanceof ConfiguredIssuerException) {
+                || cause instanceof ConfiguredIssuerException || cause instanceof DeclaredClientException) {
             return conflict(cause.getMessage());
         } else if (cause instanceof jakarta.persistence.OptimisticLockException
                 || cause.getClass().getName().equals("org.hibernate.StaleObjectStateException")

@@ -3,6 +3,7 @@ package io.tokenservice.federation;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
@@ -228,6 +229,9 @@ public class TrustedIssuers implements ChangeChannel {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!Launch.serving()) {
+            return;
+        }
         // Read in the background: a replica is not held up at startup; a federated request before it reads itself.
         reload().subscribe().with(ignored -> { }, failure -> { });
         periodic = PeriodicRefresh.every(vertx, refreshInterval, databaseTimeout, "trusted issuers", this::reload);

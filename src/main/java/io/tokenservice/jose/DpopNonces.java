@@ -1,6 +1,7 @@
 package io.tokenservice.jose;
 
 import io.quarkus.runtime.StartupEvent;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -59,6 +60,9 @@ public class DpopNonces {
 
     /** The shared secret, drawn by the first replica to start and read by the others; only when nonces are required. */
     void load(@Observes StartupEvent event) {
+        if (!Launch.serving()) {
+            return;
+        }
         if (!required) {
             return;
         }

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ConcurrencyGate;
 import io.tokenservice.database.DatabaseCalls;
@@ -134,6 +135,9 @@ public class SeenJwtIds {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!Launch.serving()) {
+            return;
+        }
         pruning = PeriodicRefresh.every(vertx, PRUNE_INTERVAL, databaseTimeout, "seen JWT ids (pruning)",
                 () -> pool.query("DELETE FROM token_service.seen_assertion WHERE expires_at < now()").execute());
     }

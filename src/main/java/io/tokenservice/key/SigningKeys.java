@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
@@ -140,6 +141,9 @@ public class SigningKeys implements ChangeChannel {
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
+        if (!Launch.serving()) {
+            return;
+        }
         source = configuredSource();
         if (source.scheduled() && config.keys().maxStaleness().compareTo(config.keys().refreshInterval()) <= 0) {
             throw new IllegalStateException("token-service.keys.max-staleness must be longer than "

@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.ConcurrencyGate;
@@ -110,6 +111,9 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
+        if (!Launch.serving()) {
+            return;
+        }
         VertxContextSupport.subscribeAndAwait(this::refresh);
         periodic = PeriodicRefresh.every(vertx, refreshInterval, databaseTimeout, "revoked tokens", this::refresh);
     }

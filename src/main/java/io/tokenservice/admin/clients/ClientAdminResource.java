@@ -2,26 +2,20 @@ package io.tokenservice.admin.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.admin.AdminAudit;
+import io.tokenservice.admin.AdminCaller;
 import io.tokenservice.admin.AdminOnly;
 import io.tokenservice.admin.AdminRequests;
 import io.tokenservice.admin.GeneratedSecret;
-import io.tokenservice.admin.KeySetMetadata;
 import io.tokenservice.client.ClientDirectory;
-import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.ClientIds;
 import io.tokenservice.client.ClientNotFoundException;
-import io.tokenservice.client.ClientRegistrations;
+import io.tokenservice.client.DeclaredClientException;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.database.DatabaseCalls;
 import io.tokenservice.error.OAuthException;
-import io.tokenservice.federation.admin.KeyOwners;
-import io.tokenservice.token.ClientTokenLimits;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -30,10 +24,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriBuilder;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -63,23 +53,21 @@ public class ClientAdminResource {
     private static final int MAX_LIMIT = 200;
 
     private final ClientMetadataParser parser;
+    private final ClientChanges changes;
     private final SecretHasher hasher;
-    private final AdminAudit audit;
+    private final AdminCaller caller;
     private final ObjectMapper json;
     private final DatabaseCalls database;
-    private final ClientTokenLimits limits;
     private final ClientDirectory directory;
-    private final KeyOwners keyOwners;
 
-    ClientAdminResource(ClientMetadataParser parser, SecretHasher hasher, AdminAudit audit, ObjectMapper json,
-            DatabaseCalls database, ClientTokenLimits limits, ClientDirectory directory, KeyOwners keyOwners) {
-        this.keyOwners = keyOwners;
+    ClientAdminResource(ClientMetadataParser parser, ClientChanges changes, SecretHasher hasher, AdminCaller caller,
+            ObjectMapper json, DatabaseCalls database, ClientDirectory directory) {
         this.parser = parser;
+        this.changes = changes;
         this.hasher = hasher;
-        this.audit = audit;
+        this.caller = caller;
         this.json = json;
         this.database = database;
-        this.limits = limits;
         this.directory = directory;
     }
 
@@ -97,27 +85,8 @@ public class ClientAdminResource {
         if (client.clientId == null) {
             client.clientId = UUID.randomUUID().toString();
         }
-        return hash.flatMap(secretHash -> Panache.withTransaction(() -> RegisteredClient.<RegisteredClient>findById(client.clientId)
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        return Uni.createFrom().failure(new ClientExistsException());
-                    }
-                    return keyOwners.clientMayUse(client.jwksUri);
-                })
-                .flatMap(ignored -> {
-                    client.secretHash = secretHash;
-                    client.createdAt = client.updatedAt = AdminRequests.now();
-                    // Tokens of an earlier client with this id, deleted since, are not this one's: they carry another
-                    // registration, or (minted before registrations were numbered) were issued before this instant.
-                    client.registration = ClientRegistrations.next();
-                    client.tokensNotBefore = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-                    return client.persistAndFlush();
-                })
-                .call(() -> audit.record("client.registered", client.clientId,
-                        (secretless ? "secret=none token_endpoint_auth_method=" + client.authMethod.value()
-                                : imported ? "secret=imported" : "secret=generated") + " scope=" + String.join(" ", client.scopes)
-                                + " audience=" + String.join(",", client.audience) + " enabled=" + client.enabled
-                                + federatedCredentials(client)))).plug(database::bounded))
+        return hash.flatMap(secretHash -> Panache.withTransaction(() -> changes.register(client, secretHash,
+                        imported ? "imported" : "generated", caller.subject())).plug(database::bounded))
                 // This replica forgets the id as unknown now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.created(client.clientId))
                 .map(ignored -> RestResponse.ResponseBuilder
@@ -147,28 +116,12 @@ public class ClientAdminResource {
 
     @PATCH
     @Path("{clientId}")
-    @Operation(summary = "Change metadata with a JSON merge patch (RFC 7396); secrets are rotated separately")
+    @Operation(summary = "Change metadata with a JSON merge patch (RFC 7396); secrets are rotated separately. "
+            + "409 for a client the clients file declares")
     public Uni<ClientView> patch(@RestPath String clientId, String body) {
         ClientMetadataParser.Patch patch = parser.patch(AdminRequests.json(json, body));
-        return Panache.withTransaction(() -> existing(clientId).call(client -> {
-                    if (patch.fields().isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    ClientView before = ClientView.of(client);
-                    String jwksUriBefore = client.jwksUri;
-                    patch.applyTo(client);
-                    parser.checkKeys(client, true);
-                    ClientView after = ClientView.of(client);
-                    boolean cutOff = takesAuthorityAway(before, after);
-                    if (cutOff) {
-                        cutOffTokens(client);
-                    }
-                    client.updatedAt = AdminRequests.now();
-                    Uni<Void> owned = java.util.Objects.equals(jwksUriBefore, client.jwksUri) ? Uni.createFrom().voidItem()
-                            : keyOwners.clientMayUse(client.jwksUri);
-                    return owned.flatMap(ignored -> client.persistAndFlush()).call(() -> audit.record("client.updated", clientId,
-                            "changes=" + changes(before, after, patch.fields()) + (cutOff ? " tokens_revoked=true" : "")));
-                }))
+        return Panache.withTransaction(() -> undeclared(clientId).call(client -> patch.fields().isEmpty()
+                        ? Uni.createFrom().voidItem() : changes.change(client, patch, null, caller.subject())))
                 .plug(database::bounded)
                 // This replica drops its copy now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.changed(clientId))
@@ -179,44 +132,30 @@ public class ClientAdminResource {
     @Path("{clientId}/secret")
     @Operation(summary = "Rotate the secret; the response shows the new one once. "
             + "Body {\"previous_secret_valid_for\": seconds} keeps the old secret valid that long (default 0); "
-            + "\"revoke_tokens\": true also retires every token issued before")
+            + "\"revoke_tokens\": true also retires every token issued before. 409 for a client the clients file declares")
     public Uni<ClientView> rotateSecret(@RestPath String clientId, String body) {
         Rotation rotation = rotation(body);
-        long graceSeconds = rotation.graceSeconds();
         String secret = GeneratedSecret.next();
         return hasher.hash(secret)
-                .flatMap(hash -> Panache.withTransaction(() -> existing(clientId).call(client -> {
+                .flatMap(hash -> Panache.withTransaction(() -> undeclared(clientId).call(client -> {
                     if (!client.authMethod.usesSecret()) {
                         throw OAuthException.invalidField("token_endpoint_auth_method", "This client authenticates with "
                                 + client.authMethod.value() + " and has no secret to rotate");
                     }
-                    OffsetDateTime now = AdminRequests.now();
-                    // At most two secrets: the new one, and the one it replaces while the grace window lasts.
-                    client.previousSecretHash = graceSeconds > 0 ? client.secretHash : null;
-                    client.previousSecretExpiresAt = graceSeconds > 0 ? now.plusSeconds(graceSeconds) : null;
-                    client.secretHash = hash;
-                    if (rotation.revokeTokens()) {
-                        cutOffTokens(client);
-                    }
-                    client.updatedAt = now;
-                    return client.persistAndFlush().call(() -> audit.record("client.secret_rotated", clientId,
-                            "previous_secret_valid_for=" + graceSeconds + " tokens_revoked=" + rotation.revokeTokens()));
+                    return changes.rotateSecret(client, new ClientChanges.NewSecret(hash, rotation.graceSeconds()),
+                            rotation.revokeTokens(), caller.subject());
                 })).plug(database::bounded))
                 // This replica drops its copy now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.changed(clientId))
                 .map(client -> ClientView.of(client, secret));
     }
 
+    /** Allowed for a declared client too: retiring tokens changes nothing the file declares, and cannot wait for a merge. */
     @POST
     @Path("{clientId}/revoke-tokens")
     @Operation(summary = "Retire every token the client was issued so far, at introspection and the admin API")
     public Uni<RestResponse<Void>> revokeTokens(@RestPath String clientId) {
-        return Panache.withTransaction(() -> existing(clientId).call(client -> {
-                    cutOffTokens(client);
-                    client.updatedAt = AdminRequests.now();
-                    return client.persistAndFlush().call(() -> audit.record("client.tokens_revoked", clientId,
-                            "tokens_min_version=" + client.tokensMinVersion));
-                }))
+        return Panache.withTransaction(() -> existing(clientId).call(client -> changes.revokeTokens(client, caller.subject())))
                 .plug(database::bounded)
                 // This replica drops its copy now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.changed(clientId))
@@ -225,75 +164,22 @@ public class ClientAdminResource {
 
     @DELETE
     @Path("{clientId}")
-    @Operation(summary = "Remove a client; it can no longer get tokens")
+    @Operation(summary = "Remove a client; it can no longer get tokens. 409 for a client the clients file declares")
     public Uni<RestResponse<Void>> delete(@RestPath String clientId) {
-        return Panache.withTransaction(() -> existing(clientId)
-                        .call(client -> client.delete())
-                        .call(() -> audit.record("client.deleted", clientId, "")))
+        return Panache.withTransaction(() -> undeclared(clientId).call(client -> changes.delete(client, caller.subject())))
                 .plug(database::bounded)
                 // This replica drops its copy now; the others when PostgreSQL's notification arrives.
                 .invoke(() -> directory.changed(clientId))
                 .map(ignored -> RestResponse.<Void>noContent());
     }
 
-    /**
-     * Retires every token minted from the client as it is until this change: the version this change writes
-     * (Hibernate's optimistic lock increments it by one) becomes the oldest one honoured. A replica that mints
-     * from a copy cached before the change mints tokens of the old version, dead too.
-     */
-    private static void cutOffTokens(RegisteredClient client) {
-        client.tokensMinVersion = client.version + 1;
-    }
-
-    /**
-     * Whether a change takes authority away: disabling the client, removing a scope or an audience its tokens may
-     * carry (the service default counts for a client registered without one), a grant type or what it may exchange, or removing a way it authenticated
-     * (a key of its jwks, its jwks_uri, a federated credential): after a key's compromise, the tokens obtained with
-     * it die with it.
-     */
-    private boolean takesAuthorityAway(ClientView before, ClientView after) {
-        List<String> scopesAfter = List.of(after.scope().split(" "));
-        return (before.enabled() && !after.enabled())
-                || !scopesAfter.containsAll(List.of(before.scope().split(" ")))
-                || !limits.effectiveAudience(after.audience()).containsAll(limits.effectiveAudience(before.audience()))
-                || !after.grantTypes().containsAll(before.grantTypes())
-                || !after.tokenExchangeSubjectAudiences().containsAll(before.tokenExchangeSubjectAudiences())
-                || !after.tokenExchangeTrustedIssuers().containsAll(before.tokenExchangeTrustedIssuers())
-                || before.transactionTokens() && !after.transactionTokens()
-                || credentialsRemoved(before, after);
-    }
-
-    private boolean credentialsRemoved(ClientView before, ClientView after) {
-        if (before.jwksUri() != null && !before.jwksUri().equals(after.jwksUri())) {
-            return true;
-        }
-        List<ClientView.Pair> pairsAfter = after.federatedCredentials() == null ? List.of() : after.federatedCredentials();
-        if (before.federatedCredentials() != null && !pairsAfter.containsAll(before.federatedCredentials())) {
-            return true;
-        }
-        return !KeySetMetadata.keys(json, after.jwks()).containsAll(KeySetMetadata.keys(json, before.jwks()));
-    }
-
-    /** The old and new value of each changed field, as the API shows them (never a secret or a hash). */
-    private String changes(ClientView before, ClientView after, Set<String> fields) {
-        JsonNode old = json.valueToTree(before);
-        JsonNode now = json.valueToTree(after);
-        ObjectNode changes = json.createObjectNode();
-        for (String field : fields) {
-            JsonNode from = old.path(field);
-            JsonNode to = now.path(field);
-            if (!from.equals(to)) {
-                changes.putObject(field).set("old", from.isMissingNode() ? NullNode.getInstance() : from);
-                ((ObjectNode) changes.get(field)).set("new", to.isMissingNode() ? NullNode.getInstance() : to);
+    /** A stored client the admin API may change: not one the clients file declares. */
+    private static Uni<RegisteredClient> undeclared(String clientId) {
+        return existing(clientId).invoke(client -> {
+            if (client.declared()) {
+                throw new DeclaredClientException();
             }
-        }
-        return changes.toString();
-    }
-
-    /** The audit's account of a federated client's (issuer, subject) pairs; nothing for other clients. */
-    private static String federatedCredentials(RegisteredClient client) {
-        return client.federatedCredentials.isEmpty() ? "" : " federated_credentials=" + client.federatedCredentials.stream()
-                .map(pair -> pair.issuer + "#" + pair.subject).toList();
+        });
     }
 
     private static Uni<RegisteredClient> existing(String clientId) {

@@ -114,6 +114,31 @@ public class ClientMetadataParser {
     }
 
     /**
+     * Every problem of a registration document field by field (the first of each), before the rules between fields
+     * ({@link #checkKeys}), which need the fields valid: for a file, whose every error is listed at once.
+     */
+    public List<OAuthException> fieldErrors(JsonNode document) {
+        List<OAuthException> errors = new ArrayList<>();
+        document.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                return;
+            }
+            try {
+                switch (field.getKey()) {
+                    case "client_id" -> ownClientId(value);
+                    case "client_secret" -> importedSecret(value);
+                    case "client_secret_hash" -> importedHash(value);
+                    default -> change(field.getKey(), value);
+                }
+            } catch (OAuthException e) {
+                errors.add(e);
+            }
+        });
+        return errors;
+    }
+
+    /**
      * The key rules of a client as a change would leave it: a private_key_jwt client has {@code jwks} or
      * {@code jwks_uri}, not both; a secret client has neither, and a client without a secret cannot take a secret
      * method (it has none to present: register a new client).

@@ -8,8 +8,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * A client as the admin API shows it, in RFC 7591 §2 metadata names. Never a secret hash; the secret itself
- * only in the one response that creates it ({@code client_secret}).
+ * A client as the admin API shows it, in RFC 7591 §2 metadata names, with {@code source}: {@code api}, or
+ * {@code config} for a client the clients file declares. Never a secret hash; the secret itself only in the one
+ * response that creates it ({@code client_secret}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClientView(
@@ -38,6 +39,7 @@ public record ClientView(
         @JsonProperty("reissue") boolean reissue,
         @JsonProperty("reissue_min_remaining") Double reissueMinRemaining,
         @JsonProperty("enabled") boolean enabled,
+        @JsonProperty("source") String source,
         @JsonProperty("previous_secret_expires_at") String previousSecretExpiresAt,
         @JsonProperty("created_at") String createdAt,
         @JsonProperty("updated_at") String updatedAt) {
@@ -46,7 +48,7 @@ public record ClientView(
     public record Pair(@JsonProperty("issuer") String issuer, @JsonProperty("subject") String subject) {
     }
 
-    static ClientView of(RegisteredClient client) {
+    public static ClientView of(RegisteredClient client) {
         return of(client, null);
     }
 
@@ -62,6 +64,7 @@ public record ClientView(
                 client.tlsClientAuthSanIp, client.certificateBoundAccessTokens, client.dpopBoundAccessTokens,
                 client.accessTokenTtl, client.tokenRateLimit,
                 client.accessTokenTyp == null ? "at+jwt" : client.accessTokenTyp, client.reissue, client.reissueMinRemaining, client.enabled,
+                client.source,
                 client.previousSecretExpiresAt != null && client.previousSecretExpiresAt.isAfter(now)
                         ? instant(client.previousSecretExpiresAt) : null,
                 instant(client.createdAt), instant(client.updatedAt));
