@@ -87,10 +87,31 @@ class ClientsAsCodeIT {
                 + action + "'");
     }
 
+    /** A migrated database of its own, and a directory holding billing's hash file as a mounted Secret would. */
+    private record Setup(String database, Path directory, Path billingHash) {
+        static Setup migrated() throws Exception {
+            String database = newDatabase("clients_file");
+            migrate(database);
+            Path directory = Files.createTempDirectory("clients-file");
+            Path billingHash = directory.resolve("billing-hash");
+            Files.writeString(billingHash, pbkdf2(BILLING_SECRET) + "\n");
+            return new Setup(database, directory, billingHash);
+        }
+    }
+
+    /** What a command's run printed, and its exit code. */
+    private record Ran(int exitCode, String output) {
+    }
+
+    private static Ran run(String database, String log, Map<String, String> env, String... args) throws Exception {
+        PackagedJar.Launched command = launch(database, log, env, args);
+        assertTrue(command.process().waitFor(90, TimeUnit.SECONDS), String.join(" ", args) + " did not exit");
+        return new Ran(command.process().exitValue(), Files.readString(command.log()));
+    }
+
     private static void migrate(String database) throws Exception {
-        PackagedJar.Launched migrate = launch(database, "clients-file-migrate.log", Map.of(), "migrate");
-        assertTrue(migrate.process().waitFor(90, TimeUnit.SECONDS));
-        assertEquals(0, migrate.process().exitValue(), Files.readString(migrate.log()));
+        Ran migrate = run(database, "clients-file-migrate.log", Map.of(), "migrate");
+        assertEquals(0, migrate.exitCode(), migrate.output());
     }
 
     private static Map<String, String> replicaEnvironment(Path file, String orders) {
@@ -111,11 +132,10 @@ class ClientsAsCodeIT {
 
     @Test
     void twoReplicasApplyTheFileOnceAndFollowItsChangesWithinTenSeconds() throws Exception {
-        String database = newDatabase("clients_file");
-        migrate(database);
-        Path directory = Files.createTempDirectory("clients-file");
-        Path billingHash = directory.resolve("billing-hash");
-        Files.writeString(billingHash, pbkdf2(BILLING_SECRET) + "\n");
+        Setup setup = Setup.migrated();
+        String database = setup.database();
+        Path directory = setup.directory();
+        Path billingHash = setup.billingHash();
         Path file = directory.resolve("clients.yaml");
         replace(file, clients(billingHash, "invoices.read invoices.write", true));
         Map<String, String> env = replicaEnvironment(file, pbkdf2(ORDERS_SECRET));
@@ -174,11 +194,10 @@ class ClientsAsCodeIT {
 
     @Test
     void aReplicaWhoseCopyLagsDoesNotUndoWhatAnotherApplied() throws Exception {
-        String database = newDatabase("clients_file");
-        migrate(database);
-        Path directory = Files.createTempDirectory("clients-file");
-        Path billingHash = directory.resolve("billing-hash");
-        Files.writeString(billingHash, pbkdf2(BILLING_SECRET) + "\n");
+        Setup setup = Setup.migrated();
+        String database = setup.database();
+        Path directory = setup.directory();
+        Path billingHash = setup.billingHash();
         String orders = pbkdf2(ORDERS_SECRET);
         // The ConfigMap as two nodes' kubelets hold it: the same at first, then one node's copy lags.
         Path copyA = directory.resolve("a.yaml");
@@ -215,19 +234,17 @@ class ClientsAsCodeIT {
 
     @Test
     void planPrintsWhatWouldChangeAndChangesNothing() throws Exception {
-        String database = newDatabase("clients_file");
-        migrate(database);
-        Path directory = Files.createTempDirectory("clients-file");
-        Path billingHash = directory.resolve("billing-hash");
-        Files.writeString(billingHash, pbkdf2(BILLING_SECRET) + "\n");
+        Setup setup = Setup.migrated();
+        String database = setup.database();
+        Path directory = setup.directory();
+        Path billingHash = setup.billingHash();
         Path file = directory.resolve("clients.yaml");
         replace(file, clients(billingHash, "invoices.read", true));
         Map<String, String> env = replicaEnvironment(file, pbkdf2(ORDERS_SECRET));
 
-        PackagedJar.Launched plan = launch(database, "clients-file-plan.log", env, "plan");
-        assertTrue(plan.process().waitFor(90, TimeUnit.SECONDS));
-        String output = Files.readString(plan.log());
-        assertEquals(0, plan.process().exitValue(), output);
+        Ran plan = run(database, "clients-file-plan.log", env, "plan");
+        String output = plan.output();
+        assertEquals(0, plan.exitCode(), output);
         assertTrue(output.contains("+ create billing") && output.contains("+ create orders")
                 && output.contains("+ create workload")
                 && output.contains("Plan: 3 to create, 0 to change, 0 to adopt, 0 to remove."), output);
@@ -243,10 +260,9 @@ class ClientsAsCodeIT {
                 """);
         Map<String, String> withoutOrders = new HashMap<>(env);
         withoutOrders.remove("ORDERS_SECRET_HASH");
-        PackagedJar.Launched invalid = launch(database, "clients-file-plan-invalid.log", withoutOrders, "plan");
-        assertTrue(invalid.process().waitFor(90, TimeUnit.SECONDS));
-        String errors = Files.readString(invalid.log());
-        assertEquals(1, invalid.process().exitValue(), errors);
+        Ran invalid = run(database, "clients-file-plan-invalid.log", withoutOrders, "plan");
+        String errors = invalid.output();
+        assertEquals(1, invalid.exitCode(), errors);
         for (String error : List.of("(4 error(s))",
                 "clients[1] (orders): client_secret_hash_env: environment variable ORDERS_SECRET_HASH is not set",
                 "clients[3] (broken): client_secret: a plaintext secret never goes in the file",
@@ -259,17 +275,15 @@ class ClientsAsCodeIT {
         replace(file, clients(billingHash, "invoices.read", true));
         Map<String, String> unreachable = new HashMap<>(env);
         unreachable.put("DB_HOST", "database.invalid");
-        PackagedJar.Launched away = launch(database, "clients-file-plan-away.log", unreachable, "plan");
-        assertTrue(away.process().waitFor(90, TimeUnit.SECONDS));
-        assertEquals(3, away.process().exitValue(), Files.readString(away.log()));
+        Ran away = run(database, "clients-file-plan-away.log", unreachable, "plan");
+        assertEquals(3, away.exitCode(), away.output());
 
         // Offline, where the repository's CI has neither the database nor the Secrets: the file alone.
         Map<String, String> offline = new HashMap<>(withoutOrders);
         offline.put("DB_HOST", "database.invalid");
-        PackagedJar.Launched check = launch(database, "clients-file-plan-offline.log", offline, "plan", "--offline");
-        assertTrue(check.process().waitFor(90, TimeUnit.SECONDS));
-        String checked = Files.readString(check.log());
-        assertEquals(0, check.process().exitValue(), checked);
+        Ran check = run(database, "clients-file-plan-offline.log", offline, "plan", "--offline");
+        String checked = check.output();
+        assertEquals(0, check.exitCode(), checked);
         assertTrue(checked.contains("is valid: 3 client(s)"), checked);
     }
 }
