@@ -8,6 +8,7 @@
 # (TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false, as in the manifests); then the AOT-cached jar on a fresh
 # database (migrations, the first signing key and the bootstrap admin included).
 #
+#   LEVERS=1 bench/cold-start.sh (the start levers of issue 22 side by side instead, about 5 minutes)
 #   bench/cold-start.sh          (about 4 minutes; needs target/quarkus-app built on Temurin 25 for the AOT rows:
 #                                 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw verify -Dtest=NoSuchTest
 #                                 -Dsurefire.failIfNoSpecifiedTests=false; and the image from build-image.sh)
@@ -124,6 +125,36 @@ stop
 
 EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false)
 : >"$OUT/runs.tsv"
+# LEVERS=1: instead of the series below, one start lever at a time beside today's default, in interleaved rounds (each
+# round starts every variant once, so a slower minute of the machine falls on all of them), with the AOT cache.
+# A variant is "label|environment (K=V ...)|java options".
+if [ "${LEVERS:-0}" = 1 ] && [ -f "$APP/app.aot" ]; then
+  VARIANTS=(
+    "AOT cache (the image's default)||"
+    "+ Hibernate's database version check off|QUARKUS_DATASOURCE_DB_VERSION=15 QUARKUS_HIBERNATE_ORM_DATABASE_VERSION_CHECK_ENABLED=false|"
+    "+ OpenAPI endpoint off|QUARKUS_SMALLRYE_OPENAPI_ENABLE=false|"
+    "+ C2 only for crypto and BigInteger||-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/src/main/docker/c2-crypto-only.json"
+    "+ no AOT replay training||-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+    "+ serial GC||-XX:+UseSerialGC"
+    "C1 only (reference, not a default)||-XX:TieredStopAtLevel=1"
+  )
+  for client in secret federated; do
+    FEDERATED_BODY=""
+    [ "$client" = federated ] && FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
+    for round in $(seq 1 "$RUNS"); do
+      for variant in "${VARIANTS[@]}"; do
+        IFS='|' read -r label environment options <<<"$variant"
+        # shellcheck disable=SC2206
+        EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false $environment)
+        # shellcheck disable=SC2086
+        printf '%s\t%s\n' "$label, $client client" "$(measure jar "$JDK25" -XX:AOTCache="$APP/app.aot" $options | tr ' ' '\t')" \
+          >>"$OUT/runs.tsv"
+      done
+    done
+  done
+  FEDERATED_BODY=""
+  RUNS=0
+fi
 run_series() {
   local label=$1; shift
   for i in $(seq 1 "$RUNS"); do

@@ -40,6 +40,7 @@ public class SecretVerifier {
 
     private final SecretHasher hasher;
     private final VerifiedSecrets verifiedSecrets;
+    private final SecretRehash rehash;
     private final Clock clock;
     private final Set<String> reverifying = ConcurrentHashMap.newKeySet();
     // (client, source) pairs whose secret verified here: their slow hashes take the lane a flood cannot fill.
@@ -49,14 +50,20 @@ public class SecretVerifier {
     private static final Logger LOG = Logger.getLogger(SecretVerifier.class);
 
     @Inject
-    SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets) {
-        this(hasher, verifiedSecrets, Clock.systemUTC());
+    SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets, SecretRehash rehash) {
+        this(hasher, verifiedSecrets, Clock.systemUTC(), rehash);
     }
 
+    /** Without hashing secrets again (unit tests). */
     SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets, Clock clock) {
+        this(hasher, verifiedSecrets, clock, null);
+    }
+
+    private SecretVerifier(SecretHasher hasher, VerifiedSecrets verifiedSecrets, Clock clock, SecretRehash rehash) {
         this.hasher = hasher;
         this.verifiedSecrets = verifiedSecrets;
         this.clock = clock;
+        this.rehash = rehash;
     }
 
     /**
@@ -99,6 +106,9 @@ public class SecretVerifier {
                     }
                     Attempt matched = attempts.get(index.getAsInt());
                     verifiedSecrets.remember(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
+                    if (rehash != null && matched.storedHash().equals(matched.client().secretHash())) {
+                        rehash.afterVerified(matched.client().clientId(), matched.candidate().secret(), matched.storedHash());
+                    }
                     knownPairs.put(pair(matched.client().clientId(), source), Boolean.TRUE);
                     return Optional.of(new Match(matched.client(), matched.storedHash()));
                 });

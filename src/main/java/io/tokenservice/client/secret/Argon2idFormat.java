@@ -25,17 +25,19 @@ final class Argon2idFormat implements SecretHashFormat {
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
+    private final HashingMemory memory;
 
-    Argon2idFormat(int memoryKib, int iterations, int parallelism) {
+    Argon2idFormat(int memoryKib, int iterations, int parallelism, HashingMemory memory) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
+        this.memory = memory;
     }
 
     String hash(byte[] secret) {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        byte[] hash = derive(secret, salt, memoryKib, iterations, parallelism, 32);
+        byte[] hash = memory.within(memoryKib, () -> derive(secret, salt, memoryKib, iterations, parallelism, 32));
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + PhcBase64.encode(salt) + "$" + PhcBase64.encode(hash);
     }
@@ -56,9 +58,16 @@ final class Argon2idFormat implements SecretHashFormat {
         if (parsed == null) {
             return false;
         }
-        byte[] actual = derive(secret, parsed.salt, parsed.memoryKib, parsed.iterations, parsed.parallelism,
-                parsed.hash.length);
+        byte[] actual = memory.within(parsed.memoryKib, () -> derive(secret, parsed.salt, parsed.memoryKib,
+                parsed.iterations, parsed.parallelism, parsed.hash.length));
         return MessageDigest.isEqual(actual, parsed.hash);
+    }
+
+    /** Whether {@code hash} is one of ours at another cost than new hashes get now: it is made again when used. */
+    boolean isOutdated(String hash) {
+        Parsed parsed = parse(hash);
+        return parsed == null || parsed.memoryKib != memoryKib || parsed.iterations != iterations
+                || parsed.parallelism != parallelism;
     }
 
     private record Parsed(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {

@@ -72,6 +72,7 @@ public class SecretHasher {
     private static final Logger LOG = Logger.getLogger(SecretHasher.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
+    private final HashingMemory memory;
     private final Argon2idFormat argon2id;
     private final List<SecretHashFormat> formats;
     private final CompletableFuture<String> dummyHash;
@@ -92,7 +93,8 @@ public class SecretHasher {
         this(config.hashing().argon2MemoryKib(), config.hashing().argon2Iterations(),
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
-                config.hashing().queueSize(), config.hashing().maxCpuCores(), config.hashing().verificationTimeout());
+                config.hashing().queueSize(), config.hashing().maxCpuCores(), config.hashing().verificationTimeout(),
+                config.hashing().maxMemoryKib());
         registerMetrics(registry);
     }
 
@@ -102,6 +104,9 @@ public class SecretHasher {
      * ({@code token_service_hashing_seconds}, a histogram).
      */
     void registerMetrics(MeterRegistry registry) {
+        Gauge.builder("token_service.hashing.memory", memory, HashingMemory::inUseKib).baseUnit("kibibytes")
+                .description("Argon2id memory held by running hashes, bounded by token-service.hashing.max-memory-kib")
+                .register(registry);
         for (Lane lane : Lane.values()) {
             String name = lane.name().toLowerCase(Locale.ROOT);
             ThreadPoolExecutor pool = pools.get(lane);
@@ -124,13 +129,15 @@ public class SecretHasher {
 
     /** A hasher outside the container (unit tests), with no CPU budget. */
     public SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize) {
-        this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0, Duration.ofSeconds(30));
+        this(argon2MemoryKib, argon2Iterations, argon2Parallelism, workers, queueSize, 0, Duration.ofSeconds(30),
+                Argon2idFormat.MAX_MEMORY_KIB);
     }
 
     SecretHasher(int argon2MemoryKib, int argon2Iterations, int argon2Parallelism, int workers, int queueSize,
-            double maxCpuCores, Duration verificationTimeout) {
+            double maxCpuCores, Duration verificationTimeout, int maxMemoryKib) {
         this.verificationTimeout = verificationTimeout;
-        this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism);
+        this.memory = new HashingMemory(maxMemoryKib);
+        this.argon2id = new Argon2idFormat(argon2MemoryKib, argon2Iterations, argon2Parallelism, memory);
         this.formats = List.of(argon2id, new Pbkdf2Sha256Format(), new BcryptFormat());
         budgets.put(Lane.OTHER, new VerificationBudget(maxCpuCores));
         budgets.put(Lane.SUSPECT, new VerificationBudget(maxCpuCores));
@@ -202,6 +209,14 @@ public class SecretHasher {
                 }
             }
         });
+    }
+
+    /**
+     * Whether a secret that verified against {@code hash} should be hashed again: the hash is another format
+     * (imported PBKDF2 or bcrypt) or Argon2id at another cost than new hashes get.
+     */
+    public boolean isOutdated(String hash) {
+        return argon2id.isOutdated(normalize(hash));
     }
 
     /** True when {@code hash} is a well-formed hash this service can verify (a PHC string, or bcrypt). */

@@ -26,7 +26,7 @@ class SecretHashFormatsTest {
     // the same at 29000 iterations in passlib's spelling (adapted base64, '.' for '+')
     static final String PBKDF2_PASSLIB = "$pbkdf2-sha256$29000$AAECAwQFBgcICQoLDA0ODw$N8WMECixjioZhhm8h3o2ELobaEBkiN5HF0.4nY8D/IM";
 
-    private final Argon2idFormat argon2id = new Argon2idFormat(19456, 2, 1);
+    private final Argon2idFormat argon2id = new Argon2idFormat(19456, 2, 1, new HashingMemory(Argon2idFormat.MAX_MEMORY_KIB));
     private final Pbkdf2Sha256Format pbkdf2 = new Pbkdf2Sha256Format();
     private final BcryptFormat bcrypt = new BcryptFormat();
 

@@ -81,7 +81,7 @@ class SecretHasherTest {
     @Test
     void verificationsBeyondTheCpuBudgetFailFast() {
         // A thousandth of a core: one millisecond of CPU per second; one Argon2id verification spends it all.
-        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001, java.time.Duration.ofSeconds(30));
+        SecretHasher hasher = new SecretHasher(19456, 2, 1, 1, 16, 0.001, java.time.Duration.ofSeconds(30), Argon2idFormat.MAX_MEMORY_KIB);
         List<SecretHasher.Check> twoChecks = List.of(new SecretHasher.Check("a", null), new SecretHasher.Check("b", null));
         assertTrue(hasher.firstMatch(twoChecks).await().indefinitely().isEmpty());
         org.junit.jupiter.api.Assertions.assertThrows(HashingSaturatedException.class,
@@ -100,7 +100,7 @@ class SecretHasherTest {
 
     @Test
     void aVerificationPastItsTimeLimitAnswersWithoutWaitingForIt() {
-        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 16, 0, java.time.Duration.ofMillis(100));
+        SecretHasher hasher = new SecretHasher(1024, 1, 1, 1, 16, 0, java.time.Duration.ofMillis(100), Argon2idFormat.MAX_MEMORY_KIB);
         long started = System.nanoTime();
         org.junit.jupiter.api.Assertions.assertThrows(HashingFailedException.class, () -> hasher.offload(() -> {
             try {
