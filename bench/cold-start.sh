@@ -133,7 +133,7 @@ if [ "${LEVERS:-0}" = 1 ] && [ -f "$APP/app.aot" ]; then
     "AOT cache (the image's default)||"
     "+ Hibernate's database version check off|QUARKUS_DATASOURCE_DB_VERSION=15 QUARKUS_HIBERNATE_ORM_DATABASE_VERSION_CHECK_ENABLED=false|"
     "+ OpenAPI endpoint off|QUARKUS_SMALLRYE_OPENAPI_ENABLE=false|"
-    "+ C2 only for crypto and BigInteger||-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/src/main/docker/c2-crypto-only.json"
+    "+ C2 only for crypto and BigInteger||-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/bench/c2-crypto-only.json"
     "+ no AOT replay training||-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
     "+ serial GC||-XX:+UseSerialGC"
     "C1 only (reference, not a default)||-XX:TieredStopAtLevel=1"

@@ -16,6 +16,9 @@ mkdir -p "$OUT"
 JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 IMAGE=${IMAGE:-localhost/token-service:latest}
 MEMORIES=${MEMORIES:-192m 224m 256m}
+# IMAGE_ENV: environment for the containers only, K=V pairs separated by ';', e.g.
+# IMAGE_ENV="JAVA_OPTS_APPEND=-XX:TrimNativeHeapInterval=5000 -XX:CompileCommand=MemLimit,*.*,32m;QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=4".
+IFS=';' read -r -a IMAGE_ENV <<<"${IMAGE_ENV:-}"
 CLIENTS=${CLIENTS:-128}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-20}
@@ -54,8 +57,10 @@ start_jar() {
   wait_ready
 }
 start_container() {
-  CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}")
+  CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}" "${IMAGE_ENV[@]}")
   PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
+  # A JVM that exits at once (it cannot open its AOT cache in the heap it got, say) leaves no process: 0.
+  [ -n "$PID" ] && [ "$PID" != 0 ] || return 1
   wait_ready
 }
 oom_killed() { [ -n "$CONTAINER" ] && [ "$(podman inspect --format '{{.State.OOMKilled}}' "$CONTAINER")" = true ]; }
