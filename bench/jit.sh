@@ -31,9 +31,7 @@ APP="$ROOT/target/quarkus-app"
 require_tools wrk curl jq python3
 [ -f "$APP/app.aot" ] || { echo "no AOT cache: build on Temurin 25 first (see bench/cold-start.sh)" >&2; exit 1; }
 fresh_database "$DB"
-# The image's JVM options, as src/main/docker/check-aot-cache.sh reads them.
-IMAGE_OPTS=$(sed -n '/^ENV JAVA_OPTS="/,/"$/p' src/main/docker/Dockerfile.jvm | tr -d '\\\n' \
-  | sed -e 's/^ENV JAVA_OPTS="//' -e 's/"$//')
+IMAGE_OPTS=$(src/main/docker/java-opts.sh)
 ENV_ARGS=(DB_HOST=127.0.0.1 DB_NAME=$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT
   TOKEN_SERVICE_ISSUER=$URL TOKEN_SERVICE_KEY_ENCRYPTION_KEY=$KEY_ENCRYPTION_KEY TOKEN_SERVICE_REISSUE_ENABLED=false
   TOKEN_SERVICE_THROTTLE_FAILURES_PER_SOURCE_PER_MINUTE=1000000000

@@ -12,9 +12,8 @@ JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 SIZES=${SIZES:-192m 384m 1g}
 CACHE=target/quarkus-app/app.aot
 [ -s "$CACHE" ] || { echo "no AOT cache at $CACHE" >&2; exit 1; }
-# The image's JAVA_OPTS, continuation lines joined; the -D system properties play no part in opening the cache.
-opts=$(sed -n '/^ENV JAVA_OPTS="/,/"$/p' src/main/docker/Dockerfile.jvm | tr -d '\\\n' \
-  | sed -e 's/^ENV JAVA_OPTS="//' -e 's/"$//')
+# The image's JAVA_OPTS; the -D system properties play no part in opening the cache.
+opts=$(src/main/docker/java-opts.sh)
 status=0
 for size in $SIZES; do
   # shellcheck disable=SC2086

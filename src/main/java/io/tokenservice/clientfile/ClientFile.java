@@ -51,7 +51,6 @@ public class ClientFile {
     // Applied in one transaction; far above what one deployment declares.
     static final int MAX_CLIENTS = 1_000;
     private static final int MAX_HASH_BYTES = 1024;
-    private static final long MAX_GRACE_SECONDS = 30L * 24 * 3600;
     static final String HASH_FILE = "client_secret_hash_file";
     static final String HASH_ENV = "client_secret_hash_env";
     static final String PREVIOUS_VALID_FOR = "previous_secret_valid_for";
@@ -316,14 +315,12 @@ public class ClientFile {
     }
 
     private static long previousValidFor(JsonNode value, String where, List<String> errors) {
-        if (value == null || value.isNull()) {
+        try {
+            return ClientMetadataParser.previousSecretValidFor(value);
+        } catch (OAuthException e) {
+            errors.add(where + ": " + e.description());
             return 0;
         }
-        if (!value.isIntegralNumber() || value.longValue() < 0 || value.longValue() > MAX_GRACE_SECONDS) {
-            errors.add(where + ": " + PREVIOUS_VALID_FOR + " must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
-            return 0;
-        }
-        return value.longValue();
     }
 
     private static MessageDigest sha256() {

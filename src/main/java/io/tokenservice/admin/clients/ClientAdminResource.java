@@ -48,7 +48,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 @SecurityRequirement(name = "admin-bearer")
 public class ClientAdminResource {
 
-    static final long MAX_GRACE_SECONDS = 30L * 24 * 3600;
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
 
@@ -213,15 +212,7 @@ public class ClientAdminResource {
         if (!revoke.isMissingNode() && !revoke.isNull() && !revoke.isBoolean()) {
             throw OAuthException.invalidField("revoke_tokens", "revoke_tokens must be true or false");
         }
-        JsonNode grace = document.get("previous_secret_valid_for");
-        long graceSeconds = 0;
-        if (grace != null && !grace.isNull()) {
-            if (!grace.isIntegralNumber() || grace.longValue() < 0 || grace.longValue() > MAX_GRACE_SECONDS) {
-                throw OAuthException.invalidField("previous_secret_valid_for",
-                        "previous_secret_valid_for must be whole seconds from 0 to " + MAX_GRACE_SECONDS);
-            }
-            graceSeconds = grace.longValue();
-        }
+        long graceSeconds = ClientMetadataParser.previousSecretValidFor(document.get("previous_secret_valid_for"));
         if (revoke.asBoolean(false) && graceSeconds > 0) {
             // The old secret, perhaps the leaked one, could mint new tokens through the whole grace window.
             throw OAuthException.invalidField("revoke_tokens", "revoke_tokens cannot keep the previous secret valid");

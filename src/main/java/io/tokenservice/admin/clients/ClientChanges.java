@@ -89,9 +89,10 @@ public class ClientChanges {
     public Uni<Void> change(RegisteredClient client, ClientMetadataParser.Patch patch, NewSecret secret, String actor) {
         ClientView before = ClientView.of(client);
         String jwksUriBefore = client.jwksUri;
+        OffsetDateTime now = AdminRequests.now();
         patch.applyTo(client);
         if (secret != null) {
-            replaceSecret(client, secret, AdminRequests.now());
+            replaceSecret(client, secret, now);
         }
         parser.checkKeys(client, true);
         ClientView after = ClientView.of(client);
@@ -99,7 +100,7 @@ public class ClientChanges {
         if (cutOff) {
             cutOffTokens(client);
         }
-        client.updatedAt = AdminRequests.now();
+        client.updatedAt = now;
         Uni<Void> owned = Objects.equals(jwksUriBefore, client.jwksUri) ? Uni.createFrom().voidItem()
                 : keyOwners.clientMayUse(client.jwksUri);
         return owned.flatMap(ignored -> client.persistAndFlush()).call(() -> audit.recordAs(actor, "client.updated",
@@ -112,11 +113,12 @@ public class ClientChanges {
 
     /** Replaces the secret of a client that has one; {@code revokeTokens} retires every token issued before. */
     public Uni<Void> rotateSecret(RegisteredClient client, NewSecret secret, boolean revokeTokens, String actor) {
-        replaceSecret(client, secret, AdminRequests.now());
+        OffsetDateTime now = AdminRequests.now();
+        replaceSecret(client, secret, now);
         if (revokeTokens) {
             cutOffTokens(client);
         }
-        client.updatedAt = AdminRequests.now();
+        client.updatedAt = now;
         return client.persistAndFlush().call(() -> audit.recordAs(actor, "client.secret_rotated", client.clientId,
                 "previous_secret_valid_for=" + secret.previousValidForSeconds() + " tokens_revoked=" + revokeTokens))
                 .replaceWithVoid();

@@ -51,6 +51,7 @@ public class ClientMetadataParser {
     }
 
     static final int MIN_IMPORTED_SECRET_LENGTH = 32;
+    private static final long MAX_PREVIOUS_SECRET_VALID_FOR = 30L * 24 * 3600;
     // A scope token's syntax is RFC 6749 §3.3 (endpoint.ScopeSyntax); its length, ours.
     private static final int MAX_SCOPE_LENGTH = 200;
     private static final int MAX_NAME_LENGTH = 200;
@@ -111,6 +112,23 @@ public class ClientMetadataParser {
         }
         checkKeys(client, false);
         return new Registration(client, secret, hash);
+    }
+
+    /**
+     * {@code previous_secret_valid_for}: how long, in whole seconds up to 30 days, a replaced secret stays valid;
+     * absent or null is 0. For a rotation through the admin API and a new hash in the clients file alike.
+     *
+     * @throws OAuthException 400 naming the field
+     */
+    public static long previousSecretValidFor(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return 0;
+        }
+        if (!value.isIntegralNumber() || value.longValue() < 0 || value.longValue() > MAX_PREVIOUS_SECRET_VALID_FOR) {
+            throw OAuthException.invalidField("previous_secret_valid_for",
+                    "previous_secret_valid_for must be whole seconds from 0 to " + MAX_PREVIOUS_SECRET_VALID_FOR);
+        }
+        return value.longValue();
     }
 
     /**
