@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,12 +24,14 @@ class HashingMemoryTest {
         HashingMemory memory = new HashingMemory(25);
         AtomicInteger held = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        // Each hash leaves only once another is inside with it: two at a time must fit, a third must not.
+        CyclicBarrier pairs = new CyclicBarrier(2);
         ExecutorService lanes = Executors.newFixedThreadPool(8);
         List<Future<Integer>> hashes = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             hashes.add(lanes.submit(() -> memory.within(10, () -> {
                 most.accumulateAndGet(held.addAndGet(10), Math::max);
-                sleep(20);
+                await(pairs);
                 held.addAndGet(-10);
                 return 1;
             })));
@@ -93,6 +96,14 @@ class HashingMemoryTest {
         assertTrue(released.get() > 0 && done > released.get(), "the verification ran while the budget was held");
         other.join();
         assertEquals(0, memory.inUseKib());
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void sleep(long millis) {
