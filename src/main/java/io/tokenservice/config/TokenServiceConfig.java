@@ -436,10 +436,10 @@ public interface TokenServiceConfig {
 
         /**
          * Argon2id memory, in KiB, all hashing lanes together may hold at once; a hash waits for its share. A hash
-         * asking for more than all of it runs alone.
+         * asking for more than all of it runs alone. Default: a third of the maximum heap, at most 40960 (the image
+         * gives the heap a quarter of the container's limit: 16 MiB, two hashes at once, in 192 MiB).
          */
-        @WithDefault("40960")
-        int maxMemoryKib();
+        OptionalInt maxMemoryKib();
 
         /** Argon2id parallelism for new hashes. */
         @WithDefault("1")

@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  */
 final class HashingMemory {
 
+    /** The budget where none is configured never exceeds this (KiB): five hashes of today's cost, 7 MiB. */
+    static final int MAX_DEFAULT_BUDGET_KIB = 40960;
+
     private final int budgetKib;
     private final Semaphore available;
 
@@ -21,6 +24,15 @@ final class HashingMemory {
         }
         this.budgetKib = budgetKib;
         this.available = new Semaphore(budgetKib, true);
+    }
+
+    /**
+     * The budget where none is configured: a third of the heap the JVM may grow to, at most
+     * {@link #MAX_DEFAULT_BUDGET_KIB}. The rest of the heap holds the live set (about 30 MB) and what requests
+     * allocate; a fixed 40 MiB would not leave that in the 48 MiB heap of a 192 MiB container.
+     */
+    static int defaultBudgetKib(long maxHeapBytes) {
+        return (int) Math.max(1, Math.min(MAX_DEFAULT_BUDGET_KIB, maxHeapBytes / 3 / 1024));
     }
 
     /** Runs {@code hash}, which holds {@code kib} of memory while it runs, within the budget. */

@@ -94,7 +94,7 @@ public class SecretHasher {
                 config.hashing().argon2Parallelism(),
                 config.hashing().workers().orElse(Runtime.getRuntime().availableProcessors()),
                 config.hashing().queueSize(), config.hashing().maxCpuCores(), config.hashing().verificationTimeout(),
-                config.hashing().maxMemoryKib());
+                config.hashing().maxMemoryKib().orElse(HashingMemory.defaultBudgetKib(Runtime.getRuntime().maxMemory())));
         registerMetrics(registry);
     }
 

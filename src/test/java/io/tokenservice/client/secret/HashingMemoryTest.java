@@ -20,6 +20,16 @@ import org.junit.jupiter.api.Test;
 class HashingMemoryTest {
 
     @Test
+    void theDefaultBudgetIsAThirdOfTheHeapAndAtMostFortyMebibytes() {
+        long mib = 1024 * 1024;
+        // The image's heap in a 192 MiB container (a quarter of the limit): two hashes of 7 MiB at once.
+        assertEquals(16384, HashingMemory.defaultBudgetKib(48 * mib));
+        assertEquals(32768, HashingMemory.defaultBudgetKib(96 * mib));
+        assertEquals(40960, HashingMemory.defaultBudgetKib(1024 * mib));
+        assertEquals(1, HashingMemory.defaultBudgetKib(0));
+    }
+
+    @Test
     void hashesTogetherNeverHoldMoreThanTheBudget() throws Exception {
         HashingMemory memory = new HashingMemory(25);
         AtomicInteger held = new AtomicInteger();
