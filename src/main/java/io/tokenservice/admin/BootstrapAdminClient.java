@@ -2,17 +2,14 @@ package io.tokenservice.admin;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.client.secret.SecretHasher;
 import io.tokenservice.client.secret.VerifiedSecrets;
-import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.token.AdminAuthority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -48,10 +45,8 @@ public class BootstrapAdminClient {
         this.bootstrap = config.bootstrap();
     }
 
-    void onStart(@Observes StartupEvent event) throws Throwable {
-        if (!Launch.serving()) {
-            return;
-        }
+    /** Makes sure of the configured bootstrap admin: one of the start-up reads of a serving replica. */
+    public void start() throws Throwable {
         Optional<String> clientId = bootstrap.adminClientId().filter(id -> !id.isBlank());
         Optional<String> secret = bootstrap.adminClientSecret().filter(s -> !s.isEmpty());
         if (clientId.isEmpty() && secret.isEmpty()) {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +16,6 @@ import io.tokenservice.client.ClientExistsException;
 import io.tokenservice.client.RegisteredClient;
 import io.tokenservice.clientfile.ClientFile.Declaration;
 import io.tokenservice.clientfile.ClientFilePlan.Change;
-import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.BackgroundWork;
 import io.tokenservice.database.ChangeChannel;
@@ -109,8 +107,9 @@ public class ClientFileSync implements ChangeChannel {
         }
     }
 
-    void start(@Observes StartupEvent event) {
-        if (!Launch.serving() || file.isEmpty()) {
+    /** Applies the clients file, then looks at it every check interval: one of the start-up reads of a serving replica. */
+    public void start() {
+        if (file.isEmpty()) {
             return;
         }
         // At start this replica's copy is taken to be current: whatever another applied, this one applies it.

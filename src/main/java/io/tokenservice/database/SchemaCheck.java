@@ -38,7 +38,7 @@ public class SchemaCheck {
         this.timeout = config.database().timeout().plusSeconds(10);
     }
 
-    // Before the keys, revocations and bootstrap admin read or write anything (their observers: default priority).
+    // Before the keys, revocations and bootstrap admin read or write anything (StartupReads: priority 2).
     void check(@Observes @Priority(1) StartupEvent event) throws Throwable {
         if (migrateAtStart || !Launch.serving()) {
             // A plan checks the schema itself, to say so with its own exit code.

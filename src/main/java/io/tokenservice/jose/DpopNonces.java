@@ -1,13 +1,10 @@
 package io.tokenservice.jose;
 
-import io.quarkus.runtime.StartupEvent;
-import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -58,11 +55,11 @@ public class DpopNonces {
         this.clock = clock;
     }
 
-    /** The shared secret, drawn by the first replica to start and read by the others; only when nonces are required. */
-    void load(@Observes StartupEvent event) {
-        if (!Launch.serving()) {
-            return;
-        }
+    /**
+     * The shared secret, drawn by the first replica to start and read by the others; only when nonces are required.
+     * One of the start-up reads of a serving replica.
+     */
+    public void start() {
         if (!required) {
             return;
         }

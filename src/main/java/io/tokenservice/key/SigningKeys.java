@@ -5,10 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.DatabaseCalls;
@@ -140,10 +138,8 @@ public class SigningKeys implements ChangeChannel {
         return new SigningKeys(new FixedKeySource(key), KeySet.of(key), Clock.systemUTC(), Duration.ofDays(1));
     }
 
-    void start(@Observes StartupEvent event) throws Throwable {
-        if (!Launch.serving()) {
-            return;
-        }
+    /** Loads the keys (and on a first start stores the first one): one of the start-up reads of a serving replica. */
+    public void start() throws Throwable {
         source = configuredSource();
         if (source.scheduled() && config.keys().maxStaleness().compareTo(config.keys().refreshInterval()) <= 0) {
             throw new IllegalStateException("token-service.keys.max-staleness must be longer than "

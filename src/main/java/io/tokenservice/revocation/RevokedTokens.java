@@ -5,10 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.tokenservice.config.Launch;
 import io.tokenservice.config.TokenServiceConfig;
 import io.tokenservice.database.ChangeChannel;
 import io.tokenservice.database.ConcurrencyGate;
@@ -110,10 +108,8 @@ public class RevokedTokens implements ChangeChannel, TokenRevocations {
                 .register(registry);
     }
 
-    void start(@Observes StartupEvent event) throws Throwable {
-        if (!Launch.serving()) {
-            return;
-        }
+    /** Reads the revocations, then every refresh interval: one of the start-up reads of a serving replica. */
+    public void start() throws Throwable {
         VertxContextSupport.subscribeAndAwait(this::refresh);
         periodic = PeriodicRefresh.every(vertx, refreshInterval, databaseTimeout, "revoked tokens", this::refresh);
     }
