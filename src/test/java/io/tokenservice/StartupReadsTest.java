@@ -38,7 +38,7 @@ class StartupReadsTest {
         Map<String, StartupReads.Read> reads = new LinkedHashMap<>();
         // The keys fail after the bootstrap has: the keys' failure, first in order, is the one reported.
         reads.put("keys", () -> {
-            bootstrapFailed.await(10, TimeUnit.SECONDS);
+            assertTrue(bootstrapFailed.await(10, TimeUnit.SECONDS), "the reads run at once");
             throw keys;
         });
         reads.put("slow", () -> {
@@ -53,6 +53,22 @@ class StartupReadsTest {
         assertSame(keys, thrown);
         assertSame(bootstrap, thrown.getSuppressed()[0]);
         assertTrue(slowEnded.get(), "the start waits for every read before it fails");
+    }
+
+    @Test
+    void oneExceptionThatTwoReadsThrowIsReportedOnce() {
+        // Vert.x throws one shared instance for a closed connection: self-suppression would throw instead.
+        Exception closed = new IllegalStateException("Connection was closed");
+        Map<String, StartupReads.Read> reads = new LinkedHashMap<>();
+        reads.put("revocations", () -> {
+            throw closed;
+        });
+        reads.put("DPoP nonce secret", () -> {
+            throw closed;
+        });
+        Throwable thrown = assertThrows(Throwable.class, () -> StartupReads.runAtOnce(reads));
+        assertSame(closed, thrown);
+        assertEquals(0, thrown.getSuppressed().length);
     }
 
     @Test
