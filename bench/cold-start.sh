@@ -8,7 +8,7 @@
 # (TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false, as in the manifests); then the AOT-cached jar on a fresh
 # database (migrations, the first signing key and the bootstrap admin included).
 #
-#   LEVERS=1 bench/cold-start.sh (the start levers of issue 22 side by side instead, about 5 minutes)
+#   LEVERS=1 bench/cold-start.sh (the start levers of issue 22 side by side instead, about 10 minutes)
 #   bench/cold-start.sh          (about 4 minutes; needs target/quarkus-app built on Temurin 25 for the AOT rows:
 #                                 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw verify -Dtest=NoSuchTest
 #                                 -Dsurefire.failIfNoSpecifiedTests=false; and the image from build-image.sh)
@@ -58,7 +58,7 @@ launch() {
   local kind=$1; shift
   if [ "$kind" = jar ]; then
     local jdk=$1; shift
-    env "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}" "$jdk/bin/java" "$@" -jar "$APP/quarkus-run.jar" >>"$OUT/server.log" 2>&1 &
+    env "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}" "$jdk/bin/java" "$@" -jar "${RUN_APP:-$APP}/quarkus-run.jar" >>"$OUT/server.log" 2>&1 &
     PID=$!
   else
     CONTAINER=$(run_image 512m "$IMAGE" "${COMMON_ENV[@]}" "${EXTRA_ENV[@]}")
@@ -127,32 +127,58 @@ EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false)
 : >"$OUT/runs.tsv"
 # LEVERS=1: instead of the series below, one start lever at a time beside today's default, in interleaved rounds (each
 # round starts every variant once, so a slower minute of the machine falls on all of them), with the AOT cache.
-# A variant is "label|environment (K=V ...)|java options".
+# A variant is "label|environment (K=V ...)|java options|AOT cache (default: the build's)|build (default: $APP)|
+# runtime (default: $JDK25)".
+# Two caches are trained first (bench/aot-train.sh): one by a run that starts as production does, one with compact
+# object headers, which a JVM uses only with a cache trained with them. OTHER_BUILDS adds other builds of the service,
+# each started from a cache a production-like run trained for it: "label=target/quarkus-app of the build;...", e.g. an
+# earlier commit, or a build with OpenTelemetry left out (-Dquarkus.otel.enabled=false). JLINK=1 adds a runtime made by
+# jlink from $JDK25 with the modules the service uses (JLINK_MODULES), with a cache trained on it, and reports its size.
 if [ "${LEVERS:-0}" = 1 ] && [ -f "$APP/app.aot" ]; then
+  log "training the levers' AOT caches"
+  bench/aot-train.sh "$OUT/production.aot" >>"$OUT/train.log" 2>&1
+  bench/aot-train.sh "$OUT/compact-headers.aot" -XX:+UseCompactObjectHeaders >>"$OUT/train.log" 2>&1
   VARIANTS=(
-    "AOT cache (the image's default)||"
-    "+ Hibernate's database version check off|QUARKUS_DATASOURCE_DB_VERSION=15 QUARKUS_HIBERNATE_ORM_DATABASE_VERSION_CHECK_ENABLED=false|"
-    "+ OpenAPI endpoint off|QUARKUS_SMALLRYE_OPENAPI_ENABLE=false|"
-    "+ C2 only for crypto and BigInteger||-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/bench/c2-crypto-only.json"
-    "+ no AOT replay training||-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
-    "+ serial GC||-XX:+UseSerialGC"
-    "C1 only (reference, not a default)||-XX:TieredStopAtLevel=1"
+    "AOT cache (the build's, trained by the integration tests)|||"
+    "+ Hibernate's database version check off|QUARKUS_DATASOURCE_DB_VERSION=15 QUARKUS_HIBERNATE_ORM_DATABASE_VERSION_CHECK_ENABLED=false||"
+    "+ OpenAPI endpoint off|QUARKUS_SMALLRYE_OPENAPI_ENABLE=false||"
+    "+ C2 only for crypto and BigInteger||-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/bench/c2-crypto-only.json|"
+    "+ no AOT replay training||-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining|"
+    "+ serial GC||-XX:+UseSerialGC|"
+    "a cache trained by a production-like run (bench/aot-train.sh)|||$OUT/production.aot"
+    "+ compact object headers (a cache trained with them)||-XX:+UseCompactObjectHeaders|$OUT/compact-headers.aot"
+    "the image's options (heap a quarter of 384 MiB, serial GC, ...)||$(src/main/docker/java-opts.sh) -XX:MaxRAM=384m|"
+    "C1 only (reference, not a default)||-XX:TieredStopAtLevel=1|"
   )
+  if [ "${JLINK:-0}" = 1 ]; then
+    "$JDK25/bin/jlink" --add-modules "${JLINK_MODULES:-java.se,jdk.unsupported,jdk.management,jdk.naming.dns,jdk.crypto.cryptoki,jdk.zipfs,jdk.jfr}" \
+      --strip-debug --no-man-pages --no-header-files --output "$OUT/runtime"
+    echo "runtime sizes: jlinked $(du -sm "$OUT/runtime" | cut -f1) MiB, $JDK25 $(du -sm "$JDK25" | cut -f1) MiB" >"$OUT/runtime-size.txt"
+    JDK="$OUT/runtime" bench/aot-train.sh "$OUT/runtime.aot" >>"$OUT/train.log" 2>&1
+    VARIANTS+=("a jlinked runtime, production-like cache|||$OUT/runtime.aot||$OUT/runtime")
+  fi
+  IFS=';' read -r -a builds <<<"${OTHER_BUILDS:-}"
+  for i in "${!builds[@]}"; do
+    # The build's directory follows the last "=" (a label may hold one).
+    APP="${builds[$i]##*=}" bench/aot-train.sh "$OUT/build-$i.aot" >>"$OUT/train.log" 2>&1
+    VARIANTS+=("${builds[$i]%=*}, production-like cache|||$OUT/build-$i.aot|${builds[$i]##*=}")
+  done
   for client in secret federated; do
     FEDERATED_BODY=""
     [ "$client" = federated ] && FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
     for round in $(seq 1 "$RUNS"); do
       for variant in "${VARIANTS[@]}"; do
-        IFS='|' read -r label environment options <<<"$variant"
+        IFS='|' read -r label environment options cache RUN_APP runtime <<<"$variant"
         # shellcheck disable=SC2206
         EXTRA_ENV=(TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false $environment)
         # shellcheck disable=SC2086
-        printf '%s\t%s\n' "$label, $client client" "$(measure jar "$JDK25" -XX:AOTCache="$APP/app.aot" $options | tr ' ' '\t')" \
-          >>"$OUT/runs.tsv"
+        printf '%s\t%s\n' "$label, $client client" \
+          "$(measure jar "${runtime:-$JDK25}" -XX:AOTCache="${cache:-$APP/app.aot}" $options | tr ' ' '\t')" >>"$OUT/runs.tsv"
       done
     done
   done
   FEDERATED_BODY=""
+  RUN_APP=""
   RUNS=0
 fi
 run_series() {
@@ -206,4 +232,13 @@ for label, runs in rows.items():
     print(f"| {label} | {statistics.median(r[0] for r in runs):.0f} | {statistics.median(tokens):.0f} | "
           f"{min(tokens)}–{max(tokens)} | {statistics.median(r[2] for r in runs):.0f} | {ready}/{len(runs)} |")
 PY
+if [ "${LEVERS:-0}" = 1 ]; then
+  {
+    echo
+    for cache in "$APP/app.aot" "$OUT"/*.aot; do
+      [ -f "$cache" ] && echo "- AOT cache $(basename "$cache"): $(( $(stat -c %s "$cache") / 1048576 )) MiB"
+    done
+    [ -f "$OUT/runtime-size.txt" ] && echo "- $(cat "$OUT/runtime-size.txt")"
+  } >>"$OUT/results.md"
+fi
 cat "$OUT/results.md"

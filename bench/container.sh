@@ -2,10 +2,11 @@
 # The container image beside the bare jar, in one run: steady token throughput (wrk) and the process's RSS after
 # the steady phase, for the jar on the host JVM and for localhost/token-service:latest in containers of each memory
 # limit in MEMORIES (podman, runc, --read-only, non-root), all against the local PostgreSQL. A container the kernel
-# kills for its memory limit is reported as such.
+# kills for its memory limit is reported as such. Each in two loads (LOADS): "reissue", clients repeating their
+# requests, most answered from the reissue window; "signed", every token signed (the window off).
 #
-#   bench/container.sh             (about 5 minutes; builds the jar and the image unless SKIP_BUILD=1)
-#   MEMORIES="128m 192m" bench/container.sh
+#   bench/container.sh             (about 8 minutes; builds the jar and the image unless SKIP_BUILD=1)
+#   MEMORIES="128m 192m" LOADS=signed bench/container.sh
 #
 # Results: bench/results/<time>-container/results.md.
 set -euo pipefail
@@ -15,7 +16,8 @@ OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)-container"
 mkdir -p "$OUT"
 JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 IMAGE=${IMAGE:-localhost/token-service:latest}
-MEMORIES=${MEMORIES:-192m 224m 256m}
+MEMORIES=${MEMORIES:-192m 384m}
+LOADS=${LOADS:-reissue signed}
 # IMAGE_ENV: environment for the containers only, K=V pairs separated by ';', e.g.
 # IMAGE_ENV="JAVA_OPTS_APPEND=-XX:TrimNativeHeapInterval=5000 -XX:CompileCommand=MemLimit,*.*,32m;QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=4".
 IFS=';' read -r -a IMAGE_ENV <<<"${IMAGE_ENV:-}"
@@ -52,18 +54,22 @@ wait_ready() {
   done
 }
 start_jar() {
-  env "${ENV_ARGS[@]}" "$JDK/bin/java" -jar target/quarkus-app/quarkus-run.jar >>"$OUT/jar.log" 2>&1 &
+  env "${ENV_ARGS[@]}" "${LOAD_ENV[@]}" "$JDK/bin/java" -jar target/quarkus-app/quarkus-run.jar >>"$OUT/jar.log" 2>&1 &
   PID=$!
   wait_ready
 }
 start_container() {
-  CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}" "${IMAGE_ENV[@]}")
+  CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}" "${LOAD_ENV[@]}" "${IMAGE_ENV[@]}")
   PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
   # A JVM that exits at once (it cannot open its AOT cache in the heap it got, say) leaves no process: 0.
   [ -n "$PID" ] && [ "$PID" != 0 ] || return 1
   wait_ready
 }
-oom_killed() { [ -n "$CONTAINER" ] && [ "$(podman inspect --format '{{.State.OOMKilled}}' "$CONTAINER")" = true ]; }
+# podman does not always flag a kill by the memory cgroup (runc, cgroup v1); the kernel's log names the container.
+oom_killed() {
+  [ -n "$CONTAINER" ] && { [ "$(podman inspect --format '{{.State.OOMKilled}}' "$CONTAINER")" = true ] \
+    || dmesg 2>/dev/null | grep -q "oom-kill:.*libpod-$CONTAINER"; }
+}
 stop() {
   if [ -n "$CONTAINER" ]; then
     podman logs "$CONTAINER" >>"$OUT/container.log" 2>&1 || true
@@ -78,28 +84,32 @@ stop() {
 trap stop EXIT
 
 log "registering $CLIENTS clients (bare jar)"
+LOAD_ENV=()
 start_jar || { echo "the jar did not start, see $OUT/jar.log" >&2; exit 1; }
 register_clients "$URL" "$ADMIN_ID" "$CLIENTS" container "$OUT/valid.headers"
 stop
 
-printf '| run | memory limit | tokens/s | p99 ms | non-2xx | RSS after steady, MB (anonymous) | peak cgroup memory (MiB) | OOM kills |\n' >"$OUT/table.md"
-printf '|---|---:|---:|---:|---:|---:|---:|---:|\n' >>"$OUT/table.md"
+printf '| load | run | memory limit | tokens/s | p99 ms | non-2xx | RSS after steady, MB (anonymous) | peak cgroup memory (MiB) | OOM kills |\n' >"$OUT/table.md"
+printf '|---|---|---:|---:|---:|---:|---:|---:|---:|\n' >>"$OUT/table.md"
+for load in $LOADS; do
+LOAD_ENV=()
+[ "$load" = signed ] && LOAD_ENV=(TOKEN_SERVICE_REISSUE_ENABLED=false)
 for run in jar $MEMORIES; do
-  log "$run: start, warm-up ${WARMUP}s, steady ${DURATION}s (wrk -t2 -c64)"
+  log "$load, $run: start, warm-up ${WARMUP}s, steady ${DURATION}s (wrk -t2 -c64)"
   if [ "$run" = jar ]; then
     start_jar || { echo "the jar did not start, see $OUT/jar.log" >&2; exit 1; }
     name="bare jar"; limit="none"
   else
     name="container"; limit=$run
     if ! start_container "$run"; then
-      printf '| %s | %s | did not start | | | | | %s |\n' "$name" "$limit" "$(oom_killed && echo "killed (OOM)" || echo "-")" >>"$OUT/table.md"
+      printf '| %s | %s | %s | did not start | | | | | %s |\n' "$load" "$name" "$limit" "$(oom_killed && echo "killed (OOM)" || echo "-")" >>"$OUT/table.md"
       stop; continue
     fi
   fi
   TOKEN_HEADERS="$OUT/valid.headers" wrk -t2 -c64 -d"${WARMUP}s" -s bench/token.lua "$URL" >/dev/null
-  TOKEN_HEADERS="$OUT/valid.headers" wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/token.lua "$URL" >"$OUT/$run-steady.txt" || true
+  TOKEN_HEADERS="$OUT/valid.headers" wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/token.lua "$URL" >"$OUT/$load-$run-steady.txt" || true
   if ! kill -0 "$PID" 2>/dev/null; then
-    printf '| %s | %s | died under load | | | | | %s |\n' "$name" "$limit" "$(oom_killed && echo "killed (OOM)" || echo "-")" >>"$OUT/table.md"
+    printf '| %s | %s | %s | died under load | | | | | %s |\n' "$load" "$name" "$limit" "$(oom_killed && echo "killed (OOM)" || echo "-")" >>"$OUT/table.md"
     stop; continue
   fi
   rss=$(rss_mb "$PID")
@@ -109,7 +119,7 @@ for run in jar $MEMORIES; do
     peak=$(awk '{printf "%.0f", $1 / 1048576}' "/sys/fs/cgroup/memory$cg/memory.max_usage_in_bytes" 2>/dev/null || echo "-")
     ooms=$(awk '/oom_kill / {print $2}' "/sys/fs/cgroup/memory$cg/memory.oom_control" 2>/dev/null || echo "-")
   fi
-  read -r rps p99 non2xx < <(python3 - "$OUT/$run-steady.txt" <<'PY'
+  read -r rps p99 non2xx < <(python3 - "$OUT/$load-$run-steady.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
@@ -120,8 +130,9 @@ print(f"{float(rps):.0f} {float(p99.group(1)) * scale:.1f} {non.group(1) if non 
 PY
 )
   anon=$(awk '/RssAnon/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status")
-  printf '| %s | %s | %s | %s | %s | %s (anon %s) | %s | %s |\n' "$name" "$limit" "$rps" "$p99" "$non2xx" "$rss" "$anon" "$peak" "$ooms" >>"$OUT/table.md"
+  printf '| %s | %s | %s | %s | %s | %s | %s (anon %s) | %s | %s |\n' "$load" "$name" "$limit" "$rps" "$p99" "$non2xx" "$rss" "$anon" "$peak" "$ooms" >>"$OUT/table.md"
   stop
+done
 done
 {
   echo "## Container image beside the bare jar ($(date -u +%F), $(nproc) cores, $(basename "$JDK"), image $IMAGE)"

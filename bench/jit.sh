@@ -61,11 +61,13 @@ stop
 VARIANTS=(
   "the image's options|"
   "+ C2 only for crypto and BigInteger|-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/bench/c2-crypto-only.json"
-  "+ C2 arenas capped, native heap trimmed|-XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,24m -XX:TrimNativeHeapInterval=2000"
+  "the heap before e21b651 (a third of the limit; MinRAMPercentage's default, half, below about 250 MiB)|-XX:MaxRAMPercentage=33 -XX:MinRAMPercentage=50"
 )
 : >"$OUT/runs.tsv"
 for round in $(seq 1 "$ROUNDS"); do
-  for variant in "${VARIANTS[@]}"; do
+  # Each round starts with another variant: no option always runs first (after the registration, or a stop).
+  rotated=("${VARIANTS[@]:$(( (round - 1) % ${#VARIANTS[@]} ))}" "${VARIANTS[@]:0:$(( (round - 1) % ${#VARIANTS[@]} ))}")
+  for variant in "${rotated[@]}"; do
     IFS='|' read -r label options <<<"$variant"
     log "round $round: $label"
     # shellcheck disable=SC2086
