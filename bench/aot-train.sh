@@ -38,24 +38,14 @@ env "${ENV_ARGS[@]}" "$JDK/bin/java" -jar "$APP/quarkus-run.jar" migrate >"$WORK
 env "${ENV_ARGS[@]}" TOKEN_SERVICE_DATABASE_MIGRATE_AT_START=false "$JDK/bin/java" -XX:AOTCacheOutput="$OUTPUT" \
   $(src/main/docker/java-opts.sh) "$@" -jar "$APP/quarkus-run.jar" >"$WORK/server.log" 2>&1 &
 PID=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/q/health/ready"; do
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+await_ready "$MGMT" "$PID" || { cat "$WORK/server.log" >&2; exit 1; }
 ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
 PAIR=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
   -d '{"client_id":"train-client"}' | jq -r '.client_id + ":" + .client_secret')
-java bench/AssertionForge.java keys "$WORK/forge"
-ISS=https://cluster.train.example
-curl -sf -o /dev/null -X POST "$URL/admin/trusted-issuers" -H "Authorization: Bearer $ADMIN_TOKEN" \
-  -H 'Content-Type: application/json' \
-  -d "{\"name\":\"train\",\"issuer\":\"$ISS\",\"jwks\":$(cat "$WORK/forge/rsa.jwks"),\"allow_reuse\":true}"
-curl -sf -o /dev/null -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"train-workload\",\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"$ISS\",\"subject\":\"system:serviceaccount:train:workload\"}]}"
-FEDERATED=$(java bench/AssertionForge.java federated "$WORK/forge" "$ISS" "$URL/oauth2/token" system:serviceaccount:train:workload)
+FEDERATED=$(federated_workload "$URL" "$ADMIN_TOKEN" "$WORK/forge" train train-workload)
 for i in $(seq 1 "$REQUESTS"); do
   token=$(curl -s -u "$PAIR" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
-  curl -s -o /dev/null -d "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED" "$URL/oauth2/token"
+  curl -s -o /dev/null -d "$FEDERATED" "$URL/oauth2/token"
   curl -s -o /dev/null -u "$PAIR" -d "token=$token" "$URL/oauth2/introspect"
   # A few failures (an unknown client), well inside the failure budget of the source, which all requests share.
   [ "$i" -le 5 ] && curl -s -o /dev/null -H 'Authorization: Basic bm9uZTpub25l' -d grant_type=client_credentials "$URL/oauth2/token"

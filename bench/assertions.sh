@@ -74,7 +74,7 @@ admin_post /admin/trusted-issuers "{\"name\":\"bench-cluster\",\"issuer\":\"$ISS
 for i in $(seq 1 "$CLIENTS"); do
   subject="system:serviceaccount:bench:workload-$i"
   admin_post /admin/clients "{\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"$ISS\",\"subject\":\"$subject\"}]}"
-  echo "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$(java bench/AssertionForge.java federated "$FORGE" "$ISS" "$AUD" "$subject")" >>"$OUT/federated.bodies"
+  assertion_body "$(java bench/AssertionForge.java federated "$FORGE" "$ISS" "$AUD" "$subject")" >>"$OUT/federated.bodies"
 done
 
 # Each secret client's first token (one Argon2id each, one at a time, as workloads arriving): the warm-up that follows

@@ -105,21 +105,13 @@ log "migrating $DB and registering the client whose first token is timed"
 EXTRA_ENV=()
 env "${COMMON_ENV[@]}" "$JDK17/bin/java" -jar "$APP/quarkus-run.jar" migrate >>"$OUT/server.log" 2>&1
 launch jar "$JDK17"
-until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/q/health/ready"; do sleep 0.1; done
+await_ready "$MGMT" "$PID"
 ADMIN_TOKEN=$(curl -s -u "$ADMIN_ID:$ADMIN_SECRET" -d grant_type=client_credentials "$URL/oauth2/token" | jq -r .access_token)
 PAIR=$(curl -s -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
   -d '{"client_id":"cold-client"}' | jq -r '.client_id + ":" + .client_secret')
 CLIENT_HEADER="Basic $(printf '%s' "$PAIR" | base64 -w0)"
 # A federated_jwt client too, of a trusted issuer with its keys inline, and the reusable token its pod would mount.
-FORGE="$OUT/forge"
-java bench/AssertionForge.java keys "$FORGE"
-ISS=https://cluster.cold.example
-curl -sf -o /dev/null -X POST "$URL/admin/trusted-issuers" -H "Authorization: Bearer $ADMIN_TOKEN" \
-  -H 'Content-Type: application/json' \
-  -d "{\"name\":\"cold-cluster\",\"issuer\":\"$ISS\",\"jwks\":$(cat "$FORGE/rsa.jwks"),\"allow_reuse\":true}"
-curl -sf -o /dev/null -X POST "$URL/admin/clients" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"cold-workload\",\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"$ISS\",\"subject\":\"system:serviceaccount:cold:workload\"}]}"
-FEDERATED_TOKEN=$(java bench/AssertionForge.java federated "$FORGE" "$ISS" "$URL/oauth2/token" system:serviceaccount:cold:workload)
+FEDERATED=$(federated_workload "$URL" "$ADMIN_TOKEN" "$OUT/forge" cold cold-workload)
 FEDERATED_BODY=""
 stop
 
@@ -165,7 +157,7 @@ if [ "${LEVERS:-0}" = 1 ] && [ -f "$APP/app.aot" ]; then
   done
   for client in secret federated; do
     FEDERATED_BODY=""
-    [ "$client" = federated ] && FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
+    [ "$client" = federated ] && FEDERATED_BODY=$FEDERATED
     for round in $(seq 1 "$RUNS"); do
       for variant in "${VARIANTS[@]}"; do
         IFS='|' read -r label environment options cache RUN_APP runtime <<<"$variant"
@@ -193,7 +185,7 @@ if [ -f "$APP/app.aot" ]; then
   run_series "jar, JDK 25 + AOT cache" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
   run_series "jar, JDK 25 + AOT cache, serial GC, C1 only" jar "$JDK25" -XX:AOTCache="$APP/app.aot" \
     -XX:+UseSerialGC -XX:TieredStopAtLevel=1
-  FEDERATED_BODY="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$FEDERATED_TOKEN"
+  FEDERATED_BODY=$FEDERATED
   run_series "jar, JDK 25 + AOT cache, a federated_jwt client's first token" jar "$JDK25" -XX:AOTCache="$APP/app.aot"
   run_series "jar, JDK 25 + AOT cache, serial GC, C1 only, a federated_jwt client's first token" jar "$JDK25" \
     -XX:AOTCache="$APP/app.aot" -XX:+UseSerialGC -XX:TieredStopAtLevel=1

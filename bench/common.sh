@@ -34,6 +34,35 @@ register_clients() {
   done
 }
 
+# await_ready MGMT PID: until the service whose management port is MGMT answers its readiness probe; 1 if process
+# PID ends first.
+await_ready() {
+  until curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready"; do
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+}
+
+# federated_workload URL ADMIN_TOKEN DIR NAME CLIENT_ID: with the keys bench/AssertionForge.java writes to DIR, a
+# trusted issuer https://NAME.example (keys inline, reusable tokens allowed) and a federated_jwt client CLIENT_ID for
+# its subject system:serviceaccount:NAME:workload, registered at URL; prints the token body of that workload's
+# reusable Kubernetes-shaped token, as its pod would send it.
+federated_workload() {
+  local url=$1 token=$2 dir=$3 name=$4 client=$5 iss="https://$4.example" subject="system:serviceaccount:$4:workload"
+  java bench/AssertionForge.java keys "$dir" >/dev/null
+  curl -sf -o /dev/null -X POST "$url/admin/trusted-issuers" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$name\",\"issuer\":\"$iss\",\"jwks\":$(cat "$dir/rsa.jwks"),\"allow_reuse\":true}"
+  curl -sf -o /dev/null -X POST "$url/admin/clients" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"client_id\":\"$client\",\"token_endpoint_auth_method\":\"federated_jwt\",\"federated_credentials\":[{\"issuer\":\"$iss\",\"subject\":\"$subject\"}]}"
+  assertion_body "$(java bench/AssertionForge.java federated "$dir" "$iss" "$url/oauth2/token" "$subject")"
+}
+
+# assertion_body JWT: the client_credentials form of a client authenticating with the assertion JWT.
+assertion_body() {
+  echo "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$1"
+}
+
 # rss_mb PID: the resident set of a process, in MB.
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 

@@ -47,23 +47,17 @@ ENV_ARGS=(DB_HOST=127.0.0.1 DB_NAME=$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEME
 PID=""
 CONTAINER=""
 
-wait_ready() {
-  until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/q/health/ready"; do
-    kill -0 "$PID" 2>/dev/null || return 1
-    sleep 0.1
-  done
-}
 start_jar() {
   env "${ENV_ARGS[@]}" "${LOAD_ENV[@]}" "$JDK/bin/java" -jar target/quarkus-app/quarkus-run.jar >>"$OUT/jar.log" 2>&1 &
   PID=$!
-  wait_ready
+  await_ready "$MGMT" "$PID"
 }
 start_container() {
   CONTAINER=$(run_image "$1" "$IMAGE" "${ENV_ARGS[@]}" "${LOAD_ENV[@]}" "${IMAGE_ENV[@]}")
   PID=$(podman inspect --format '{{.State.Pid}}' "$CONTAINER")
   # A JVM that exits at once (it cannot open its AOT cache in the heap it got, say) leaves no process: 0.
   [ -n "$PID" ] && [ "$PID" != 0 ] || return 1
-  wait_ready
+  await_ready "$MGMT" "$PID"
 }
 # podman does not always flag a kill by the memory cgroup (runc, cgroup v1); the kernel's log names the container.
 oom_killed() {

@@ -47,10 +47,7 @@ start() {
   env "${ENV_ARGS[@]}" "$JDK/bin/java" -XX:AOTCache="$APP/app.aot" -XX:MaxRAM="$MAXRAM" $IMAGE_OPTS "$@" \
     -jar "$APP/quarkus-run.jar" >>"$OUT/server.log" 2>&1 &
   PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$MGMT/q/health/ready"; do
-    kill -0 "$PID" 2>/dev/null || { echo "the service died, see $OUT/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
+  await_ready "$MGMT" "$PID" || { echo "the service died, see $OUT/server.log" >&2; exit 1; }
 }
 
 log "registering $CLIENTS clients"

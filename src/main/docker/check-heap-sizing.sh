@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the heap the image's JVM options (Dockerfile.jvm's JAVA_OPTS) give in containers of the sizes the manifests
-# and the docs name: at most PERCENT of the limit, and never more than the image's own MaxRAMPercentage says. The
+# and the docs name: never a larger share of the limit than the image's own MaxRAMPercentage says. The
 # JVM sizes the heap of a small container (up to about 250 MiB) by -XX:MinRAMPercentage, not MaxRAMPercentage:
 # left at its default of 50 %, a 192 MiB container got a 96 MiB heap and was killed by the kernel under load
 # (BENCHMARKS.md, the second footprint push). Each size is emulated with -XX:MaxRAM, as the JVM reads a container's

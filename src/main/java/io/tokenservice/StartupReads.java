@@ -60,7 +60,7 @@ class StartupReads {
             return;
         }
         long start = System.nanoTime();
-        Map<String, Long> took = new LinkedHashMap<>(runAtOnce(reads));
+        Map<String, Long> took = runAtOnce(reads);
         long fileStart = System.nanoTime();
         clientFile.start();
         took.put("then the clients file", millisSince(fileStart));
